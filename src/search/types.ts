@@ -1,0 +1,26 @@
+/**
+ * Ask/tell search strategies. A strategy proposes architecture indices of a closed or open space and is
+ * told their objective vectors (every objective minimised: callers negate accuracies). It never sees a
+ * benchmark table, so the same code drives closed benchmarks and expensive open problems.
+ */
+
+/** Allowed choice codes per decision (a pruned space); every decision keeps at least one. */
+export type AllowedChoices = readonly (readonly number[])[];
+
+export interface StrategyConfig {
+  /** Choice count per decision of the full space (mixed radix, first decision fastest). */
+  radix: readonly number[];
+  /** Choices the strategy may propose (default: all). */
+  allowed?: AllowedChoices;
+  /** Number of objectives told per architecture. */
+  objectives: number;
+  seed: number;
+}
+
+export interface Strategy {
+  readonly name: string;
+  /** Next architecture index to evaluate. */
+  ask(): number;
+  /** Result of an asked architecture; `objectives` are minimised. Order of tells may differ from asks. */
+  tell(arch: number, objectives: ArrayLike<number>): void;
+}
