@@ -1,0 +1,2 @@
+/** Side-effect imports that register every source kind. Import this (not the registry) from commands. */
+export { knownSources, resolveSource } from './registry.js';

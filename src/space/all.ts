@@ -1,0 +1,2 @@
+/** Side-effect imports that register every built-in space. Import this (not the registry) from commands. */
+export { getSpace, listSpaces } from './registry.js';
