@@ -22,7 +22,7 @@ async function run(
 
 function expectClose(actual: number[], expected: number[], tol = 1e-5): void {
   expect(actual.length).toBe(expected.length);
-  actual.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, -Math.log10(tol)));
+  for (let i = 0; i < actual.length; i++) expect(actual[i]).toBeCloseTo(expected[i]!, -Math.log10(tol));
 }
 
 /** 1x2x2 input -> 1x1 conv (2 channels, bias) -> BN -> ReLU -> GAP -> linear 2->2; weights set by hand. */
