@@ -195,3 +195,36 @@ describe('toOnnx: initialisation and determinism', () => {
     expectClose(folded.values, plain.values, 1e-4);
   });
 });
+
+describe('toOnnx: real networks of the registered spaces', async () => {
+  const { getSpace, listSpaces } = await import('../src/space/all.js');
+  const registered = new Set(listSpaces().map((s) => s.name));
+  const cases: [string, (size: number) => number[]][] = [
+    ['nb201', (size) => [0, 11718, 7812, size - 1]], // all none, all conv3x3, all conv1x1, last
+    ['blox', (size) => [0, 12345, size - 1]],
+  ];
+  for (const [name, pick] of cases) {
+    it.skipIf(!registered.has(name))(`${name}: batch 1 and 3 give [N, classes], BN folding keeps outputs`, async () => {
+      const space = getSpace(name);
+      for (const index of pick(space.size)) {
+        const g = space.network(index, { classes: 10 });
+        const s = g.inputShape;
+        const per = s.c * s.h * s.w;
+        const input = Array.from({ length: 3 * per }, (_, i) => Math.cos(i * 0.37));
+        const plain = toOnnx(g, { seed: 11 });
+        const one = await run(plain, input.slice(0, per), [1, s.c, s.h, s.w]);
+        expect(one.dims).toEqual([1, 10]);
+        expect(one.values.every(Number.isFinite)).toBe(true);
+        const three = await run(plain, input, [3, s.c, s.h, s.w]);
+        expect(three.dims).toEqual([3, 10]);
+        // batch rows are independent: row 0 of the batch equals the batch-1 run
+        expectClose(three.values.slice(0, 10), one.values, 1e-3);
+        const folded = await run(toOnnx(g, { seed: 11, foldBn: true }), input, [3, s.c, s.h, s.w]);
+        const scale = Math.max(...three.values.map(Math.abs));
+        for (let i = 0; i < 30; i++) {
+          expect(Math.abs(folded.values[i]! - three.values[i]!)).toBeLessThanOrEqual(1e-3 * scale + 1e-6);
+        }
+      }
+    });
+  }
+});

@@ -1,9 +1,11 @@
 /** Every CLI command, registered in the order `hwnas --help` lists them. One import per command file. */
 import type { Command } from 'commander';
+import * as exportOnnx from './export-onnx.js';
+import * as measure from './measure.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [];
+const registrations: Register[] = [exportOnnx.register, measure.register];
 
 export function registerAll(program: Command): void {
   for (const register of registrations) register(program);

@@ -1,0 +1,131 @@
+/**
+ * `hwnas measure <space> --all|--sample N|--arch A -o table.csv`: a latency table measured on this host
+ * with ONNX Runtime, resumable after interruption (see src/hardware/ort/table.ts).
+ */
+import type { Command } from 'commander';
+import { fail } from '../errors.js';
+import { ORT_DEFAULTS } from '../hardware/ort/measure.js';
+import { measureTable } from '../hardware/ort/table.js';
+import { Rng } from '../rng.js';
+import { getSpace } from '../space/all.js';
+import type { SearchSpace } from '../space/types.js';
+import { parseIntOption, toJson } from './output.js';
+import { progressBar } from './progress.js';
+
+interface MeasureFlags {
+  all?: boolean;
+  sample?: string;
+  arch?: string[];
+  out: string;
+  repeats: string;
+  warmup: string;
+  threads: string;
+  seed: string;
+  classes?: string;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+/** `n` distinct indices of [0, size) (Floyd's algorithm: n draws whatever the size), ascending. */
+export function sampleIndices(size: number, n: number, seed: number): number[] {
+  const rng = new Rng(seed);
+  const chosen = new Set<number>();
+  for (let j = size - n; j < size; j++) {
+    const t = rng.nextInt(j + 1);
+    chosen.add(chosen.has(t) ? j : t);
+  }
+  return [...chosen].sort((a, b) => a - b);
+}
+
+function selection(space: SearchSpace, f: MeasureFlags, seed: number): { indices: number[]; record: unknown } {
+  const modes = [f.all ? '--all' : '', f.sample !== undefined ? '--sample' : '', f.arch ? '--arch' : ''].filter(
+    Boolean,
+  );
+  if (modes.length !== 1) {
+    fail(
+      modes.length === 0 ? 'nothing to measure' : `${modes.join(' and ')} cannot be combined`,
+      'give exactly one of --all, --sample N, --arch A',
+    );
+  }
+  if (f.all) return { indices: Array.from({ length: space.size }, (_, i) => i), record: 'all' };
+  if (f.sample !== undefined) {
+    const n = parseIntOption('--sample', f.sample, 1, space.size);
+    return { indices: sampleIndices(space.size, n, seed), record: { sample: n } };
+  }
+  const indices = [...new Set(f.arch!.map((a) => space.parse(a)))];
+  return { indices, record: { arch: indices } };
+}
+
+export function register(program: Command): void {
+  program
+    .command('measure')
+    .description('measure latency on this host with ONNX Runtime and write a table (resumable)')
+    .argument('<space>', 'search space name or user-defined space file (.json)')
+    .option('--all', 'measure every architecture of the space')
+    .option('--sample <n>', 'measure n distinct architectures drawn with --seed')
+    .option(
+      '--arch <arch>',
+      'measure this architecture (any notation of the space; repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .requiredOption('-o, --out <file.csv>', 'output table: index, arch, median_ms, min_ms, p90_ms, spread')
+    .option('--repeats <r>', 'timed runs per network', String(ORT_DEFAULTS.repeats))
+    .option('--warmup <w>', 'untimed runs before timing', String(ORT_DEFAULTS.warmup))
+    .option('--threads <t>', 'ONNX Runtime intra-op threads', String(ORT_DEFAULTS.threads))
+    .option('--seed <s>', 'seed of the sample, the weights and the input', String(ORT_DEFAULTS.seed))
+    .option('--classes <n>', "classifier width (default: the space's dataset)")
+    .option('--quiet', 'no progress bar')
+    .option('--json', 'print a JSON summary')
+    .addHelpText(
+      'after',
+      '\nRows are appended to <out>.partial as each network finishes; rerunning the same command after an\n' +
+        'interruption skips finished architectures. Use the table as a latency source: table:<out>#median_ms.',
+    )
+    .action(async (spaceName: string, f: MeasureFlags) => {
+      const space = getSpace(spaceName);
+      const seed = parseIntOption('--seed', f.seed, 0, 0xffffffff);
+      const measure = {
+        repeats: parseIntOption('--repeats', f.repeats, 1, 1_000_000),
+        warmup: parseIntOption('--warmup', f.warmup, 0, 1_000_000),
+        threads: parseIntOption('--threads', f.threads, 1, 256),
+        seed,
+      };
+      const classes =
+        f.classes === undefined ? space.defaultClasses : parseIntOption('--classes', f.classes, 1, 1_000_000);
+      const { indices, record } = selection(space, f, seed);
+      const args = { command: 'measure', space: spaceName, select: record, classes, ...measure, batch: 1 };
+      const bar = progressBar('measure', indices.length, { quiet: f.quiet });
+      let result: Awaited<ReturnType<typeof measureTable>>;
+      try {
+        result = await measureTable({
+          space,
+          indices,
+          out: f.out,
+          args,
+          classes,
+          measure,
+          onProgress: (done) => bar.update(done),
+        });
+      } finally {
+        bar.stop();
+      }
+      const spreads = Float64Array.from(result.rows, (r) => r.spread).sort();
+      const medianSpread = spreads.length > 0 ? spreads[(spreads.length - 1) >> 1]! : Number.NaN;
+      const measured = result.rows.length - result.resumed;
+      const summary = {
+        out: f.out,
+        rows: result.rows.length,
+        resumed: result.resumed,
+        measured,
+        medianSpread,
+        secondsPerNetwork: measured > 0 ? result.seconds / measured : null,
+      };
+      if (f.json) process.stdout.write(toJson(summary));
+      else {
+        const per = summary.secondsPerNetwork === null ? '' : `, ${summary.secondsPerNetwork.toFixed(3)} s per network`;
+        process.stdout.write(
+          `wrote ${summary.rows} rows to ${f.out} (${result.resumed} resumed); median spread ${(medianSpread * 100).toFixed(2)} %${per}\n`,
+        );
+      }
+    });
+}
