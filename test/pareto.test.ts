@@ -43,7 +43,7 @@ describe('indicators: golden values (pymoo tests / Ishibuchi et al. 2015, prior-
   });
   it('D = {(2,1)}', () => {
     const D = f([[2, 1]]);
-    expect(gd(D, Z, 2)).toBeCloseTo(1.414, 3);
+    expect(gd(D, Z, 2)).toBeCloseTo(Math.SQRT2, 12); // golden 1.414
     expect(igd(D, Z, 2)).toBeCloseTo(5.32, 2);
   });
   it('S = {(2,5),(3,9)} separates the GD variants', () => {
@@ -87,22 +87,73 @@ describe('indicators: golden values (pymoo tests / Ishibuchi et al. 2015, prior-
 
 describe('non-dominated sorting: ties and duplicates (prior-art.md 2.5 pitfalls)', () => {
   it('ties in objective 0 are resolved by objective 1', () => {
-    expect([...nonDominatedRanks(f([[1, 5], [1, 3]]), 2)]).toEqual([1, 0]);
+    expect([
+      ...nonDominatedRanks(
+        f([
+          [1, 5],
+          [1, 3],
+        ]),
+        2,
+      ),
+    ]).toEqual([1, 0]);
   });
   it('exact duplicates share a rank', () => {
-    expect([...nonDominatedRanks(f([[1, 3], [1, 3]]), 2)]).toEqual([0, 0]);
-    expect([...nonDominatedRanks(f([[1, 3, 2], [1, 3, 2], [0, 4, 2]]), 3)]).toEqual([0, 0, 0]);
+    expect([
+      ...nonDominatedRanks(
+        f([
+          [1, 3],
+          [1, 3],
+        ]),
+        2,
+      ),
+    ]).toEqual([0, 0]);
+    expect([
+      ...nonDominatedRanks(
+        f([
+          [1, 3, 2],
+          [1, 3, 2],
+          [0, 4, 2],
+        ]),
+        3,
+      ),
+    ]).toEqual([0, 0, 0]);
   });
   it('ties in objective 1 dominate', () => {
-    expect([...nonDominatedRanks(f([[2, 3], [1, 3]]), 2)]).toEqual([1, 0]);
+    expect([
+      ...nonDominatedRanks(
+        f([
+          [2, 3],
+          [1, 3],
+        ]),
+        2,
+      ),
+    ]).toEqual([1, 0]);
   });
   it('fronts, front indices and one objective', () => {
-    const P = f([[3, 1], [1, 3], [2, 2], [2, 2], [3, 3], [4, 4], [1, 4]]);
+    const P = f([
+      [3, 1],
+      [1, 3],
+      [2, 2],
+      [2, 2],
+      [3, 3],
+      [4, 4],
+      [1, 4],
+    ]);
     expect(nonDominatedFronts(P, 2)).toEqual([[0, 1, 2, 3], [4, 6], [5]]);
     expect([...paretoFrontIndices(P, 2)]).toEqual([1, 2, 3, 0]);
     expect([...nonDominatedRanks(f([[2], [1], [2], [0]]), 1)]).toEqual([2, 1, 2, 0]);
     expect([...paretoFrontIndices(f([[2], [0], [2], [0]]), 1)]).toEqual([1, 3]);
-    expect([...paretoFrontIndices(f([[1, 1, 1], [0, 2, 2], [1, 1, 1], [2, 2, 2]]), 3)]).toEqual([1, 0, 2]);
+    expect([
+      ...paretoFrontIndices(
+        f([
+          [1, 1, 1],
+          [0, 2, 2],
+          [1, 1, 1],
+          [2, 2, 2],
+        ]),
+        3,
+      ),
+    ]).toEqual([1, 0, 2]);
   });
   it('empty sets sort to nothing', () => {
     expect(nonDominatedRanks(new Float64Array(0), 2).length).toBe(0);
@@ -113,7 +164,12 @@ describe('non-dominated sorting: ties and duplicates (prior-art.md 2.5 pitfalls)
 
 describe('crowding distance', () => {
   it('Deb 2002 on a 2-D front', () => {
-    const P = f([[0, 4], [1, 2], [3, 1], [4, 0]]);
+    const P = f([
+      [0, 4],
+      [1, 2],
+      [3, 1],
+      [4, 0],
+    ]);
     const d = crowdingDistance(P, 2, [0, 1, 2, 3]);
     expect(d[0]).toBe(Number.POSITIVE_INFINITY);
     expect(d[3]).toBe(Number.POSITIVE_INFINITY);
@@ -121,25 +177,46 @@ describe('crowding distance', () => {
     expect(d[2]).toBeCloseTo(3 / 4 + 2 / 4, 12);
   });
   it('aligned with members; later copies of a point get 0; <= 2 distinct points are boundaries', () => {
-    const P = f([[0, 4], [1, 2], [4, 0], [1, 2]]);
+    const P = f([
+      [0, 4],
+      [1, 2],
+      [4, 0],
+      [1, 2],
+    ]);
     const d = crowdingDistance(P, 2, [3, 0, 1, 2]);
     expect([...d]).toEqual([2, Number.POSITIVE_INFINITY, 0, Number.POSITIVE_INFINITY]);
     expect([...crowdingDistance(P, 2, [1, 3, 0])]).toEqual([Number.POSITIVE_INFINITY, 0, Number.POSITIVE_INFINITY]);
     expect([...crowdingDistance(P, 2, [])]).toEqual([]);
   });
   it('a constant objective contributes nothing', () => {
-    const P = f([[0, 5], [1, 5], [3, 5]]);
+    const P = f([
+      [0, 5],
+      [1, 5],
+      [3, 5],
+    ]);
     expect([...crowdingDistance(P, 2, [0, 1, 2])]).toEqual([Number.POSITIVE_INFINITY, 1, Number.POSITIVE_INFINITY]);
   });
 });
 
 describe('normalisation', () => {
   it('min-max with the ideal and nadir of the front; a degenerate objective is only shifted', () => {
-    const front = f([[1, 5], [3, 5]]);
+    const front = f([
+      [1, 5],
+      [3, 5],
+    ]);
     const norm = normalizationFromFront(front, 2);
     expect([...norm.ideal]).toEqual([1, 5]);
     expect([...norm.nadir]).toEqual([3, 5]);
-    expect([...normalize(f([[2, 7], [5, 4]]), 2, norm)]).toEqual([0.5, 2, 2, -1]);
+    expect([
+      ...normalize(
+        f([
+          [2, 7],
+          [5, 4],
+        ]),
+        2,
+        norm,
+      ),
+    ]).toEqual([0.5, 2, 2, -1]);
   });
   it('explicit bounds', () => {
     const norm = normalizationFromBounds([0, 0], [10, 2], 2);

@@ -51,7 +51,8 @@ export function crowdingDistance(
   if (k === 0) return dist;
   for (let j = 0; j < k; j++) {
     const p = members[j]!;
-    if (!Number.isInteger(p) || p < 0 || p >= n) fail(`crowding distance: member ${j} is ${p}, not a point index below ${n}`);
+    if (!Number.isInteger(p) || p < 0 || p >= n)
+      fail(`crowding distance: member ${j} is ${p}, not a point index below ${n}`);
   }
   ensure(k);
   const row = (j: number) => members[j]! * m;

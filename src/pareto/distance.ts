@@ -30,7 +30,15 @@ function nearestSquared(X: Float64Array, i: number, Y: Float64Array, ny: number,
 }
 
 /** Sum over X of f(nearest distance to Y). */
-function sumNearest(X: Float64Array, nx: number, Y: Float64Array, ny: number, m: number, plus: boolean, p: number): number {
+function sumNearest(
+  X: Float64Array,
+  nx: number,
+  Y: Float64Array,
+  ny: number,
+  m: number,
+  plus: boolean,
+  p: number,
+): number {
   let sum = 0;
   for (let i = 0; i < nx; i++) {
     const d = Math.sqrt(nearestSquared(X, i, Y, ny, m, plus));

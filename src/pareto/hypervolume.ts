@@ -48,7 +48,8 @@ function hvRec(pts: Float64Array, n: number, d: number, ref: Float64Array): numb
     const front = paretoFrontIndices(below.subarray(0, count * last), last);
     if (front.length < count) {
       const kept = new Float64Array(n * last);
-      for (let f = 0; f < front.length; f++) kept.set(below.subarray(front[f]! * last, (front[f]! + 1) * last), f * last);
+      for (let f = 0; f < front.length; f++)
+        kept.set(below.subarray(front[f]! * last, (front[f]! + 1) * last), f * last);
       below = kept;
       count = front.length;
     }

@@ -8,7 +8,10 @@ import { fail } from '../errors.js';
 export function checkPoints(points: ArrayLike<number>, m: number, what = 'points'): number {
   if (!Number.isInteger(m) || m < 1) fail(`${what}: the number of objectives must be an integer >= 1, got ${m}`);
   if (points.length % m !== 0) {
-    fail(`${what}: ${points.length} values do not split into points of ${m} objectives`, 'every point needs one value per objective');
+    fail(
+      `${what}: ${points.length} values do not split into points of ${m} objectives`,
+      'every point needs one value per objective',
+    );
   }
   for (let i = 0; i < points.length; i++) {
     const v = points[i]!;

@@ -1,0 +1,221 @@
+/** Property tests of the Pareto core against naive references, on inputs full of ties and duplicates. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  crowdingDistance,
+  gd,
+  gdPlus,
+  hypervolume,
+  igd,
+  igdPlus,
+  nonDominatedFronts,
+  nonDominatedRanks,
+  paretoFrontIndices,
+} from '../src/pareto/index.js';
+import { dominates, fastNdsRanks, peelingRanks } from '../src/pareto/naive.js';
+
+interface PointSet {
+  m: number;
+  points: Float64Array;
+}
+
+/** n points of m objectives drawn from a small integer grid (many ties and exact duplicates). */
+const gridSet = (maxN: number, mMin = 1, mMax = 4, levels = 5): fc.Arbitrary<PointSet> =>
+  fc.integer({ min: mMin, max: mMax }).chain((m) =>
+    fc
+      .array(fc.array(fc.integer({ min: 0, max: levels - 1 }), { minLength: m, maxLength: m }), {
+        maxLength: maxN,
+        size: 'max',
+      })
+      .map((rows) => ({ m, points: Float64Array.from(rows.flat()) })),
+  );
+
+/** Points drawn from a few arbitrary doubles (negatives, -0, tiny and huge values) so the radix sort sees every bit. */
+const doubleSet = (maxN: number): fc.Arbitrary<PointSet> =>
+  fc
+    .tuple(
+      fc.integer({ min: 2, max: 3 }),
+      fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 5 }),
+    )
+    .chain(([m, drawn]) => {
+      const pool = [...drawn, 0, -0]; // -0 === 0: must tie
+      return fc
+        .array(fc.array(fc.constantFrom(...pool), { minLength: m, maxLength: m }), { maxLength: maxN, size: 'max' })
+        .map((rows) => ({ m, points: Float64Array.from(rows.flat()) }));
+    });
+
+const nOf = (s: PointSet) => s.points.length / s.m;
+
+function permuted(s: PointSet, perm: number[]): Float64Array {
+  const out = new Float64Array(s.points.length);
+  perm.forEach((from, to) => {
+    out.set(s.points.subarray(from * s.m, (from + 1) * s.m), to * s.m);
+  });
+  return out;
+}
+
+const permutation = (n: number) => fc.shuffledSubarray([...Array(n).keys()], { minLength: n, maxLength: n });
+
+describe('non-dominated sorting properties', () => {
+  it('agrees with the naive peeling reference and with Deb fast-NDS (small grids, up to 160 points)', () => {
+    fc.assert(
+      fc.property(gridSet(160), (s) => {
+        const fast = [...nonDominatedRanks(s.points, s.m)];
+        expect(fast).toEqual([...peelingRanks(s.points, s.m)]);
+        expect(fast).toEqual([...fastNdsRanks(s.points, s.m)]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+  it('agrees with the reference on arbitrary doubles with ties (radix path)', () => {
+    fc.assert(
+      fc.property(doubleSet(120), (s) => {
+        expect([...nonDominatedRanks(s.points, s.m)]).toEqual([...peelingRanks(s.points, s.m)]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+  it('fronts: no member dominates another; rank-k points are dominated only by lower ranks, and by rank k-1', () => {
+    fc.assert(
+      fc.property(gridSet(100, 2, 4), (s) => {
+        const ranks = nonDominatedRanks(s.points, s.m);
+        const n = nOf(s);
+        for (let i = 0; i < n; i++) {
+          let byPrevious = ranks[i] === 0;
+          for (let j = 0; j < n; j++) {
+            if (!dominates(s.points, s.m, j, i)) continue;
+            expect(ranks[j]).toBeLessThan(ranks[i]!);
+            if (ranks[j] === ranks[i]! - 1) byPrevious = true;
+          }
+          expect(byPrevious).toBe(true);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+  it('paretoFrontIndices: exactly the rank-0 points, in lexicographic order; every other point is behind one of them', () => {
+    fc.assert(
+      fc.property(gridSet(120), (s) => {
+        const front = [...paretoFrontIndices(s.points, s.m)];
+        const ranks = nonDominatedRanks(s.points, s.m);
+        const rank0 = [...ranks.keys()].filter((i) => ranks[i] === 0);
+        expect([...front].sort((a, b) => a - b)).toEqual(rank0);
+        const row = (i: number) => [...s.points.subarray(i * s.m, (i + 1) * s.m), i];
+        for (let t = 1; t < front.length; t++) {
+          const a = row(front[t - 1]!);
+          const b = row(front[t]!);
+          const k = a.findIndex((v, o) => v !== b[o]);
+          expect(a[k]!).toBeLessThan(b[k]!);
+        }
+        for (let i = 0; i < nOf(s); i++) {
+          if (ranks[i] === 0) continue;
+          expect(front.some((j) => dominates(s.points, s.m, j, i))).toBe(true);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+  it('invariant to input order', () => {
+    fc.assert(
+      fc.property(
+        gridSet(80).chain((s) => fc.tuple(fc.constant(s), permutation(nOf(s)))),
+        ([s, perm]) => {
+          const ranks = nonDominatedRanks(s.points, s.m);
+          const again = nonDominatedRanks(permuted(s, perm), s.m);
+          perm.forEach((from, to) => {
+            expect(again[to]).toBe(ranks[from]);
+          });
+          expect(nonDominatedFronts(s.points, s.m).flat().length).toBe(nOf(s));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('indicator properties', () => {
+  it('every indicator is 0 on the front itself, and order-invariant', () => {
+    fc.assert(
+      fc.property(
+        gridSet(60, 2, 3, 8)
+          .filter((s) => nOf(s) > 0)
+          .chain((s) => fc.tuple(fc.constant(s), permutation(nOf(s)))),
+        ([s, perm]) => {
+          const front = paretoFrontIndices(s.points, s.m);
+          const Z = new Float64Array(front.length * s.m);
+          front.forEach((i, t) => {
+            Z.set(s.points.subarray(i * s.m, (i + 1) * s.m), t * s.m);
+          });
+          for (const v of ['original', 'mean', 'power'] as const) expect(gd(Z, Z, s.m, v)).toBe(0);
+          expect(gdPlus(Z, Z, s.m)).toBe(0);
+          expect(igd(Z, Z, s.m)).toBe(0);
+          expect(igdPlus(Z, Z, s.m)).toBe(0);
+          // The whole set against its own front: GD+ and IGD+ are 0 (every point is weakly behind the front).
+          expect(igdPlus(s.points, Z, s.m)).toBe(0);
+          const P = permuted(s, perm);
+          expect(gd(P, Z, s.m)).toBeCloseTo(gd(s.points, Z, s.m), 12);
+          expect(igdPlus(P, Z, s.m)).toBeCloseTo(igdPlus(s.points, Z, s.m), 12);
+          const ref = new Array(s.m).fill(8);
+          expect(hypervolume(P, s.m, ref)).toBe(hypervolume(s.points, s.m, ref));
+          expect(hypervolume(Z, s.m, ref)).toBe(hypervolume(s.points, s.m, ref));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+  it('hypervolume equals the count of unit cells covered, for integer points in 2 to 4 objectives', () => {
+    fc.assert(
+      fc.property(gridSet(25, 2, 4, 5), (s) => {
+        const ref = 5;
+        const cells = ref ** s.m;
+        let covered = 0;
+        for (let c = 0; c < cells; c++) {
+          const cell: number[] = [];
+          for (let k = 0, r = c; k < s.m; k++, r = Math.floor(r / ref)) cell.push(r % ref);
+          for (let i = 0; i < nOf(s); i++) {
+            if (cell.every((v, k) => s.points[i * s.m + k]! <= v)) {
+              covered++;
+              break;
+            }
+          }
+        }
+        expect(hypervolume(s.points, s.m, new Array(s.m).fill(ref))).toBe(covered);
+      }),
+      { numRuns: 150 },
+    );
+  });
+  it('crowding distance does not depend on the order of distinct members', () => {
+    fc.assert(
+      fc.property(
+        gridSet(40, 2, 3, 50).chain((s) => fc.tuple(fc.constant(s), permutation(nOf(s)))),
+        ([s, perm]) => {
+          const members = [...Array(nOf(s)).keys()];
+          const d = crowdingDistance(s.points, s.m, members);
+          const again = crowdingDistance(s.points, s.m, perm);
+          const seen = new Set<string>();
+          const firstCopy = (list: number[]) =>
+            list.map((i) => {
+              const key = s.points.subarray(i * s.m, (i + 1) * s.m).join(',');
+              const first = !seen.has(key);
+              seen.add(key);
+              return first;
+            });
+          const firstInMembers = firstCopy(members);
+          seen.clear();
+          const firstInPerm = firstCopy(perm);
+          // Distinct points with no tie in any objective get the same distance whatever the order.
+          perm.forEach((i, t) => {
+            if (firstInPerm[t] && firstInMembers[i]) {
+              const row = s.points.subarray(i * s.m, (i + 1) * s.m);
+              const tied = members.some(
+                (j) => j !== i && firstInMembers[j] && [...row].some((v, k) => s.points[j * s.m + k] === v),
+              );
+              if (!tied) expect(again[t]).toBeCloseTo(d[i]!, 12);
+            } else if (!firstInPerm[t]) expect(again[t]).toBe(0);
+          });
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
