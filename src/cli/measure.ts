@@ -5,8 +5,7 @@
 import type { Command } from 'commander';
 import { fail } from '../errors.js';
 import { ORT_DEFAULTS } from '../hardware/ort/measure.js';
-import { measureTable } from '../hardware/ort/table.js';
-import { Rng } from '../rng.js';
+import { measureTable, sampleIndices } from '../hardware/ort/table.js';
 import { getSpace } from '../space/all.js';
 import type { SearchSpace } from '../space/types.js';
 import { parseIntOption, toJson } from './output.js';
@@ -24,17 +23,6 @@ interface MeasureFlags {
   classes?: string;
   quiet?: boolean;
   json?: boolean;
-}
-
-/** `n` distinct indices of [0, size) (Floyd's algorithm: n draws whatever the size), ascending. */
-export function sampleIndices(size: number, n: number, seed: number): number[] {
-  const rng = new Rng(seed);
-  const chosen = new Set<number>();
-  for (let j = size - n; j < size; j++) {
-    const t = rng.nextInt(j + 1);
-    chosen.add(chosen.has(t) ? j : t);
-  }
-  return [...chosen].sort((a, b) => a - b);
 }
 
 function selection(space: SearchSpace, f: MeasureFlags, seed: number): { indices: number[]; record: unknown } {

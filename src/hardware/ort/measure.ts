@@ -15,7 +15,7 @@ export interface OrtMeasureOptions {
   threads?: number;
   /** Untimed runs before timing (default 10). */
   warmup?: number;
-  /** Timed runs (default 30). */
+  /** Timed runs (default 50). */
   repeats?: number;
   /** Seed of the exported weights and of the input tensor (default 0). */
   seed?: number;
@@ -23,7 +23,7 @@ export interface OrtMeasureOptions {
   foldBn?: boolean;
 }
 
-export const ORT_DEFAULTS = { threads: 1, warmup: 10, repeats: 30, seed: 0, foldBn: true } as const;
+export const ORT_DEFAULTS = { threads: 1, warmup: 10, repeats: 50, seed: 0, foldBn: true } as const;
 
 export interface OrtMeasurement extends TimingSummary {
   /** Every timed run, ms, in order. */

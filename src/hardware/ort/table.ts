@@ -19,6 +19,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { writeFileAtomic } from '../../cli/output.js';
 import { fail } from '../../errors.js';
+import { Rng } from '../../rng.js';
 import type { SearchSpace } from '../../space/types.js';
 import { measureGraph, type OrtMeasureOptions } from './measure.js';
 
@@ -156,4 +157,15 @@ function describeDiff(previousText: string, now: Record<string, unknown>): strin
     .filter((k) => JSON.stringify(prev[k]) !== JSON.stringify(now[k]))
     .map((k) => `${k} was ${JSON.stringify(prev[k])}, now ${JSON.stringify(now[k])}`);
   return diffs.length > 0 ? diffs.join('; ') : 'argument record differs';
+}
+
+/** `n` distinct indices of [0, size) (Floyd's algorithm: n draws whatever the size), ascending. */
+export function sampleIndices(size: number, n: number, seed: number): number[] {
+  const rng = new Rng(seed);
+  const chosen = new Set<number>();
+  for (let j = size - n; j < size; j++) {
+    const t = rng.nextInt(j + 1);
+    chosen.add(chosen.has(t) ? j : t);
+  }
+  return [...chosen].sort((a, b) => a - b);
 }
