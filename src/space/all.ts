@@ -2,3 +2,4 @@
 export { getSpace, listSpaces } from './registry.js';
 import './nb201/index.js';
 import './layered/index.js';
+import './blox/index.js';
