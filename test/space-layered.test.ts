@@ -22,8 +22,11 @@ function errorOf(doc: unknown): string {
   }
   throw new Error('expected a HwnasError');
 }
+/** A JSON document under edit: tests poke arbitrary (also invalid) fields into it. */
+// biome-ignore lint/suspicious/noExplicitAny: the tests write invalid JSON on purpose
+type Doc = any;
 /** A copy of a document with one change applied. */
-function edit(doc: unknown, change: (d: any) => void): unknown {
+function edit(doc: unknown, change: (d: Doc) => void): unknown {
   const copy = structuredClone(doc);
   change(copy);
   return copy;
@@ -195,7 +198,7 @@ describe('layered ops', () => {
 });
 
 describe('layered validation errors name the field path', () => {
-  const cases: [string, (d: any) => void, RegExp][] = [
+  const cases: [string, (d: Doc) => void, RegExp][] = [
     [
       'even kernel',
       (d) => (d.layers[1].choices[1].kernel = 4),
@@ -258,7 +261,10 @@ describe('layered validation errors name the field path', () => {
     ['no searchable layer', (d) => (d.layers = [d.layers[0]]), /at least one searchable layer/],
     [
       'duplicate layer name',
-      (d) => ((d.layers[1].name = 'x'), (d.layers[2].name = 'x')),
+      (d) => {
+        d.layers[1].name = 'x';
+        d.layers[2].name = 'x';
+      },
       /^layers\[2\]\.name: layer name 'x' is already used by layers\[1\]$/,
     ],
     ['bad name chars', (d) => (d.layers[1].name = 'a/b'), /^layers\[1\]\.name 'a\/b' may only contain/],
