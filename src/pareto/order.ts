@@ -37,7 +37,25 @@ function before(points: Float64Array, m: number, a: number, b: number): boolean 
   return a < b;
 }
 
+function insertionOrder2(points: Float64Array, n: number): Uint32Array {
+  for (let i = 0; i < n; i++) {
+    const a = points[2 * i]!;
+    const b = points[2 * i + 1]!;
+    let j = i;
+    while (j > 0) {
+      const q = perm[j - 1]!;
+      const x = points[2 * q]!;
+      if (x < a || (x === a && points[2 * q + 1]! <= b)) break; // q < i, so an exact tie keeps index order
+      perm[j] = q;
+      j--;
+    }
+    perm[j] = i;
+  }
+  return perm.subarray(0, n);
+}
+
 function insertionOrder(points: Float64Array, m: number, n: number): Uint32Array {
+  if (m === 2) return insertionOrder2(points, n);
   for (let i = 0; i < n; i++) {
     let j = i;
     while (j > 0 && before(points, m, i, perm[j - 1]!)) {
