@@ -2,10 +2,12 @@
 import type { Command } from 'commander';
 import * as exportOnnx from './export-onnx.js';
 import * as measure from './measure.js';
+import * as spaces from './spaces.js';
+import * as arch from './arch.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [exportOnnx.register, measure.register];
+const registrations: Register[] = [exportOnnx.register, measure.register, spaces.register, arch.register];
 
 export function registerAll(program: Command): void {
   for (const register of registrations) register(program);
