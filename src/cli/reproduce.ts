@@ -1,0 +1,117 @@
+/**
+ * `hwnas reproduce`: the poster's study (NB201, three device models, params/latency and random pruning,
+ * multi-objective regularized evolution, 10 seeds x 3000 evaluations) or any variant of it, resumable,
+ * ending with the GD/IGD+/HV tables, time to quality, pruning audit, plots and an HTML report.
+ */
+import type { Command } from 'commander';
+import { HwnasError } from '../errors.js';
+import { strategyNames } from '../search/index.js';
+import { buildConfig, type StudyOptions } from '../study/config.js';
+import { importStudyData } from '../study/data.js';
+import { defaultThreads } from '../study/execute.js';
+import { runStudy } from '../study/index.js';
+import { studyPaths } from '../study/layout.js';
+import { parseIntOption, toJson } from './output.js';
+import { type Progress, progressBar } from './progress.js';
+
+interface ReproduceFlags extends StudyOptions {
+  out: string;
+  threads?: string;
+  quiet?: boolean;
+  force?: boolean;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('reproduce')
+    .description("run the poster's pruning study (or a variant) and write tables, plots and an HTML report")
+    .option('--space <name>', 'search space: nb201, blox, or a user space .json', undefined)
+    .option('--blox-data <dir>', 'BLOX release folder to import (with --space blox; accuracy blox:test_top1)')
+    .option('--accuracy <source>', 'accuracy source (default nb201:cifar100)')
+    .option(
+      '--devices <list>',
+      'latency sources, comma-separated (default model:cortex-m7,model:cortex-a76,model:adreno-640)',
+    )
+    .option(
+      '--pruning <list>',
+      'pruning settings: none or <metric>@<ratio> (default none,params/latency@0.5,params/latency@0.7,params/latency@0.9,random@0.7)',
+    )
+    .option('--strategies <list>', `search strategies: ${strategyNames.join(', ')} (default re)`)
+    .option('--seeds <n|a-b|list>', 'seeds: a count (10 = 0..9), a range or a list (default 10)')
+    .option('--evals <n>', 'evaluations per run (default 3000)')
+    .option('--checkpoints <list>', 'evaluation counts to record (default 10,100,250,500,1000,2000,3000)')
+    .option('--population <n>', 'population size (default 100)')
+    .option('--sample <n>', 'tournament sample size (default 25)')
+    .option('--config <file>', 'study config JSON (keys as the options; flags override it)')
+    .option('--out <dir>', 'study folder (resumed when it holds the same study)', 'hwnas-study')
+    .option('--threads <n>', `worker threads (default: ${defaultThreads()})`)
+    .option('--quiet', 'no progress bar and no tables on stdout')
+    .option('--force', 'replace a folder that holds a different study (or write into a non-empty folder)')
+    .option('--json', 'print the summary as JSON')
+    .addHelpText(
+      'after',
+      `
+Outputs in the study folder: study.sqlite (results store; rerun to resume), tables/*.csv|md (GD, mean GD,
+IGD+, HV, time to quality, pruning audit), plots/*.svg|png, results/*.csv|json (exports), report.html.
+GD/IGD+/HV are computed in the objective space normalised by each device's true front (HV reference 1.1, 1.1).
+Ctrl-C finishes the runs in flight, commits them and exits; rerunning the same command resumes.`,
+    )
+    .action(async (flags: ReproduceFlags) => {
+      const config = buildConfig(flags, strategyNames);
+      const threads = flags.threads === undefined ? undefined : parseIntOption('--threads', flags.threads, 1, 1024);
+      const quiet = flags.quiet === true || flags.json === true;
+      let bar: Progress | undefined;
+      let started = 0;
+      let ranEvals = 0;
+      const outcome = await runStudy(config, {
+        out: flags.out,
+        threads,
+        quiet,
+        force: flags.force,
+        importData: importStudyData,
+        onStart: (prepared, pending) => {
+          const total = prepared.tasks.length;
+          bar = progressBar('runs', total, {
+            quiet,
+            format: 'runs [{bar}] {value}/{total} | {rate} evals/s | ETA {eta_formatted}',
+          });
+          bar.update(total - pending, { rate: 0 });
+          started = performance.now();
+        },
+        onRun: (done, _total, evals) => {
+          ranEvals += evals;
+          const seconds = (performance.now() - started) / 1000;
+          bar?.update(done, { rate: Math.round(ranEvals / Math.max(seconds, 1e-3)) });
+        },
+      });
+      bar?.stop();
+      const { execution, report } = outcome;
+      if (!report) {
+        throw new HwnasError(
+          `interrupted: ${execution.skipped + execution.ran} of ${execution.total} runs finished and saved in ${flags.out}`,
+          'rerun the same command to resume',
+          130,
+        );
+      }
+      const paths = studyPaths(flags.out);
+      if (flags.json) {
+        process.stdout.write(
+          toJson({
+            out: flags.out,
+            runs: { total: execution.total, ran: execution.ran, resumed: execution.skipped },
+            summary: report.summary,
+            report: paths.report,
+          }),
+        );
+        return;
+      }
+      if (!flags.quiet) {
+        process.stdout.write(`${report.text}\n`);
+        const resumed = execution.skipped > 0 ? ` (${execution.skipped} resumed from the store)` : '';
+        process.stdout.write(
+          `${execution.total} runs${resumed}. Wrote ${paths.report}, tables in ${paths.tables}, plots in ${paths.plots}, exports in ${paths.results}.\n`,
+        );
+      }
+    });
+}

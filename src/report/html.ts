@@ -1,0 +1,85 @@
+/**
+ * One self-contained HTML page: study settings, every table and every plot inlined (SVG markup, with the
+ * PNG as a data URI download link), no scripts and no external requests.
+ */
+import type { StudyConfig } from '../study/config.js';
+import { escapeHtml, renderHtml, type Table } from './tables.js';
+
+export interface RenderedPlot {
+  id: string;
+  title: string;
+  svg: string;
+  png: Uint8Array;
+}
+
+const STYLE = `
+body { font-family: 'DejaVu Sans', system-ui, sans-serif; margin: 2rem auto; max-width: 1200px; color: #222; }
+h1 { font-size: 1.5rem; } h2 { margin-top: 2.5rem; border-bottom: 1px solid #ddd; } h3 { font-size: 1rem; }
+table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0; }
+th, td { border: 1px solid #ddd; padding: 0.25rem 0.5rem; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #f4f4f4; } p.note { font-size: 0.8rem; color: #555; }
+figure { margin: 1.5rem 0; } figcaption { font-size: 0.85rem; color: #444; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; font-size: 0.9rem; } dt { font-weight: bold; }
+`;
+
+function configList(c: StudyConfig, hash: string): string {
+  const items: [string, string][] = [
+    ['Space', c.space + (c.bloxData ? ` (release ${c.bloxData})` : '')],
+    ['Accuracy', c.accuracy],
+    ['Devices', c.devices.join(', ')],
+    ['Pruning', c.pruning.join(', ')],
+    ['Strategies', c.strategies.join(', ')],
+    [
+      'Seeds',
+      c.seeds.length <= 12 ? c.seeds.join(', ') : `${c.seeds.length} (${c.seeds[0]}…${c.seeds[c.seeds.length - 1]})`,
+    ],
+    ['Evaluations', String(c.evals)],
+    ['Checkpoints', c.checkpoints.join(', ')],
+    ['Population / sample', `${c.population} / ${c.sample}`],
+    ['Config hash', hash],
+  ];
+  return `<dl>${items.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`;
+}
+
+export function reportHtml(opts: {
+  config: StudyConfig;
+  hash: string;
+  finished: number;
+  total: number;
+  tables: Table[];
+  plots: RenderedPlot[];
+}): string {
+  const { config, hash, finished, total, tables, plots } = opts;
+  const status =
+    finished < total
+      ? `<p class="note"><strong>Incomplete study:</strong> ${finished} of ${total} runs finished; rerun <code>hwnas reproduce</code> on the folder to finish it.</p>`
+      : `<p class="note">${finished} runs.</p>`;
+  const figures = plots
+    .map(
+      (p) => `<figure class="plot" id="plot-${p.id}" data-plot="${p.id}">
+${p.svg}
+<figcaption>${escapeHtml(p.title)} · <a download="${p.id}.png" href="data:image/png;base64,${Buffer.from(p.png).toString('base64')}">PNG</a></figcaption>
+</figure>`,
+    )
+    .join('\n');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>hwnas study report</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>HW-NAS search-space pruning study</h1>
+<p>Multi-objective search (accuracy, latency per device) in pruned and unpruned spaces; convergence measured against each device's true Pareto front in the space normalised by that front's ideal and nadir. Hypervolume reference point: (1.1, 1.1).</p>
+${configList(config, hash)}
+${status}
+<h2>Tables</h2>
+${tables.map(renderHtml).join('\n')}
+<h2>Plots</h2>
+${figures}
+</body>
+</html>
+`;
+}

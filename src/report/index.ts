@@ -1,0 +1,74 @@
+/**
+ * Everything a study folder shows, rebuilt from its store alone: tables (CSV, Markdown, terminal text),
+ * plots (SVG, PNG), exports (CSV, JSON) and one self-contained HTML report. Output depends only on the
+ * stored runs, never on timing, so a resumed study writes the same files as an uninterrupted one.
+ */
+import { join } from 'node:path';
+import { writeFileAtomic } from '../cli/output.js';
+import { configHash } from '../study/config.js';
+import { checkpointsCsv, resultsJson, runsCsv } from '../study/export.js';
+import { studyPaths } from '../study/layout.js';
+import { StudyStore } from '../study/store.js';
+import { type RenderedPlot, reportHtml } from './html.js';
+import { allPlots } from './plots.js';
+import { svgToPng, toSvg } from './render.js';
+import { type StudySummary, summarize } from './summary.js';
+import { allTables, renderCsv, renderMarkdown, renderText, type Table } from './tables.js';
+
+export interface WrittenReport {
+  summary: StudySummary;
+  tables: Table[];
+  /** Terminal rendering of the tables. */
+  text: string;
+  files: string[];
+}
+
+export async function writeReport(folder: string, opts: { plots?: boolean } = {}): Promise<WrittenReport> {
+  const store = StudyStore.open(folder);
+  let config: ReturnType<StudyStore['config']>;
+  let runs: ReturnType<StudyStore['loadRuns']>;
+  let data: ReturnType<StudyStore['loadData']>;
+  try {
+    config = store.config();
+    data = store.loadData();
+    runs = store.loadRuns();
+  } finally {
+    store.close();
+  }
+  const hash = configHash(config);
+  const paths = studyPaths(folder);
+  const files: string[] = [];
+  const write = (path: string, content: string | Uint8Array) => {
+    writeFileAtomic(path, content);
+    files.push(path);
+  };
+
+  write(join(paths.results, 'runs.csv'), runsCsv(runs));
+  write(join(paths.results, 'checkpoints.csv'), checkpointsCsv(runs));
+  write(join(paths.results, 'results.json'), resultsJson(config, hash, runs));
+
+  const summary = summarize(config, runs);
+  const tables = allTables(summary);
+  for (const t of tables) {
+    write(join(paths.tables, `${t.id}.csv`), renderCsv(t));
+    write(join(paths.tables, `${t.id}.md`), renderMarkdown(t));
+  }
+
+  const rendered: RenderedPlot[] = [];
+  if (opts.plots !== false) {
+    for (const p of allPlots(config, runs, data)) {
+      const svg = await toSvg(p.spec);
+      const png = svgToPng(svg);
+      write(join(paths.plots, `${p.id}.svg`), svg);
+      write(join(paths.plots, `${p.id}.png`), png);
+      rendered.push({ id: p.id, title: p.title, svg, png });
+    }
+  }
+  write(
+    paths.report,
+    reportHtml({ config, hash, finished: runs.length, total: summary.totalRuns, tables, plots: rendered }),
+  );
+
+  const text = tables.map(renderText).join('\n');
+  return { summary, tables, text, files };
+}

@@ -1,0 +1,38 @@
+/**
+ * Vega-Lite spec -> SVG (vega's headless View, no canvas) -> PNG (resvg). Text needs a font file: the
+ * DejaVu fonts of Debian's fonts-dejavu-core when present, otherwise whatever the system has.
+ */
+import { existsSync } from 'node:fs';
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+const FONT_FILES = [
+  '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+  '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
+  '/usr/share/fonts/TTF/DejaVuSans.ttf',
+];
+export const FONT_FAMILY = 'DejaVu Sans';
+
+export async function toSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+export function svgToPng(svg: string, scale = 2): Uint8Array {
+  const fontFiles = FONT_FILES.filter((f) => existsSync(f));
+  const resvg = new Resvg(svg, {
+    font: {
+      fontFiles,
+      loadSystemFonts: fontFiles.length === 0,
+      defaultFontFamily: FONT_FAMILY,
+      sansSerifFamily: FONT_FAMILY,
+    },
+    fitTo: { mode: 'zoom', value: scale },
+  });
+  return resvg.render().asPng();
+}

@@ -1,0 +1,358 @@
+/**
+ * A study: one closed benchmark (space + accuracy source), target devices (latency sources), pruning
+ * settings, strategies, seeds, a budget and checkpoints. Defaults are the poster's study on NAS-Bench-201.
+ * The config is validated here (one-line errors) and hashed so a results folder can tell whether a rerun
+ * continues the same study.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fail } from '../errors.js';
+
+export interface StudyConfig {
+  /** Registered space name (`nb201`, `blox`) or a user space `.json`. */
+  space: string;
+  /** BLOX release folder to import (only with space `blox`). */
+  bloxData?: string;
+  /** Accuracy source spec (maximised), e.g. `nb201:cifar100`, `blox:test_top1`. */
+  accuracy: string;
+  /** Latency source specs (minimised), one per target device. */
+  devices: string[];
+  /** Canonical pruning settings: `none` or `<metric>@<ratio>`. */
+  pruning: string[];
+  strategies: string[];
+  seeds: number[];
+  /** Evaluation budget per run (every evaluated child counts). */
+  evals: number;
+  /** Evaluation counts at which indicators are recorded (ascending, all <= evals). */
+  checkpoints: number[];
+  /** Evaluation counts at which the found front is stored for plots (poster: 200 pruned vs 2000 unpruned). */
+  frontsAt: number[];
+  population: number;
+  sample: number;
+}
+
+export interface PruningSetting {
+  /** Canonical spec, e.g. `none`, `params/latency@0.7`. */
+  spec: string;
+  metric: string | null;
+  ratio: number;
+}
+
+export const DEFAULT_CHECKPOINTS = [10, 100, 250, 500, 1000, 2000, 3000];
+
+export function defaultConfig(): StudyConfig {
+  return {
+    space: 'nb201',
+    accuracy: 'nb201:cifar100',
+    devices: ['model:cortex-m7', 'model:cortex-a76', 'model:adreno-640'],
+    pruning: ['none', 'params/latency@0.5', 'params/latency@0.7', 'params/latency@0.9', 'random@0.7'],
+    strategies: ['re'],
+    seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    evals: 3000,
+    checkpoints: [...DEFAULT_CHECKPOINTS],
+    frontsAt: [200, 2000],
+    population: 100,
+    sample: 25,
+  };
+}
+
+/** `none`, `metric@0.7` or `metric@70%` -> canonical setting. */
+export function parsePruning(text: string): PruningSetting {
+  const t = text.trim();
+  if (t === 'none' || t === '0' || t === '0%') return { spec: 'none', metric: null, ratio: 0 };
+  const at = t.lastIndexOf('@');
+  if (at <= 0)
+    fail(`bad pruning setting '${text}'`, "use 'none' or <metric>@<ratio>, e.g. params/latency@0.7 or random@70%");
+  const metric = t.slice(0, at);
+  const r = t.slice(at + 1);
+  const pct = r.endsWith('%');
+  const num = Number(pct ? r.slice(0, -1) : r);
+  const ratio = pct ? num / 100 : num;
+  if (r === '' || !Number.isFinite(ratio) || ratio < 0 || ratio >= 1) {
+    fail(`bad pruning ratio in '${text}'`, 'the ratio must be in [0, 1) (or a percentage below 100%)');
+  }
+  if (ratio === 0) return { spec: 'none', metric: null, ratio: 0 };
+  // Round away binary noise from percentages (70% -> 0.7).
+  const clean = Number(ratio.toFixed(6));
+  return { spec: `${metric}@${clean}`, metric, ratio: clean };
+}
+
+/** Short label for tables: `0%`, `params/latency 70%`, `random 70%`. */
+export function pruningLabel(spec: string): string {
+  const p = parsePruning(spec);
+  if (p.metric === null) return '0%';
+  return `${p.metric} ${Number((p.ratio * 100).toFixed(4))}%`;
+}
+
+/** `10` -> seeds 0..9; `3-7` -> 3..7; `1,5,9` -> those. */
+export function parseSeeds(text: string): number[] {
+  const t = text.trim();
+  const bad = (): never =>
+    fail(`bad --seeds '${text}'`, 'use a count (10 = seeds 0..9), a range (3-7) or a list (1,5,9)');
+  if (/^\d+$/.test(t)) {
+    const n = Number(t);
+    if (n < 1 || n > 100_000) bad();
+    return Array.from({ length: n }, (_, i) => i);
+  }
+  const range = /^(\d+)-(\d+)$/.exec(t);
+  if (range) {
+    const a = Number(range[1]);
+    const b = Number(range[2]);
+    if (b < a || b - a >= 100_000) bad();
+    return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  }
+  if (/^\d+(,\d+)+$/.test(t)) return t.split(',').map(Number);
+  return bad();
+}
+
+function parseList(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+function parseIntList(name: string, text: string): number[] {
+  const items = parseList(text);
+  const out = items.map((s) => (/^\d+$/.test(s) ? Number(s) : Number.NaN));
+  if (out.length === 0 || out.some((v) => !Number.isSafeInteger(v) || v < 1)) {
+    fail(`bad ${name} '${text}'`, 'use a comma-separated list of positive integers, e.g. 10,100,1000');
+  }
+  return out;
+}
+
+/** Options as commander hands them over (all strings), plus the config file. */
+export interface StudyOptions {
+  config?: string;
+  space?: string;
+  bloxData?: string;
+  accuracy?: string;
+  devices?: string;
+  pruning?: string;
+  strategies?: string;
+  seeds?: string;
+  evals?: string;
+  checkpoints?: string;
+  population?: string;
+  sample?: string;
+}
+
+const FILE_KEYS = new Set<keyof StudyConfig>([
+  'space',
+  'bloxData',
+  'accuracy',
+  'devices',
+  'pruning',
+  'strategies',
+  'seeds',
+  'evals',
+  'checkpoints',
+  'frontsAt',
+  'population',
+  'sample',
+]);
+
+/** Read a `study.json`: any subset of StudyConfig's keys; unknown keys or wrong types are errors. */
+export function readConfigFile(path: string): Partial<StudyConfig> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    fail(
+      `cannot read study config '${path}': ${why}`,
+      'pass a JSON file with keys like space, devices, pruning, seeds, evals',
+    );
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    fail(`study config '${path}' must be a JSON object`);
+  const obj = raw as Record<string, unknown>;
+  for (const k of Object.keys(obj)) {
+    if (!FILE_KEYS.has(k as keyof StudyConfig)) {
+      fail(`unknown key '${k}' in study config '${path}'`, `known keys: ${[...FILE_KEYS].join(', ')}`);
+    }
+  }
+  const str = (k: string): string | undefined => {
+    const v = obj[k];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || v === '') fail(`'${k}' in study config '${path}' must be a non-empty string`);
+    return v;
+  };
+  const strs = (k: string): string[] | undefined => {
+    const v = obj[k];
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v) || v.some((s) => typeof s !== 'string'))
+      fail(`'${k}' in study config '${path}' must be a list of strings`);
+    return v as string[];
+  };
+  const ints = (k: string): number[] | undefined => {
+    const v = obj[k];
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v) || v.some((s) => !Number.isSafeInteger(s) || (s as number) < 0)) {
+      fail(`'${k}' in study config '${path}' must be a list of non-negative integers`);
+    }
+    return v as number[];
+  };
+  const int = (k: string): number | undefined => {
+    const v = obj[k];
+    if (v === undefined) return undefined;
+    if (!Number.isSafeInteger(v) || (v as number) < 1)
+      fail(`'${k}' in study config '${path}' must be a positive integer`);
+    return v as number;
+  };
+  const out: Partial<StudyConfig> = {};
+  const assign = <K extends keyof StudyConfig>(k: K, v: StudyConfig[K] | undefined) => {
+    if (v !== undefined) out[k] = v;
+  };
+  assign('space', str('space'));
+  assign('bloxData', str('bloxData'));
+  assign('accuracy', str('accuracy'));
+  assign('devices', strs('devices'));
+  assign('pruning', strs('pruning'));
+  assign('strategies', strs('strategies'));
+  assign('seeds', ints('seeds'));
+  assign('evals', int('evals'));
+  assign('checkpoints', ints('checkpoints'));
+  assign('frontsAt', ints('frontsAt'));
+  assign('population', int('population'));
+  assign('sample', int('sample'));
+  return out;
+}
+
+/**
+ * Defaults <- config file <- command-line flags, then validated. `strategyNames` is passed in so the
+ * config module does not load the search code (and tests can stand alone).
+ */
+export function buildConfig(opts: StudyOptions, strategyNames: readonly string[]): StudyConfig {
+  const base = defaultConfig();
+  const fromFile = opts.config ? readConfigFile(opts.config) : {};
+  const c: StudyConfig = { ...base, ...fromFile };
+  const explicitCheckpoints = fromFile.checkpoints !== undefined || opts.checkpoints !== undefined;
+  if (opts.space !== undefined) c.space = opts.space;
+  if (opts.bloxData !== undefined) c.bloxData = opts.bloxData;
+  // BLOX's accuracy lives in the imported release; the NB201 default does not apply to it.
+  if (c.space === 'blox' && fromFile.accuracy === undefined && opts.accuracy === undefined)
+    c.accuracy = 'blox:test_top1';
+  if (opts.accuracy !== undefined) c.accuracy = opts.accuracy;
+  if (opts.devices !== undefined) c.devices = parseList(opts.devices);
+  if (opts.pruning !== undefined) c.pruning = parseList(opts.pruning);
+  if (opts.strategies !== undefined) c.strategies = parseList(opts.strategies);
+  if (opts.seeds !== undefined) c.seeds = parseSeeds(opts.seeds);
+  if (opts.evals !== undefined) c.evals = positiveInt('--evals', opts.evals);
+  if (opts.checkpoints !== undefined) c.checkpoints = parseIntList('--checkpoints', opts.checkpoints);
+  if (opts.population !== undefined) c.population = positiveInt('--population', opts.population);
+  if (opts.sample !== undefined) c.sample = positiveInt('--sample', opts.sample);
+  return validateConfig(c, strategyNames, explicitCheckpoints);
+}
+
+function positiveInt(name: string, text: string): number {
+  const v = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(v) || v < 1)
+    fail(`${name} must be a positive integer, got '${text}'`);
+  return v;
+}
+
+/** Check and canonicalise a config (pruning specs, sorted unique checkpoints). */
+export function validateConfig(
+  c: StudyConfig,
+  strategyNames: readonly string[],
+  explicitCheckpoints = true,
+): StudyConfig {
+  if (c.space === 'blox' && !c.bloxData && c.accuracy.startsWith('blox:')) {
+    fail('the BLOX study needs the BLOX release', 'pass --blox-data DIR (the folder of the BLOX release files)');
+  }
+  if (c.bloxData && c.space !== 'blox') fail('--blox-data only applies to --space blox');
+  if (c.devices.length === 0)
+    fail('no devices given', 'pass --devices with at least one latency source, e.g. model:cortex-m7');
+  if (c.pruning.length === 0) fail('no pruning settings given', 'pass --pruning, e.g. none,params/latency@0.7');
+  if (c.strategies.length === 0)
+    fail('no strategies given', `pass --strategies with some of: ${strategyNames.join(', ')}`);
+  if (c.seeds.length === 0) fail('no seeds given');
+  for (const s of c.strategies) {
+    if (!strategyNames.includes(s)) fail(`unknown strategy '${s}'`, `use one of: ${strategyNames.join(', ')}`);
+  }
+  for (const d of c.devices) {
+    if (!d.includes(':') && d !== 'ort')
+      fail(
+        `bad latency source '${d}'`,
+        'a source looks like prefix:rest, e.g. model:cortex-m7, help:pixel3, table:m7.csv#ms',
+      );
+  }
+  if (!c.accuracy.includes(':'))
+    fail(`bad accuracy source '${c.accuracy}'`, 'a source looks like prefix:rest, e.g. nb201:cifar100');
+  const pruning = c.pruning.map((p) => parsePruning(p).spec);
+  dupCheck('--devices', c.devices);
+  dupCheck('--pruning', pruning);
+  dupCheck('--strategies', c.strategies);
+  dupCheck('--seeds', c.seeds.map(String));
+  if (c.population < 2) fail('--population must be at least 2');
+  if (c.sample < 1 || c.sample > c.population)
+    fail(`--sample (${c.sample}) must be between 1 and the population (${c.population})`);
+  if (c.evals < c.population) {
+    fail(
+      `budget of ${c.evals} evaluations is smaller than the population (${c.population})`,
+      'raise --evals or lower --population',
+    );
+  }
+  let checkpoints = [...new Set(c.checkpoints)].sort((a, b) => a - b);
+  if (explicitCheckpoints) {
+    const over = checkpoints.filter((x) => x > c.evals);
+    if (over.length > 0)
+      fail(
+        `checkpoint ${over[0]} is beyond the budget of ${c.evals} evaluations`,
+        'raise --evals or drop that checkpoint',
+      );
+  } else {
+    // Default checkpoints follow a smaller budget: keep those inside it and end at the budget.
+    checkpoints = checkpoints.filter((x) => x < c.evals);
+    checkpoints.push(c.evals);
+  }
+  if (checkpoints.length === 0 || checkpoints[0]! < 1) fail('checkpoints must be positive evaluation counts');
+  const frontsAt = [...new Set(c.frontsAt.map((x) => Math.min(x, c.evals)))].sort((a, b) => a - b);
+  const out: StudyConfig = {
+    space: c.space,
+    accuracy: c.accuracy,
+    devices: [...c.devices],
+    pruning,
+    strategies: [...c.strategies],
+    seeds: [...c.seeds],
+    evals: c.evals,
+    checkpoints,
+    frontsAt,
+    population: c.population,
+    sample: c.sample,
+  };
+  if (c.bloxData) out.bloxData = c.bloxData;
+  return out;
+}
+
+function dupCheck(name: string, items: string[]): void {
+  const seen = new Set<string>();
+  for (const s of items) {
+    if (seen.has(s)) fail(`${name} lists '${s}' twice`);
+    seen.add(s);
+  }
+}
+
+/** Canonical JSON (fixed key order) of what determines the results. */
+export function canonicalConfig(c: StudyConfig): string {
+  const ordered = {
+    space: c.space,
+    bloxData: c.bloxData ?? null,
+    accuracy: c.accuracy,
+    devices: c.devices,
+    pruning: c.pruning,
+    strategies: c.strategies,
+    seeds: c.seeds,
+    evals: c.evals,
+    checkpoints: c.checkpoints,
+    frontsAt: c.frontsAt,
+    population: c.population,
+    sample: c.sample,
+  };
+  return JSON.stringify(ordered);
+}
+
+export function configHash(c: StudyConfig): string {
+  return createHash('sha256').update(canonicalConfig(c)).digest('hex').slice(0, 16);
+}

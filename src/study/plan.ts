@@ -1,0 +1,76 @@
+/**
+ * What a run needs, as plain data (typed arrays, numbers, strings) so it can be handed to worker threads
+ * by structured clone: per device the objective matrix, the normalised true front and every
+ * architecture's distance to it; per run its pruned space.
+ */
+import type { RunSpec } from './cells.js';
+
+/** Objectives per architecture in the study: 0 = -accuracy, 1 = latency (both minimised). */
+export const M = 2;
+
+/** Hypervolume reference point in the normalised space (Ishibuchi et al. 2018: 1.1 per objective). */
+export const HV_REF = [1.1, 1.1] as const;
+
+export interface DevicePlan {
+  source: string;
+  /** n x M minimised objectives, row-major. */
+  objectives: Float64Array;
+  /** n x M objectives normalised with the ideal and nadir of the true front. */
+  normalized: Float64Array;
+  /** Architecture indices of the true front (sorted by objective 0 then 1). */
+  front: Int32Array;
+  /** The true front in the normalised space (|front| x M). */
+  frontNormalized: Float64Array;
+  /** Euclidean distance (normalised space) of every architecture to its nearest true-front point. */
+  distToFront: Float64Array;
+  ideal: number[];
+  nadir: number[];
+}
+
+export interface StudyPlan {
+  radix: number[];
+  size: number;
+  strategies: string[];
+  evals: number;
+  checkpoints: number[];
+  frontsAt: number[];
+  population: number;
+  sample: number;
+  devices: DevicePlan[];
+}
+
+export interface PruneInfo {
+  allowed: number[][] | null;
+  size: number;
+  recall: number;
+  bestGd: number;
+  r2: number | null;
+}
+
+export interface RunTask {
+  spec: RunSpec;
+  prune: PruneInfo;
+}
+
+export interface CheckpointMetrics {
+  evals: number;
+  /** Original GD (Van Veldhuizen): sqrt(sum d^2) / |A|. */
+  gd: number;
+  /** Mean GD: (1/|A|) sum d. */
+  gdMean: number;
+  igdPlus: number;
+  hv: number;
+  frontSize: number;
+}
+
+export interface RunResult {
+  index: number;
+  key: string;
+  /** Architecture evaluated at each step, in order. */
+  archs: Int32Array;
+  /** (evaluations, GD) pairs at every evaluation where the found front changed. */
+  trace: Float64Array;
+  checkpoints: CheckpointMetrics[];
+  /** Found front (architecture indices, canonical order) at each `frontsAt` count. */
+  fronts: { evals: number; archs: Int32Array }[];
+}

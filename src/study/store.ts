@@ -1,0 +1,321 @@
+/**
+ * The results store: one SQLite file per study folder. It holds the config (and its hash), the data the
+ * report needs (accuracy, latencies, true fronts) and one row per finished run with its checkpoint
+ * metrics and fronts, each run committed in its own transaction. A killed study loses at most the runs in
+ * flight; reopening the folder resumes from the committed runs.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { fail } from '../errors.js';
+import { canonicalConfig, configHash, type StudyConfig } from './config.js';
+import { STUDY_ENTRIES, studyPaths } from './layout.js';
+import type { CheckpointMetrics, PruneInfo, RunResult, RunTask } from './plan.js';
+
+const FORMAT = '1';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS arrays (name TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+  key TEXT PRIMARY KEY, idx INTEGER NOT NULL, device TEXT NOT NULL, pruning TEXT NOT NULL,
+  strategy TEXT NOT NULL, seed INTEGER NOT NULL, run_seed INTEGER NOT NULL,
+  pruned_size INTEGER NOT NULL, recall REAL NOT NULL, best_gd REAL NOT NULL, r2 REAL,
+  allowed TEXT, archs BLOB NOT NULL, trace BLOB NOT NULL, elapsed_ms REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS checkpoints (
+  run_key TEXT NOT NULL, evals INTEGER NOT NULL, gd REAL NOT NULL, gd_mean REAL NOT NULL,
+  igd_plus REAL NOT NULL, hv REAL NOT NULL, front_size INTEGER NOT NULL, PRIMARY KEY (run_key, evals)
+);
+CREATE TABLE IF NOT EXISTS fronts (
+  run_key TEXT NOT NULL, evals INTEGER NOT NULL, archs BLOB NOT NULL, PRIMARY KEY (run_key, evals)
+);
+`;
+
+export interface StoredRun {
+  key: string;
+  index: number;
+  device: string;
+  pruning: string;
+  strategy: string;
+  seed: number;
+  runSeed: number;
+  prune: PruneInfo;
+  archs: Int32Array;
+  trace: Float64Array;
+  checkpoints: CheckpointMetrics[];
+  fronts: { evals: number; archs: Int32Array }[];
+}
+
+/** Per-study arrays the report needs without resolving sources again. */
+export interface StudyData {
+  spaceId: string;
+  accuracy: { source: string; name: string; unit: string; values: Float64Array };
+  devices: { source: string; name: string; unit: string; latency: Float64Array; front: Int32Array }[];
+}
+
+function blob(a: Int32Array | Float64Array): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
+function int32s(b: Buffer): Int32Array {
+  return new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+}
+function float64s(b: Buffer): Float64Array {
+  return new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+}
+
+/** Names the config keys that differ, for the refusal message. */
+function configDiff(a: string, b: string): string[] {
+  const x = JSON.parse(a) as Record<string, unknown>;
+  const y = JSON.parse(b) as Record<string, unknown>;
+  return Object.keys({ ...x, ...y }).filter((k) => JSON.stringify(x[k]) !== JSON.stringify(y[k]));
+}
+
+export class StudyStore {
+  private constructor(
+    readonly folder: string,
+    private readonly db: Database.Database,
+  ) {}
+
+  /**
+   * Open (or create) the store of `folder` for `config`. A folder holding a different study, or other
+   * files, is refused unless `force` (which replaces only what a study writes).
+   */
+  /**
+   * What opening `folder` for `config` would do: 'new' (empty or absent), 'resume' (same study) or
+   * 'replace' (--force). A folder holding a different study, or other files, is refused unless `force`.
+   */
+  static check(folder: string, config: StudyConfig, opts: { force?: boolean } = {}): 'new' | 'resume' | 'replace' {
+    const paths = studyPaths(folder);
+    if (!existsSync(folder)) return 'new';
+    if (existsSync(paths.store)) {
+      const stored = StudyStore.readMeta(paths.store);
+      if (stored.hash === configHash(config) && stored.format === FORMAT) return 'resume';
+      if (opts.force) return 'replace';
+      const diff = stored.config ? configDiff(stored.config, canonicalConfig(config)) : [];
+      const why =
+        diff.length > 0 ? `its config differs in ${diff.join(', ')}` : 'it was written by another store format';
+      fail(
+        `output folder '${folder}' holds a different study (${why})`,
+        'pass --force to replace it, or --out another folder',
+      );
+    }
+    if (readdirSync(folder).length === 0) return 'new';
+    if (opts.force) return 'replace';
+    fail(
+      `output folder '${folder}' is not empty and holds no study`,
+      'pass --force to write into it, or --out another folder',
+    );
+  }
+
+  /** Open (or create) the store of `folder` for `config` (see `check`; --force replaces only what a study writes). */
+  static create(folder: string, config: StudyConfig, opts: { force?: boolean } = {}): StudyStore {
+    const paths = studyPaths(folder);
+    if (StudyStore.check(folder, config, opts) === 'replace') StudyStore.clear(folder);
+    mkdirSync(folder, { recursive: true });
+    const db = new Database(paths.store);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec(SCHEMA);
+    const put = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+    db.transaction(() => {
+      put.run('format', FORMAT);
+      put.run('config', canonicalConfig(config));
+      put.run('hash', configHash(config));
+    })();
+    return new StudyStore(folder, db);
+  }
+
+  /** Open an existing study folder read-write (report, export). */
+  static open(folder: string): StudyStore {
+    const paths = studyPaths(folder);
+    if (!existsSync(paths.store)) {
+      fail(`'${folder}' holds no study (no ${paths.store})`, 'run `hwnas reproduce --out <folder>` first');
+    }
+    const db = new Database(paths.store, { fileMustExist: true });
+    const format = (db.prepare("SELECT value FROM meta WHERE key = 'format'").get() as { value: string } | undefined)
+      ?.value;
+    if (format !== FORMAT) {
+      db.close();
+      fail(
+        `'${paths.store}' was written by another hwnas store format (${format ?? 'none'})`,
+        'rerun the study with --force',
+      );
+    }
+    return new StudyStore(folder, db);
+  }
+
+  private static readMeta(path: string): { hash?: string; config?: string; format?: string } {
+    let db: Database.Database;
+    try {
+      db = new Database(path, { readonly: true, fileMustExist: true });
+    } catch {
+      return {};
+    }
+    try {
+      const rows = db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[];
+      const m = new Map(rows.map((r) => [r.key, r.value]));
+      return { hash: m.get('hash'), config: m.get('config'), format: m.get('format') };
+    } catch {
+      return {};
+    } finally {
+      db.close();
+    }
+  }
+
+  private static clear(folder: string): void {
+    for (const e of STUDY_ENTRIES) rmSync(join(folder, e), { recursive: true, force: true });
+  }
+
+  private cachedConfig: StudyConfig | undefined;
+
+  config(): StudyConfig {
+    if (this.cachedConfig) return this.cachedConfig;
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'config'").get() as { value: string };
+    const c = JSON.parse(row.value) as StudyConfig & { bloxData: string | null };
+    if (c.bloxData === null) delete (c as Partial<StudyConfig>).bloxData;
+    this.cachedConfig = c;
+    return c;
+  }
+
+  doneKeys(): Set<string> {
+    const rows = this.db.prepare('SELECT key FROM runs').all() as { key: string }[];
+    return new Set(rows.map((r) => r.key));
+  }
+
+  hasData(): boolean {
+    return this.db.prepare("SELECT 1 FROM arrays WHERE name = 'accuracy'").get() !== undefined;
+  }
+
+  /** Store the arrays the report needs (once per study; they are a pure function of the config). */
+  saveData(data: StudyData): void {
+    const put = this.db.prepare('INSERT OR REPLACE INTO arrays (name, data) VALUES (?, ?)');
+    const meta = this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+    this.db.transaction(() => {
+      meta.run(
+        'columns',
+        JSON.stringify({
+          spaceId: data.spaceId,
+          accuracy: { source: data.accuracy.source, name: data.accuracy.name, unit: data.accuracy.unit },
+          devices: data.devices.map((d) => ({ source: d.source, name: d.name, unit: d.unit })),
+        }),
+      );
+      put.run('accuracy', blob(data.accuracy.values));
+      data.devices.forEach((d, i) => {
+        put.run(`latency:${i}`, blob(d.latency));
+        put.run(`front:${i}`, blob(d.front));
+      });
+    })();
+  }
+
+  loadData(): StudyData {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'columns'").get() as { value: string } | undefined;
+    if (!row) fail(`the study in '${this.folder}' has no finished setup yet`, 'rerun `hwnas reproduce` on it');
+    const cols = JSON.parse(row.value) as {
+      spaceId: string;
+      accuracy: { source: string; name: string; unit: string };
+      devices: { source: string; name: string; unit: string }[];
+    };
+    const get = this.db.prepare('SELECT data FROM arrays WHERE name = ?');
+    const arr = (name: string) => (get.get(name) as { data: Buffer }).data;
+    return {
+      spaceId: cols.spaceId,
+      accuracy: { ...cols.accuracy, values: float64s(arr('accuracy')) },
+      devices: cols.devices.map((d, i) => ({
+        ...d,
+        latency: float64s(arr(`latency:${i}`)),
+        front: int32s(arr(`front:${i}`)),
+      })),
+    };
+  }
+
+  /** Commit one finished run (row, checkpoints, fronts) in one transaction. */
+  commitRun(task: RunTask, result: RunResult, elapsedMs: number): void {
+    const { spec, prune } = task;
+    const c = this.config();
+    const insertRun = this.db.prepare(
+      `INSERT INTO runs (key, idx, device, pruning, strategy, seed, run_seed, pruned_size, recall, best_gd, r2, allowed,
+        archs, trace, elapsed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertCheckpoint = this.db.prepare(
+      'INSERT INTO checkpoints (run_key, evals, gd, gd_mean, igd_plus, hv, front_size) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    const insertFront = this.db.prepare('INSERT INTO fronts (run_key, evals, archs) VALUES (?, ?, ?)');
+    this.db.transaction(() => {
+      insertRun.run(
+        spec.key,
+        spec.index,
+        c.devices[spec.device],
+        c.pruning[spec.pruning],
+        c.strategies[spec.strategy],
+        spec.seed,
+        spec.runSeed,
+        prune.size,
+        prune.recall,
+        prune.bestGd,
+        prune.r2,
+        prune.allowed ? JSON.stringify(prune.allowed) : null,
+        blob(result.archs),
+        blob(result.trace),
+        elapsedMs,
+      );
+      for (const m of result.checkpoints) {
+        insertCheckpoint.run(spec.key, m.evals, m.gd, m.gdMean, m.igdPlus, m.hv, m.frontSize);
+      }
+      for (const f of result.fronts) insertFront.run(spec.key, f.evals, blob(f.archs));
+    })();
+  }
+
+  /** Every finished run in the study's fixed order. */
+  loadRuns(): StoredRun[] {
+    const runs = this.db.prepare('SELECT * FROM runs ORDER BY idx').all() as Record<string, unknown>[];
+    const cps = this.db.prepare('SELECT * FROM checkpoints ORDER BY run_key, evals').all() as Record<
+      string,
+      number | string
+    >[];
+    const frs = this.db.prepare('SELECT * FROM fronts ORDER BY run_key, evals').all() as Record<string, unknown>[];
+    const byKey = new Map<string, StoredRun>();
+    const out = runs.map((r) => {
+      const run: StoredRun = {
+        key: r.key as string,
+        index: r.idx as number,
+        device: r.device as string,
+        pruning: r.pruning as string,
+        strategy: r.strategy as string,
+        seed: r.seed as number,
+        runSeed: r.run_seed as number,
+        prune: {
+          allowed: r.allowed === null ? null : (JSON.parse(r.allowed as string) as number[][]),
+          size: r.pruned_size as number,
+          recall: r.recall as number,
+          bestGd: r.best_gd as number,
+          r2: r.r2 as number | null,
+        },
+        archs: int32s(r.archs as Buffer),
+        trace: float64s(r.trace as Buffer),
+        checkpoints: [],
+        fronts: [],
+      };
+      byKey.set(run.key, run);
+      return run;
+    });
+    for (const c of cps) {
+      byKey.get(c.run_key as string)?.checkpoints.push({
+        evals: c.evals as number,
+        gd: c.gd as number,
+        gdMean: c.gd_mean as number,
+        igdPlus: c.igd_plus as number,
+        hv: c.hv as number,
+        frontSize: c.front_size as number,
+      });
+    }
+    for (const f of frs) {
+      byKey.get(f.run_key as string)?.fronts.push({ evals: f.evals as number, archs: int32s(f.archs as Buffer) });
+    }
+    return out;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
