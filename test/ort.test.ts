@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isHwnasError } from '../src/errors.js';
-import { measureGraph, parseOrtSpec, quantileSorted, summarize } from '../src/hardware/ort/index.js';
+import { measureGraph, measureModel, parseOrtSpec, quantileSorted, summarize } from '../src/hardware/ort/index.js';
 import { sampleIndices } from '../src/hardware/ort/table.js';
 import { GraphBuilder } from '../src/ir/graph.js';
 import { resolveSource } from '../src/objectives/all.js';
@@ -108,5 +108,11 @@ describe('measurement with ONNX Runtime', () => {
     const line = (err as { line(): string }).line();
     expect(line).toMatch(/would measure all 3 architectures of tiny \(limit 2\)/);
     expect(line).toMatch(/hwnas measure tiny --sample 3 -o ort.csv.*table:ort\.csv#median_ms/);
+  });
+
+  it('an ONNX Runtime failure is one user-facing line', async () => {
+    const err = await measureModel(new Uint8Array([1, 2, 3, 4]), { c: 1, h: 1, w: 1 }).catch((e: unknown) => e);
+    expect(isHwnasError(err)).toBe(true);
+    expect((err as { line(): string }).line()).toMatch(/^ONNX Runtime failed to load the model: [^\n]+$/);
   });
 });
