@@ -79,3 +79,21 @@ console.log(
   `baseline: one run of an identity model ${floor.medianMs.toFixed(4)} ms; median network / baseline = ${(median(p0.medians) / floor.medianMs).toFixed(1)}x`,
 );
 console.log(`Kendall tau of measured medians vs MACs: ${kendallTau(p0.medians, macs).toFixed(3)}`);
+
+// How well the analytical device models (issue 5, `model:`) rank this host's measurements, once they exist.
+const hardwareModule = '../src/hardware/index.js';
+try {
+  const hw = (await import(hardwareModule)) as {
+    listDevices(): (string | { id: string })[];
+    getDevice(id: string): unknown;
+    predictGraph(g: unknown, d: unknown): number;
+  };
+  for (const entry of hw.listDevices()) {
+    const id = typeof entry === 'string' ? entry : entry.id;
+    const device = hw.getDevice(id);
+    const predicted = graphs.map((g) => hw.predictGraph(g, device));
+    console.log(`Kendall tau of measured medians vs model:${id}: ${kendallTau(p0.medians, predicted).toFixed(3)}`);
+  }
+} catch (e) {
+  console.log(`model: devices not compared (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+}
