@@ -4,10 +4,12 @@ import * as exportOnnx from './export-onnx.js';
 import * as measure from './measure.js';
 import * as spaces from './spaces.js';
 import * as arch from './arch.js';
+import * as data from './data.js';
+import * as benchInfo from './bench-info.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [exportOnnx.register, measure.register, spaces.register, arch.register];
+const registrations: Register[] = [exportOnnx.register, measure.register, spaces.register, arch.register, data.register, benchInfo.register];
 
 export function registerAll(program: Command): void {
   for (const register of registrations) register(program);

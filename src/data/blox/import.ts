@@ -1,0 +1,244 @@
+/**
+ * `hwnas data import blox <dir>`: read every BLOX release file in a folder (preferring `.blox`, then `.csv`,
+ * then `.pickle` for the same logical file), validate headers and rows, index rows by model hash mapped to
+ * the blox space's index (`space.parse(hash)`), and store the numeric columns as one compact table in the
+ * cache, which the `blox:<column>` source reads.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fail, isHwnasError } from '../../errors.js';
+import type { Direction } from '../../objectives/types.js';
+import type { SearchSpace } from '../../space/types.js';
+import { readBinTable, writeBinTable } from '../bintable.js';
+import { derivedPath } from '../cache.js';
+import { type BloxFileName, type BloxHeader, parseBloxFileName, readBloxHeader } from './format.js';
+import { type BloxRow, checkRow, decodeBinaryRows, decodeCsvRows, decodePickleRows } from './rows.js';
+
+export interface BloxColumnInfo {
+  name: string;
+  direction: Direction;
+  unit: string;
+  /** How the value was derived, e.g. `best epoch of val_top1 in blox-base-0.blox`. */
+  note: string;
+}
+
+export interface BloxFileReport {
+  file: string;
+  sha256: string;
+  rows: number;
+  /** Rows whose hash is an architecture of the space. */
+  covered: number;
+  /** Space architectures without a row in this file. */
+  missing: number;
+  /** Rows whose hash is not in the space (not stored). */
+  extra: number;
+  extraExamples: string[];
+}
+
+export interface BloxRelease {
+  spaceSize: number;
+  files: BloxFileReport[];
+  columns: BloxColumnInfo[];
+  env?: Record<string, string>;
+  dataset?: string;
+  epochs?: number;
+}
+
+const ENCODING_PREFERENCE = ['blox', 'csv', 'pickle'] as const;
+
+export function bloxStorePath(): string {
+  return derivedPath('blox-release.bin');
+}
+
+/** Read and validate one release file into rows. */
+export function readBloxFile(
+  path: string,
+  file: BloxFileName,
+  label: string,
+): { header: BloxHeader; rows: BloxRow[]; sha256: string } {
+  const bytes = readFileSync(path);
+  const { header, payload, headerLines } = readBloxHeader(bytes, file, label);
+  const rows =
+    file.encoding === 'csv'
+      ? decodeCsvRows(payload, header, label, headerLines)
+      : file.encoding === 'blox'
+        ? decodeBinaryRows(payload, header, label)
+        : decodePickleRows(payload, header, label);
+  for (const row of rows) checkRow(row, file, header, label);
+  return { header, rows, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** Pick one encoding per logical file. */
+export function selectBloxFiles(dir: string): { path: string; file: BloxFileName; name: string }[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    fail(`${dir}: not a folder`, 'pass the folder holding the downloaded blox-* files');
+  const byBase = new Map<string, { path: string; file: BloxFileName; name: string }>();
+  for (const name of readdirSync(dir).sort()) {
+    const file = parseBloxFileName(name);
+    if (!file) continue;
+    const prev = byBase.get(file.base);
+    if (!prev || ENCODING_PREFERENCE.indexOf(file.encoding) < ENCODING_PREFERENCE.indexOf(prev.file.encoding)) {
+      byBase.set(file.base, { path: join(dir, name), file, name });
+    }
+  }
+  const out = [...byBase.values()].sort((a, b) => a.file.base.localeCompare(b.file.base));
+  if (out.length === 0)
+    fail(
+      `${dir}: no BLOX release files (blox-info, blox-base-<seed>, blox-ext-<seed>, blox-env-<seed>, blox-bench-<device> as .blox/.csv/.pickle)`,
+    );
+  return out;
+}
+
+function scalarOf(column: string, v: BloxRow['values'][number]): number {
+  if (typeof v === 'number') return v;
+  if (Array.isArray(v) && typeof v[0] === 'number') {
+    const xs = v as number[];
+    // Per-epoch lists: accuracies by their best epoch (BLOX's default `best=True`), losses by the last.
+    return column.includes('top') ? Math.max(...xs) : xs[xs.length - 1]!;
+  }
+  return Number.NaN;
+}
+
+function columnMeta(
+  column: string,
+  kind: BloxFileName['kind'],
+  tag: string,
+): { name: string; direction: Direction; unit: string } {
+  if (kind === 'bench') return { name: `bench-${tag}`, direction: 'min', unit: 'ms' };
+  if (column.includes('top')) return { name: column, direction: 'max', unit: '%' };
+  if (column === 'train_time_s') return { name: column, direction: 'min', unit: 's' };
+  if (column === 'flops') return { name: column, direction: 'min', unit: 'MACs' };
+  return { name: column, direction: 'min', unit: '' };
+}
+
+/** Import a release folder into the cache; returns what was read, covered, missing and extra. */
+export function importBloxRelease(dir: string, space: SearchSpace, opts: { storePath?: string } = {}): BloxRelease {
+  const files = selectBloxFiles(dir);
+  const size = space.size;
+  const reports: BloxFileReport[] = [];
+  // Per output column: one array per seed (training files) or one array (others).
+  const perSeed = new Map<string, { info: BloxColumnInfo; seeds: Map<string, Float64Array> }>();
+  const release: BloxRelease = { spaceSize: size, files: reports, columns: [] };
+  const hashIndex = new Map<string, number>();
+  const indexOfHash = (hash: string): number => {
+    let idx = hashIndex.get(hash);
+    if (idx !== undefined) return idx;
+    try {
+      idx = space.parse(hash);
+    } catch (e) {
+      if (!isHwnasError(e)) throw e;
+      idx = -1;
+    }
+    hashIndex.set(hash, idx);
+    return idx;
+  };
+
+  for (const { path, file, name } of files) {
+    const { header, rows, sha256 } = readBloxFile(path, file, name);
+    const seen = new Map<number, string>();
+    const extra: string[] = [];
+    const cols = header.columns.slice(1);
+    const targets = cols.map((c) => {
+      if (file.kind === 'env' || c === 'arch_vec') return undefined;
+      const meta = columnMeta(c, file.kind, file.tag);
+      let entry = perSeed.get(meta.name);
+      if (!entry) {
+        const how =
+          c.includes('top') && !c.includes('test')
+            ? `best epoch of ${c}`
+            : c.includes('loss') && !c.includes('test')
+              ? `last epoch of ${c}`
+              : c;
+        entry = { info: { ...meta, note: how }, seeds: new Map() };
+        perSeed.set(meta.name, entry);
+      }
+      const arr = new Float64Array(size).fill(Number.NaN);
+      entry.seeds.set(file.kind === 'base' || file.kind === 'ext' ? file.tag : '', arr);
+      return arr;
+    });
+    const archCol = cols.indexOf('arch_vec');
+    for (const row of rows) {
+      const idx = indexOfHash(row.hash);
+      if (idx < 0) {
+        extra.push(row.hash);
+        continue;
+      }
+      const prev = seen.get(idx);
+      if (prev !== undefined)
+        fail(
+          `${name}: ${row.where}: architecture ${idx} (hash ${row.hash}) already given at ${prev}`,
+          'a release has one row per model hash',
+        );
+      seen.set(idx, row.where);
+      if (archCol >= 0) {
+        const archText = JSON.stringify(row.values[archCol]);
+        let archIdx: number | undefined;
+        try {
+          archIdx = space.parse(archText);
+        } catch (e) {
+          if (!isHwnasError(e)) throw e;
+          fail(`${name}: ${row.where}: arch_vec ${archText} does not parse (${e.message})`);
+        }
+        if (archIdx !== idx)
+          fail(
+            `${name}: ${row.where}: arch_vec ${archText} is architecture ${archIdx}, but model_hash ${row.hash} is ${idx}`,
+          );
+      }
+      cols.forEach((c, k) => {
+        const t = targets[k];
+        if (t) t[idx] = scalarOf(c, row.values[k]!);
+      });
+    }
+    if (file.kind === 'env' && rows[0]) {
+      release.env = Object.fromEntries(cols.map((c, k) => [c, String(rows[0]!.values[k])]));
+    }
+    if (file.kind === 'base') {
+      release.dataset = header.dataset;
+      release.epochs = header.epochs;
+    }
+    reports.push({
+      file: name,
+      sha256,
+      rows: rows.length,
+      covered: seen.size,
+      missing: size - seen.size,
+      extra: extra.length,
+      extraExamples: extra.slice(0, 3),
+    });
+  }
+
+  // Mean over seeds under the plain name; each seed also under `name@seed` when there are several.
+  const columns = new Map<string, Float64Array>();
+  for (const { info, seeds } of perSeed.values()) {
+    const arrays = [...seeds.values()];
+    if (arrays.length === 1) columns.set(info.name, arrays[0]!);
+    else {
+      const mean = new Float64Array(size);
+      for (let i = 0; i < size; i++) {
+        let s = 0;
+        for (const a of arrays) s += a[i]!;
+        mean[i] = s / arrays.length;
+      }
+      columns.set(info.name, mean);
+      for (const [seed, a] of seeds) {
+        columns.set(`${info.name}@${seed}`, a);
+        release.columns.push({ ...info, name: `${info.name}@${seed}`, note: `${info.note}, seed ${seed}` });
+      }
+    }
+    release.columns.push({
+      ...info,
+      note: arrays.length > 1 ? `${info.note}, mean over ${arrays.length} seeds` : info.note,
+    });
+  }
+  release.columns.sort((a, b) => a.name.localeCompare(b.name));
+  writeBinTable(opts.storePath ?? bloxStorePath(), release, size, columns);
+  return release;
+}
+
+export function readBloxStore(
+  path = bloxStorePath(),
+): { release: BloxRelease; columns: Map<string, Float64Array> } | undefined {
+  const t = readBinTable<BloxRelease>(path);
+  return t ? { release: t.meta, columns: t.columns } : undefined;
+}
