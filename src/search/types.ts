@@ -23,4 +23,21 @@ export interface Strategy {
   ask(): number;
   /** Result of an asked architecture; `objectives` are minimised. Order of tells may differ from asks. */
   tell(arch: number, objectives: ArrayLike<number>): void;
+  /**
+   * Same as `tell` with the objectives read from `values[offset .. offset + objectives)`: lets a closed
+   * benchmark loop tell a table row without allocating a view per evaluation. Optional.
+   */
+  tellFrom?(arch: number, values: Float64Array, offset: number): void;
+}
+
+/** Tuning knobs shared by the strategies; each strategy reads the ones it uses. */
+export interface StrategyOptions {
+  /** Population size (RE: aging population P, default 100; NSGA-II: mu = lambda, default 100). */
+  population?: number;
+  /** RE tournament sample size S (default 25), drawn with replacement. */
+  sample?: number;
+  /** Pareto local search: random architectures evaluated before the first neighbourhood (default 10). */
+  init?: number;
+  /** NSGA-II: probability of uniform crossover per offspring pair (default 0.9). */
+  crossover?: number;
 }

@@ -1,0 +1,46 @@
+/**
+ * Pruning audit on a closed benchmark: how much of the true Pareto front survives pruning (front recall),
+ * and how close the pruned space's own best front is to the true one (the GD any search confined to the
+ * pruned space converges to at best). GD is the original form, both fronts normalised by the true front's
+ * ideal and nadir, as in the search checkpoints.
+ */
+import { gd, normalizationFromFront, normalize } from '../pareto/index.js';
+import { AllowedSpace } from '../search/allowed.js';
+import { pickRows, trueFront } from '../search/trace.js';
+import type { AllowedChoices } from '../search/types.js';
+
+/** Every architecture index of the pruned space, ascending. */
+export function prunedIndices(allowed: AllowedChoices, radix: readonly number[]): Int32Array {
+  return new AllowedSpace(radix, allowed).indices();
+}
+
+export interface FrontRecallInput {
+  allowed: AllowedChoices;
+  radix: readonly number[];
+  /** Objectives of the whole space (n x m, minimised); rows with non-finite values are ignored. */
+  objectives: Float64Array;
+  m: number;
+  /** The true front (architecture indices) of the whole space. */
+  front: Int32Array;
+}
+
+export interface FrontRecall {
+  /** Share of the true front's architectures inside the pruned space. */
+  recall: number;
+  /** GD (original) of the pruned space's best front to the true front; 0 when recall is 1. */
+  bestGd: number;
+  /** Architectures on the pruned space's own front. */
+  prunedFront: Int32Array;
+}
+
+export function frontRecall(input: FrontRecallInput): FrontRecall {
+  const { allowed, radix, objectives, m, front } = input;
+  const space = new AllowedSpace(radix, allowed);
+  let kept = 0;
+  for (const a of front) if (space.contains(a)) kept++;
+  const prunedFront = trueFront(objectives, m, space.indices());
+  const Z = pickRows(objectives, m, front);
+  const norm = normalizationFromFront(Z, m);
+  const bestGd = gd(normalize(pickRows(objectives, m, prunedFront), m, norm), normalize(Z, m, norm), m, 'original');
+  return { recall: front.length > 0 ? kept / front.length : 1, bestGd, prunedFront };
+}

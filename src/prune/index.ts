@@ -1,0 +1,17 @@
+/**
+ * Pre-search pruning: block metrics, pruning of each decision's worst choices, the additive latency fit
+ * for per-architecture tables, and the audit against the true front. See docs/pruning.md.
+ */
+export { type AdditiveFit, fitAdditive } from './additive.js';
+export { type FrontRecall, type FrontRecallInput, frontRecall, prunedIndices } from './audit.js';
+export { BlockCosts } from './costs.js';
+export {
+  getPruneMetric,
+  type MetricInput,
+  type MetricScores,
+  type PruneMetric,
+  perLatency,
+  pruneMetricNames,
+  registerPruneMetric,
+} from './metrics.js';
+export { checkRatio, type PruneOptions, type PruneResult, pruneSpace, removalCount } from './prune.js';

@@ -1,0 +1,165 @@
+/**
+ * A (pruned) closed space as the strategies see it: per decision the allowed choice codes, with the
+ * strides of the mixed-radix index so that sampling and mutation touch only integers (no decode arrays).
+ */
+import { fail } from '../errors.js';
+import type { Rng } from '../rng.js';
+import type { AllowedChoices } from './types.js';
+
+export class AllowedSpace {
+  readonly radix: readonly number[];
+  readonly decisions: number;
+  /** Architectures in the pruned space (product of allowed counts). */
+  readonly size: number;
+  /** Architectures in the full space. */
+  readonly fullSize: number;
+  private readonly stride: Float64Array;
+  private readonly radixArr: Int32Array;
+  /** allowed codes of decision d at choiceFlat[choiceStart[d] .. choiceStart[d] + choiceCount[d]). */
+  private readonly choiceFlat: Int32Array;
+  private readonly choiceStart: Int32Array;
+  private readonly choiceCount: Int32Array;
+  /** position of code c of decision d in its allowed list, or -1: posFlat[radixStart[d] + c]. */
+  private readonly posFlat: Int32Array;
+  private readonly radixStart: Int32Array;
+  /** Decisions with at least two allowed choices: the only ones a mutation can change. */
+  private readonly mutable: Int32Array;
+
+  constructor(radix: readonly number[], allowed?: AllowedChoices) {
+    if (radix.length === 0) fail('the space has no decisions');
+    for (const r of radix) if (!Number.isInteger(r) || r < 1) fail(`bad choice count ${r} in the space's radix`);
+    if (allowed && allowed.length !== radix.length) {
+      fail(`allowed choices cover ${allowed.length} decisions, the space has ${radix.length}`);
+    }
+    this.radix = radix;
+    this.decisions = radix.length;
+    this.radixArr = Int32Array.from(radix);
+    this.stride = new Float64Array(radix.length);
+    let mul = 1;
+    for (let d = 0; d < radix.length; d++) {
+      this.stride[d] = mul;
+      mul *= radix[d]!;
+    }
+    this.fullSize = mul;
+    if (!Number.isSafeInteger(mul)) fail(`the space has ${mul} architectures: too many for integer indices`);
+
+    const lists = radix.map((r, d) => {
+      const list = allowed ? [...new Set(allowed[d]!)].sort((a, b) => a - b) : Array.from({ length: r }, (_, c) => c);
+      if (list.length === 0) fail(`decision ${d} has no allowed choice`, 'keep at least one choice per decision');
+      for (const c of list) {
+        if (!Number.isInteger(c) || c < 0 || c >= r) fail(`allowed choice ${c} of decision ${d} is not in [0, ${r})`);
+      }
+      return list;
+    });
+    this.choiceStart = new Int32Array(radix.length);
+    this.choiceCount = new Int32Array(radix.length);
+    this.radixStart = new Int32Array(radix.length);
+    let total = 0;
+    let totalRadix = 0;
+    let size = 1;
+    for (let d = 0; d < radix.length; d++) {
+      this.choiceStart[d] = total;
+      this.choiceCount[d] = lists[d]!.length;
+      this.radixStart[d] = totalRadix;
+      total += lists[d]!.length;
+      totalRadix += radix[d]!;
+      size *= lists[d]!.length;
+    }
+    this.size = size;
+    this.choiceFlat = Int32Array.from(lists.flat());
+    this.posFlat = new Int32Array(totalRadix).fill(-1);
+    for (let d = 0; d < radix.length; d++) {
+      lists[d]!.forEach((c, i) => {
+        this.posFlat[this.radixStart[d]! + c] = i;
+      });
+    }
+    this.mutable = Int32Array.from(lists.flatMap((l, d) => (l.length >= 2 ? [d] : [])));
+  }
+
+  /** Allowed codes of decision d (a copy). */
+  allowedOf(d: number): number[] {
+    return Array.from(this.choiceFlat.subarray(this.choiceStart[d]!, this.choiceStart[d]! + this.choiceCount[d]!));
+  }
+
+  /** Number of allowed codes of decision d. */
+  allowedCount(d: number): number {
+    return this.choiceCount[d]!;
+  }
+
+  /** Code of decision d in architecture `index`. */
+  code(index: number, d: number): number {
+    return Math.floor(index / this.stride[d]!) % this.radixArr[d]!;
+  }
+
+  /** Whether every decision of `index` takes an allowed choice. */
+  contains(index: number): boolean {
+    if (!Number.isInteger(index) || index < 0 || index >= this.fullSize) return false;
+    for (let d = 0; d < this.decisions; d++) {
+      if (this.posFlat[this.radixStart[d]! + this.code(index, d)]! < 0) return false;
+    }
+    return true;
+  }
+
+  /** Uniformly random architecture of the pruned space: each decision independently uniform over its allowed codes. */
+  random(rng: Rng): number {
+    let index = 0;
+    for (let d = 0; d < this.decisions; d++) {
+      const c = this.choiceFlat[this.choiceStart[d]! + rng.nextInt(this.choiceCount[d]!)]!;
+      index += c * this.stride[d]!;
+    }
+    return index;
+  }
+
+  /** Number of decisions a mutation can change. */
+  get mutableCount(): number {
+    return this.mutable.length;
+  }
+
+  /**
+   * One mutation: a decision drawn uniformly among those with >= 2 allowed choices is set to a different
+   * allowed choice, drawn uniformly. A space with a single architecture returns `index` unchanged.
+   * `index` must lie in the pruned space.
+   */
+  mutate(index: number, rng: Rng): number {
+    const nm = this.mutable.length;
+    if (nm === 0) return index;
+    const d = this.mutable[nm === 1 ? 0 : rng.nextInt(nm)]!;
+    return this.setDecision(index, d, rng);
+  }
+
+  /** Set decision d of `index` to a different allowed choice, drawn uniformly (d must be mutable). */
+  setDecision(index: number, d: number, rng: Rng): number {
+    const n = this.choiceCount[d]!;
+    const old = this.code(index, d);
+    const pos = this.posFlat[this.radixStart[d]! + old]!;
+    let r = rng.nextInt(n - 1);
+    if (r >= pos) r++;
+    const next = this.choiceFlat[this.choiceStart[d]! + r]!;
+    return index + (next - old) * this.stride[d]!;
+  }
+
+  /** Index with decision d set to `code` (no checks). */
+  withCode(index: number, d: number, code: number): number {
+    return index + (code - this.code(index, d)) * this.stride[d]!;
+  }
+
+  /** Every architecture of the pruned space, ascending. */
+  indices(): Int32Array {
+    if (this.size > 2 ** 31 - 1) fail(`the pruned space has ${this.size} architectures: too many to list`);
+    const out = new Int32Array(this.size);
+    const pos = new Int32Array(this.decisions);
+    for (let i = 0; i < this.size; i++) {
+      let index = 0;
+      for (let d = 0; d < this.decisions; d++) {
+        index += this.choiceFlat[this.choiceStart[d]! + pos[d]!]! * this.stride[d]!;
+      }
+      out[i] = index;
+      // odometer increment, last decision slowest, so the output stays ascending in the mixed-radix index
+      for (let d = 0; d < this.decisions; d++) {
+        if (++pos[d]! < this.choiceCount[d]!) break;
+        pos[d] = 0;
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Drive a strategy on a closed benchmark: every ask is answered from the table at once. The budget is in
+ * evaluations: every asked architecture counts (as in Real et al.), or with `unique` only architectures not
+ * evaluated before (repeats are still told, from the table, but do not count).
+ */
+import { fail } from '../errors.js';
+import type { Strategy } from './types.js';
+
+export interface RunClosedOptions {
+  /** Count only new architectures towards the budget. */
+  unique?: boolean;
+  /**
+   * With `unique`: stop early after this many consecutive repeats (the strategy is stuck in an exhausted
+   * space). Default 100,000.
+   */
+  maxRepeats?: number;
+}
+
+export interface ClosedRun {
+  /** Architecture index evaluated at each counted step, in order (with `unique`: each new one once). */
+  archs: Int32Array;
+  /** Asks made, repeats included. */
+  asks: number;
+}
+
+export function runClosed(
+  strategy: Strategy,
+  objectives: Float64Array,
+  m: number,
+  evals: number,
+  opts: RunClosedOptions = {},
+): ClosedRun {
+  if (!Number.isInteger(m) || m < 1) fail(`objective count must be a positive integer, got ${m}`);
+  if (objectives.length % m !== 0) fail(`objective table length ${objectives.length} is not a multiple of ${m}`);
+  if (!Number.isInteger(evals) || evals < 0) fail(`evaluation budget must be a non-negative integer, got ${evals}`);
+  const n = objectives.length / m;
+  const archs = new Int32Array(evals);
+  const tellFrom = strategy.tellFrom?.bind(strategy);
+  let asks = 0;
+  const check = (a: number): number => {
+    if (!(a >= 0 && a < n && Number.isInteger(a)))
+      fail(`strategy asked for architecture ${a}, outside the table of ${n}`);
+    const off = a * m;
+    for (let o = 0; o < m; o++) {
+      const v = objectives[off + o]!;
+      if (!Number.isFinite(v)) {
+        fail(
+          `objective ${o} of architecture ${a} is ${v}`,
+          'closed benchmarks need finite objectives for every architecture searched',
+        );
+      }
+    }
+    return off;
+  };
+  const tell = (a: number, off: number): void => {
+    if (tellFrom) tellFrom(a, objectives, off);
+    else strategy.tell(a, objectives.subarray(off, off + m));
+  };
+  if (!opts.unique) {
+    for (let i = 0; i < evals; i++) {
+      const a = strategy.ask();
+      tell(a, check(a));
+      archs[i] = a;
+    }
+    return { archs, asks: evals };
+  }
+  const seen = new Uint8Array(n);
+  const maxRepeats = opts.maxRepeats ?? 100_000;
+  let count = 0;
+  let repeats = 0;
+  while (count < evals && repeats < maxRepeats) {
+    const a = strategy.ask();
+    asks++;
+    tell(a, check(a));
+    if (seen[a]) {
+      repeats++;
+      continue;
+    }
+    seen[a] = 1;
+    repeats = 0;
+    archs[count++] = a;
+  }
+  return { archs: count === evals ? archs : archs.slice(0, count), asks };
+}

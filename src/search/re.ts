@@ -1,0 +1,125 @@
+/**
+ * Multi-objective regularized (aging) evolution, Real et al. 2019 (Algorithm 1), as the poster uses it:
+ * P random architectures, then each cycle draws S population members WITH replacement, takes the parent
+ * by non-dominated rank then crowding distance within the sample (see select.ts), mutates one decision to
+ * a different allowed choice, and the told child replaces the OLDEST member.
+ *
+ * Ask/tell and asynchronous: the first P asks are random; any later ask mutates a parent from the
+ * population as it is at that moment (the members told so far, at most P, the P most recent tells), so
+ * tells may arrive late and in any order. All state lives in typed ring buffers: no allocation per cycle.
+ */
+import { fail } from '../errors.js';
+import { Rng } from '../rng.js';
+import { AllowedSpace } from './allowed.js';
+import { SelectScratch, selectParent2, selectParentM } from './select.js';
+import type { Strategy, StrategyConfig, StrategyOptions } from './types.js';
+
+export class RegularizedEvolution implements Strategy {
+  readonly name = 're';
+  readonly populationSize: number;
+  readonly sampleSize: number;
+  readonly space: AllowedSpace;
+  private readonly m: number;
+  private readonly rng: Rng;
+  /** Ring buffers: slot i holds arch popArch[i] with objectives popObj[i*m .. i*m+m). */
+  private readonly popArch: Float64Array;
+  private readonly popObj: Float64Array;
+  private lastAsked = -1;
+  private head = 0; // slot of the oldest member once the ring is full
+  private count = 0;
+  private asked = 0;
+  private readonly slots: Int32Array;
+  private readonly scratch: SelectScratch;
+
+  constructor(cfg: StrategyConfig, opts: StrategyOptions = {}) {
+    const p = opts.population ?? 100;
+    const s = opts.sample ?? 25;
+    if (!Number.isInteger(p) || p < 1) fail(`population must be a positive integer, got ${p}`);
+    if (!Number.isInteger(s) || s < 1) fail(`sample must be a positive integer, got ${s}`);
+    if (!Number.isInteger(cfg.objectives) || cfg.objectives < 1) fail(`objectives must be >= 1, got ${cfg.objectives}`);
+    this.populationSize = p;
+    this.sampleSize = s;
+    this.m = cfg.objectives;
+    this.space = new AllowedSpace(cfg.radix, cfg.allowed);
+    this.rng = new Rng(cfg.seed);
+    this.popArch = new Float64Array(p);
+    this.popObj = new Float64Array(p * this.m);
+    this.slots = new Int32Array(s);
+    this.scratch = new SelectScratch(s);
+  }
+
+  /** Members currently in the population (<= P). */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Architectures of the population, oldest first (a copy, for tests and checkpoints). */
+  population(): number[] {
+    const out: number[] = [];
+    const p = this.populationSize;
+    const start = this.count < p ? 0 : this.head;
+    for (let i = 0; i < this.count; i++) out.push(this.popArch[(start + i) % p]!);
+    return out;
+  }
+
+  ask(): number {
+    const asked = this.asked++;
+    const arch =
+      asked < this.populationSize || this.count === 0
+        ? this.space.random(this.rng)
+        : this.space.mutate(this.popArch[this.selectParentSlot()]!, this.rng);
+    this.lastAsked = arch;
+    return arch;
+  }
+
+  /** Draw the tournament sample and return the parent's slot (exposed for tests). */
+  selectParentSlot(): number {
+    const n = this.count;
+    const s = this.sampleSize;
+    const slots = this.slots;
+    const rng = this.rng;
+    // While the ring is filling, slots 0..count-1 are the members; once full, every slot is one.
+    for (let i = 0; i < s; i++) slots[i] = rng.nextInt(n);
+    return this.m === 2
+      ? selectParent2(this.popObj, slots, s)
+      : selectParentM(this.popObj, this.m, slots, s, this.scratch);
+  }
+
+  /** Slots of the last tournament sample, in drawing order (for tests). */
+  lastSample(): number[] {
+    return Array.from(this.slots);
+  }
+
+  tell(arch: number, objectives: ArrayLike<number>): void {
+    if (objectives.length !== this.m) fail(`told ${objectives.length} objectives, expected ${this.m}`);
+    const slot = this.admit(arch);
+    for (let o = 0; o < this.m; o++) this.popObj[slot * this.m + o] = checked(arch, objectives[o]!);
+  }
+
+  tellFrom(arch: number, values: Float64Array, offset: number): void {
+    const slot = this.admit(arch);
+    for (let o = 0; o < this.m; o++) this.popObj[slot * this.m + o] = checked(arch, values[offset + o]!);
+  }
+
+  /** Append `arch` to the population, evicting the oldest when full; returns its slot. */
+  private admit(arch: number): number {
+    // asked architectures are in the space by construction; only foreign ones need the check
+    if (arch !== this.lastAsked && !this.space.contains(arch))
+      fail(`architecture ${arch} is not in the (pruned) space`);
+    const p = this.populationSize;
+    let slot: number;
+    if (this.count < p) {
+      slot = this.count++;
+    } else {
+      slot = this.head;
+      this.head = this.head + 1 === p ? 0 : this.head + 1;
+    }
+    this.popArch[slot] = arch;
+    return slot;
+  }
+}
+
+export function checked(arch: number, v: number): number {
+  if (!Number.isFinite(v)) fail(`objective of architecture ${arch} is ${v}`, 'every objective must be a finite number');
+  return v;
+}

@@ -1,0 +1,309 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { HwnasError } from '../src/errors.js';
+import { crowdingDistance, nonDominatedRanks } from '../src/pareto/index.js';
+import { Rng } from '../src/rng.js';
+import {
+  AllowedSpace,
+  convergence,
+  createStrategy,
+  RegularizedEvolution,
+  runClosed,
+  SelectScratch,
+  selectParent2,
+  selectParentM,
+  strategyNames,
+  trueFront,
+} from '../src/search/index.js';
+
+/** A random 2-objective table over a mixed-radix space (values from the seeded generator). */
+function table(radix: number[], seed: number, m = 2, integers = false): Float64Array {
+  const n = radix.reduce((a, b) => a * b, 1);
+  const rng = new Rng(seed);
+  return Float64Array.from({ length: n * m }, () => (integers ? rng.nextInt(5) : rng.nextFloat()));
+}
+
+/** Reference parent: distinct slots in drawing order, ranks and crowding from src/pareto, first drawn on ties. */
+function referenceParent(objs: Float64Array, m: number, slots: number[]): number {
+  const cand = [...new Set(slots)];
+  const pts = Float64Array.from(cand.flatMap((k) => Array.from(objs.subarray(k * m, k * m + m))));
+  const ranks = nonDominatedRanks(pts, m);
+  const front = cand.map((_, i) => i).filter((i) => ranks[i] === 0);
+  const cd = crowdingDistance(pts, m, front);
+  let best = 0;
+  for (let i = 1; i < front.length; i++) if (cd[i]! > cd[best]!) best = i;
+  return cand[front[best]!]!;
+}
+
+describe('parent selection', () => {
+  // slots: 0 (1,5)  1 (2,2)  2 (3,1)  3 (2,3)  4 (4,4)
+  const objs = Float64Array.from([1, 5, 2, 2, 3, 1, 2, 3, 4, 4]);
+  const sc = new SelectScratch(8);
+
+  it('takes rank 0, then the largest crowding distance, first drawn on ties (hand-computed)', () => {
+    // front of the sample = {0, 1, 2}; 0 and 2 are its extremes (crowding Infinity), 1 is interior
+    // (crowding (3-1)/2 + (5-1)/4 = 2); 2 is drawn (position 3) before 0 (position 4)
+    const sample = Int32Array.from([3, 1, 4, 2, 0]);
+    expect(selectParent2(objs, sample, 5)).toBe(2);
+    expect(selectParentM(objs, 2, sample, 5, sc)).toBe(2);
+    expect(referenceParent(objs, 2, [3, 1, 4, 2, 0])).toBe(2);
+    // 0 drawn first
+    expect(selectParent2(objs, Int32Array.from([0, 4, 2, 1]), 4)).toBe(0);
+    // single non-dominated member: 3 dominates 4
+    expect(selectParent2(objs, Int32Array.from([4, 3, 4]), 3)).toBe(3);
+    expect(selectParentM(objs, 2, Int32Array.from([4, 3, 4]), 3, sc)).toBe(3);
+    // the same member drawn repeatedly
+    expect(selectParent2(objs, Int32Array.from([1, 1, 4]), 3)).toBe(1);
+  });
+
+  it('the O(S) two-objective rule equals ranking + crowding of src/pareto (ties and duplicates included)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.boolean(),
+        (seed, s, ints) => {
+          const pop = 12;
+          const objs = table([pop], seed, 2, ints);
+          const rng = new Rng(seed + 1);
+          const slots = Array.from({ length: s }, () => rng.nextInt(pop));
+          const ref = referenceParent(objs, 2, slots);
+          expect(selectParent2(objs, Int32Array.from(slots), s)).toBe(ref);
+          expect(selectParentM(objs, 2, Int32Array.from(slots), s, new SelectScratch(s))).toBe(ref);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('the general rule equals src/pareto for 1 and 3 objectives', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.constantFrom(1, 3),
+        fc.boolean(),
+        (seed, s, m, ints) => {
+          const objs = table([10], seed, m, ints);
+          const rng = new Rng(seed + 1);
+          const slots = Array.from({ length: s }, () => rng.nextInt(10));
+          expect(selectParentM(objs, m, Int32Array.from(slots), s, new SelectScratch(s))).toBe(
+            referenceParent(objs, m, slots),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('AllowedSpace', () => {
+  it('samples and mutates only allowed choices; a mutation changes exactly one decision', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        (radix, seed) => {
+          const rng = new Rng(seed);
+          const allowed = radix.map((r) => {
+            const keep = Array.from({ length: r }, (_, c) => c).filter(() => rng.nextFloat() < 0.6);
+            return keep.length > 0 ? keep : [rng.nextInt(r)];
+          });
+          const sp = new AllowedSpace(radix, allowed);
+          for (let i = 0; i < 50; i++) {
+            const a = sp.random(rng);
+            expect(sp.contains(a)).toBe(true);
+            const b = sp.mutate(a, rng);
+            expect(sp.contains(b)).toBe(true);
+            const changed = radix.filter((_, d) => sp.code(a, d) !== sp.code(b, d)).length;
+            expect(changed).toBe(sp.mutableCount === 0 ? 0 : 1);
+          }
+          expect(sp.indices().length).toBe(sp.size);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('lists the pruned space ascending', () => {
+    const sp = new AllowedSpace([3, 2], [[0, 2], [1]]);
+    expect(Array.from(sp.indices())).toEqual([3, 5]);
+  });
+
+  it('rejects bad allowed sets', () => {
+    expect(() => new AllowedSpace([3, 2], [[0, 2], []])).toThrow(HwnasError);
+    expect(() => new AllowedSpace([3, 2], [[0, 3], [1]])).toThrow(HwnasError);
+    expect(() => new AllowedSpace([3, 2], [[0]])).toThrow(HwnasError);
+  });
+});
+
+describe('strategies', () => {
+  const radix = [4, 3, 5];
+  const objs = table(radix, 7);
+
+  it.each(strategyNames)('%s is deterministic per seed and differs across seeds', (name) => {
+    const run = (seed: number) =>
+      Array.from(
+        runClosed(
+          createStrategy(name, { radix, objectives: 2, seed, population: 10, sample: 4, init: 3 }),
+          objs,
+          2,
+          300,
+        ).archs,
+      );
+    expect(run(1)).toEqual(run(1));
+    expect(run(1)).not.toEqual(run(2));
+  });
+
+  it.each(strategyNames)('%s proposes only choices of the pruned space (random allowed sets)', (name) => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        (rdx, seed) => {
+          const rng = new Rng(seed);
+          const allowed = rdx.map((r) => {
+            const keep = Array.from({ length: r }, (_, c) => c).filter(() => rng.nextFloat() < 0.5);
+            return keep.length > 0 ? keep : [rng.nextInt(r)];
+          });
+          const sp = new AllowedSpace(rdx, allowed);
+          const s = createStrategy(name, {
+            radix: rdx,
+            allowed,
+            objectives: 2,
+            seed,
+            population: 6,
+            sample: 3,
+            init: 2,
+          });
+          const { archs } = runClosed(s, table(rdx, seed), 2, 120);
+          for (const a of archs) expect(sp.contains(a)).toBe(true);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it.each(strategyNames)('%s finds the whole front of a 60-architecture table', (name) => {
+    const s = createStrategy(name, { radix, objectives: 2, seed: 3, population: 10, sample: 5 });
+    const { archs } = runClosed(s, objs, 2, 3000);
+    const front = trueFront(objs, 2);
+    const c = convergence(archs, objs, 2, front, [3000]);
+    expect(c.checkpoints[0]!.gd).toBe(0);
+    expect(c.checkpoints[0]!.hv).toBeCloseTo(c.hvFront, 12);
+  });
+
+  it('unknown strategy is a user error', () => {
+    expect(() => createStrategy('sa', { radix, objectives: 2, seed: 0 })).toThrow(/unknown strategy 'sa'/);
+  });
+});
+
+describe('regularized evolution', () => {
+  const radix = [4, 3, 5];
+  const objs = table(radix, 11);
+
+  it('starts with P random architectures, then keeps P members and removes the oldest', () => {
+    const re = new RegularizedEvolution({ radix, objectives: 2, seed: 5 }, { population: 8, sample: 3 });
+    const told: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const a = re.ask();
+      re.tell(a, objs.subarray(a * 2, a * 2 + 2));
+      told.push(a);
+      expect(re.size).toBe(Math.min(i + 1, 8));
+      expect(re.population()).toEqual(told.slice(-8));
+    }
+  });
+
+  it('each child is a one-decision mutation of the parent its tournament picked', () => {
+    const re = new RegularizedEvolution({ radix, objectives: 2, seed: 9 }, { population: 6, sample: 4 });
+    const sp = new AllowedSpace(radix);
+    const objOf = (a: number) => objs.subarray(a * 2, a * 2 + 2);
+    for (let i = 0; i < 6; i++) {
+      const a = re.ask();
+      re.tell(a, objOf(a));
+    }
+    for (let i = 0; i < 50; i++) {
+      const pop = re.population();
+      // replay the tournament with a twin that shares the state, to see the parent the child came from
+      const child = re.ask();
+      const sample = re.lastSample();
+      const popObjs = Float64Array.from(pop.flatMap((a) => Array.from(objOf(a))));
+      // lastSample holds ring slots; map them to oldest-first positions
+      const full = pop.length === 6;
+      const headShift = full ? i % 6 : 0;
+      const parent = pop[selectParent2(popObjs, Int32Array.from(sample.map((k) => (k - headShift + 6) % 6)), 4)]!;
+      const changed = radix.filter((_, d) => sp.code(parent, d) !== sp.code(child, d)).length;
+      expect(changed).toBe(1);
+      re.tell(child, objOf(child));
+    }
+  });
+
+  it('works with late and out-of-order tells (asynchronous workers)', () => {
+    const re = new RegularizedEvolution({ radix, objectives: 2, seed: 2 }, { population: 5, sample: 3 });
+    const pending: number[] = [];
+    const told: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      pending.push(re.ask());
+      if (pending.length === 4) {
+        // four workers finish in reverse order
+        while (pending.length > 0) {
+          const a = pending.pop()!;
+          re.tell(a, objs.subarray(a * 2, a * 2 + 2));
+          told.push(a);
+        }
+      }
+    }
+    expect(re.population()).toEqual(told.slice(-5));
+  });
+
+  it('rejects NaN objectives and architectures outside the pruned space', () => {
+    const re = new RegularizedEvolution({ radix, allowed: [[0, 1], [2], [0, 4]], objectives: 2, seed: 0 });
+    expect(() => re.tell(0, [Number.NaN, 1])).toThrow(HwnasError);
+    expect(() => re.tell(1 + 4 * 0, [1, 1])).toThrow(/not in the \(pruned\) space/);
+    const bad = Float64Array.from(objs);
+    bad.fill(Number.NaN);
+    expect(() => runClosed(createStrategy('re', { radix, objectives: 2, seed: 0 }), bad, 2, 10)).toThrow(/is NaN/);
+  });
+});
+
+describe('runClosed', () => {
+  it('counts only new architectures with unique, and stops when the space is exhausted', () => {
+    const radix = [3, 2];
+    const objs = table(radix, 1);
+    const plain = runClosed(createStrategy('random', { radix, objectives: 2, seed: 0 }), objs, 2, 50);
+    expect(plain.archs.length).toBe(50);
+    const uniq = runClosed(createStrategy('random', { radix, objectives: 2, seed: 0 }), objs, 2, 4, { unique: true });
+    expect(new Set(uniq.archs).size).toBe(4);
+    const all = runClosed(
+      createStrategy('re', { radix, objectives: 2, seed: 0, population: 3, sample: 2 }),
+      objs,
+      2,
+      10,
+      {
+        unique: true,
+        maxRepeats: 1000,
+      },
+    );
+    expect([...all.archs].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+});
+
+describe('convergence', () => {
+  it('matches hand-computed GD at checkpoints', () => {
+    // 4 architectures, 2 objectives; true front {0: (0,1), 1: (1,0)}, 2: (1,1), 3: (2,2)
+    const objs = Float64Array.from([0, 1, 1, 0, 1, 1, 2, 2]);
+    const front = trueFront(objs, 2);
+    expect(Array.from(front)).toEqual([0, 1]);
+    const c = convergence([3, 2, 3, 0, 1], objs, 2, front, [1, 2, 4, 5, 10]);
+    expect(c.checkpoints.map((k) => k.evals)).toEqual([1, 2, 4, 5]);
+    // after 1: A = {(2,2)}: distance to nearest of (0,1),(1,0) = sqrt(5); original GD = sqrt(5)/1
+    expect(c.checkpoints[0]!.gd).toBeCloseTo(Math.sqrt(5), 12);
+    // after 2: A = {(1,1)}: distance 1
+    expect(c.checkpoints[1]!.gd).toBeCloseTo(1, 12);
+    expect(c.checkpoints[2]!.gd).toBe(0);
+    expect(c.checkpoints[2]!.distinct).toBe(3);
+    expect(c.checkpoints[3]!.found).toBe(2);
+    // HV with reference (1.1, 1.1): front = 1.1*0.1 + 0.1*1.1 - 0.1*0.1 ... union of [0,1.1]x[1,1.1] and [1,1.1]x[0,1.1]
+    expect(c.hvFront).toBeCloseTo(1.1 * 0.1 + 0.1 * 1.1 - 0.1 * 0.1, 12);
+  });
+});
