@@ -6,10 +6,12 @@ import * as spaces from './spaces.js';
 import * as arch from './arch.js';
 import * as data from './data.js';
 import * as benchInfo from './bench-info.js';
+import * as reproduce from './reproduce.js';
+import * as report from './report.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [exportOnnx.register, measure.register, spaces.register, arch.register, data.register, benchInfo.register];
+const registrations: Register[] = [exportOnnx.register, measure.register, spaces.register, arch.register, data.register, benchInfo.register, reproduce.register, report.register];
 
 export function registerAll(program: Command): void {
   for (const register of registrations) register(program);

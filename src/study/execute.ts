@@ -76,13 +76,18 @@ export async function executeStudy(
   return summary;
 }
 
-/** The worker file next to this module: TypeScript under tsx/vitest, compiled JavaScript from dist/. */
-function workerUrl(): { url: URL; execArgv: string[] } {
-  const fromSource = import.meta.url.endsWith('.ts');
-  return {
-    url: new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url),
-    execArgv: fromSource ? ['--import', 'tsx'] : [],
-  };
+/**
+ * A worker running `worker.js` next to this module; from TypeScript sources (tsx, vitest) a small ESM
+ * bootstrap registers tsx inside the worker first (`execArgv: ['--import', 'tsx']` does not reach worker
+ * threads' module loader on Node 20).
+ */
+function startWorker(plan: StudyPlan): Worker {
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./worker.js', import.meta.url), { workerData: plan });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { eval: true, workerData: plan });
 }
 
 function runPool(
@@ -92,7 +97,6 @@ function runPool(
   commit: (task: RunTask, result: RunResult, ms: number) => void,
   stopping: () => boolean,
 ): Promise<void> {
-  const { url, execArgv } = workerUrl();
   return new Promise((resolve, reject) => {
     let next = 0;
     let active = 0;
@@ -118,7 +122,7 @@ function runPool(
       w.postMessage(task);
     };
     for (let i = 0; i < threads; i++) {
-      const w = new Worker(url, { workerData: plan, execArgv });
+      const w = startWorker(plan);
       workers.push(w);
       const inFlight: { task?: RunTask } = {};
       w.on('message', (msg: { result: RunResult; elapsedMs: number }) => {

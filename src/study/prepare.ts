@@ -182,6 +182,6 @@ function pruneFor(
     return { allowed: null, size: space.size, recall: 1, bestGd: 0, r2: null };
   }
   const r = pruneSpace({ space, latency, metric: setting.metric, ratio: setting.ratio, seed });
-  const audit = frontRecall({ allowed: r.allowed, radix, objectives: device.normalized, m: M, front: device.front });
+  const audit = frontRecall({ allowed: r.allowed, radix, objectives: device.objectives, m: M, front: device.front });
   return { allowed: r.allowed, size: r.size, recall: audit.recall, bestGd: audit.bestGd, r2: r.r2 ?? null };
 }
