@@ -6,12 +6,14 @@ import * as spaces from './spaces.js';
 import * as arch from './arch.js';
 import * as data from './data.js';
 import * as benchInfo from './bench-info.js';
+import * as metrics from './metrics.js';
+import * as front from './front.js';
 import * as reproduce from './reproduce.js';
 import * as report from './report.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [exportOnnx.register, measure.register, spaces.register, arch.register, data.register, benchInfo.register, reproduce.register, report.register];
+const registrations: Register[] = [exportOnnx.register, measure.register, spaces.register, arch.register, data.register, benchInfo.register, metrics.register, front.register, reproduce.register, report.register];
 
 export function registerAll(program: Command): void {
   for (const register of registrations) register(program);
