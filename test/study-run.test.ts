@@ -66,11 +66,15 @@ describe('study execution', () => {
         // The found front = rank 0 of the distinct architectures evaluated so far.
         const distinct = [...new Set(run.archs.subarray(0, c.evals))];
         const pts = new Float64Array(distinct.length * M);
-        distinct.forEach((a, i) => pts.set(d.objectives.subarray(a * M, a * M + M), i * M));
+        distinct.forEach((a, i) => {
+          pts.set(d.objectives.subarray(a * M, a * M + M), i * M);
+        });
         const front = Array.from(paretoFrontIndices(pts, M), (i) => distinct[i]!);
         expect(c.frontSize).toBe(front.length);
         const a = new Float64Array(front.length * M);
-        front.forEach((x, i) => a.set(d.normalized.subarray(x * M, x * M + M), i * M));
+        front.forEach((x, i) => {
+          a.set(d.normalized.subarray(x * M, x * M + M), i * M);
+        });
         const expected = gd(a, d.frontNormalized, M, 'original');
         expect(c.gd).toBeCloseTo(expected, 12);
         expect(gdAt(run.trace, c.evals)).toBeCloseTo(expected, 12);
