@@ -288,3 +288,24 @@ describe('layered validation errors name the field path', () => {
     expect(err(() => macro.parse('mb3'))).toMatch(/'mb3' is not an architecture of nas-bench-macro/);
   });
 });
+
+describe('per-block counts (src/space/counts.ts) on JSON spaces', () => {
+  it('NAS-Bench-Macro is additive: cached counts equal full counts of all 6561 networks', async () => {
+    const { fullSpaceCounts, spaceCounts } = await import('../src/space/counts.js');
+    const cached = spaceCounts(macro);
+    const full = fullSpaceCounts(macro);
+    expect(cached.additive).toBe(true);
+    expect(cached.params).toEqual(full.params);
+    expect(cached.macs).toEqual(full.macs);
+    expect(cached.params[6560]).toBe(macroParams('22222222'));
+  });
+
+  it('channel choices (MCU example) are flagged non-additive and counted in full', async () => {
+    const { spaceCounts } = await import('../src/space/counts.js');
+    const mcu = getSpace(join(repoRoot, 'examples/mcu-dscnn.json')) as LayeredSpace;
+    expect(mcu.additive).toBe(false);
+    const c = spaceCounts(mcu);
+    expect(c.additive).toBe(false);
+    for (const i of [0, 1, 777, mcu.size - 1]) expect(c.params[i]).toBe(countParams(mcu.network(i)));
+  });
+});
