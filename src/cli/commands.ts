@@ -10,10 +10,12 @@ import * as metrics from './metrics.js';
 import * as front from './front.js';
 import * as reproduce from './reproduce.js';
 import * as report from './report.js';
+import * as prune from './prune.js';
+import * as search from './search.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [exportOnnx.register, measure.register, spaces.register, arch.register, data.register, benchInfo.register, metrics.register, front.register, reproduce.register, report.register];
+const registrations: Register[] = [exportOnnx.register, measure.register, spaces.register, arch.register, data.register, benchInfo.register, metrics.register, front.register, reproduce.register, report.register, prune.register, search.register];
 
 export function registerAll(program: Command): void {
   for (const register of registrations) register(program);

@@ -1,0 +1,187 @@
+/**
+ * `hwnas search --space S --accuracy SRC --latency SRC --strategy re --evals 3000 --seed 0`: run a search
+ * strategy on a closed benchmark (every architecture's objectives known), optionally in a pruned space,
+ * and report the convergence (GD, mean GD, IGD+, HV) to the true front at the poster's checkpoints.
+ */
+import type { Command } from 'commander';
+import { fail } from '../errors.js';
+import { resolveSource } from '../objectives/all.js';
+import { paretoFrontIndices } from '../pareto/index.js';
+import { pruneMetricNames, pruneSpace } from '../prune/index.js';
+import { AllowedSpace } from '../search/allowed.js';
+import {
+  convergence,
+  createStrategy,
+  pickRows,
+  posterCheckpoints,
+  runClosed,
+  strategyNames,
+  trueFront,
+} from '../search/index.js';
+import { getSpace } from '../space/all.js';
+import { radices } from '../space/types.js';
+import { parseFloatOption, parseIntOption, toJson, writeFileAtomic } from './output.js';
+import { objectiveTable } from './prune.js';
+
+interface SearchFlags {
+  space: string;
+  accuracy: string;
+  latency: string;
+  strategy: string;
+  evals: string;
+  seed: string;
+  population?: string;
+  sample?: string;
+  prune?: string;
+  metric: string;
+  pruneSeed?: string;
+  unique?: boolean;
+  checkpoints?: string;
+  out?: string;
+  json?: boolean;
+}
+
+export async function runSearch(f: SearchFlags): Promise<{ json: Record<string, unknown>; text: string }> {
+  if (!(strategyNames as readonly string[]).includes(f.strategy)) {
+    fail(`unknown strategy '${f.strategy}'`, `use one of: ${strategyNames.join(', ')}`);
+  }
+  const evals = parseIntOption('--evals', f.evals, 1, 100_000_000);
+  const seed = parseIntOption('--seed', f.seed, 0, 2 ** 32 - 1);
+  const population =
+    f.population === undefined ? undefined : parseIntOption('--population', f.population, 1, 10_000_000);
+  const sample = f.sample === undefined ? undefined : parseIntOption('--sample', f.sample, 1, 10_000_000);
+  const usesPopulation = f.strategy === 're' || f.strategy === 'nsga2';
+  const p = population ?? 100;
+  if (usesPopulation && evals < p) {
+    fail(
+      `--evals ${evals} is smaller than the population (${p})`,
+      'the random initial population alone uses that many evaluations',
+    );
+  }
+  if (f.strategy === 'nsga2' && p < 2) fail('--population must be at least 2 for nsga2');
+  const ratio = f.prune === undefined ? undefined : parseFloatOption('--prune', f.prune, 0, 1);
+  if (ratio !== undefined && ratio >= 1) fail(`--prune must be in [0, 1), got '${f.prune}'`);
+  if (!pruneMetricNames().includes(f.metric))
+    fail(`unknown pruning metric '${f.metric}'`, `use one of: ${pruneMetricNames().join(', ')}`);
+  const pruneSeed = f.pruneSeed === undefined ? seed : parseIntOption('--prune-seed', f.pruneSeed, 0, 2 ** 32 - 1);
+  const checkpoints = f.checkpoints
+    ? f.checkpoints.split(',').map((s) => parseIntOption('--checkpoints', s, 1, 100_000_000))
+    : [...posterCheckpoints.filter((k) => k < evals), evals];
+
+  const space = getSpace(f.space);
+  const quiet = f.json === true;
+  const accuracy = await resolveSource(f.accuracy, { space, quiet, allowMissing: true });
+  const latency = await resolveSource(f.latency, { space, quiet, allowMissing: true });
+  const radix = radices(space);
+  const objectives = objectiveTable(space, accuracy, latency);
+
+  const pruned =
+    ratio === undefined ? undefined : pruneSpace({ space, latency, metric: f.metric, ratio, seed: pruneSeed });
+  const allowed = pruned?.allowed;
+  const searched = new AllowedSpace(radix, allowed);
+  const indices = searched.indices();
+  let missing = 0;
+  for (const i of indices)
+    if (!Number.isFinite(objectives[2 * i]!) || !Number.isFinite(objectives[2 * i + 1]!)) missing++;
+  if (missing > 0) {
+    fail(
+      `${missing} of the ${indices.length} architectures searched have no finite accuracy or latency value`,
+      'a closed-benchmark search needs both objectives for every architecture of the (pruned) space',
+    );
+  }
+
+  const strategy = createStrategy(f.strategy, { radix, allowed, objectives: 2, seed, population, sample });
+  const run = runClosed(strategy, objectives, 2, evals, { unique: f.unique === true });
+  const front = trueFront(objectives, 2);
+  let rows = 0;
+  for (let i = 0; i < space.size; i++)
+    if (Number.isFinite(objectives[2 * i]!) && Number.isFinite(objectives[2 * i + 1]!)) rows++;
+  const conv = convergence(run.archs, objectives, 2, front, checkpoints);
+  const distinct = [...new Set(run.archs)];
+  const foundLocal = paretoFrontIndices(pickRows(objectives, 2, distinct), 2);
+  const found = Array.from(foundLocal, (k) => {
+    const i = distinct[k]!;
+    return { index: i, arch: space.format(i), accuracy: accuracy.values[i]!, latency: latency.values[i]! };
+  });
+  const json = {
+    space: space.id,
+    accuracy: { source: accuracy.source, direction: accuracy.direction, unit: accuracy.unit },
+    latency: { source: latency.source, direction: latency.direction, unit: latency.unit },
+    objectives: [
+      `${accuracy.direction === 'max' ? '-' : ''}accuracy`,
+      `${latency.direction === 'max' ? '-' : ''}latency`,
+    ],
+    strategy: f.strategy,
+    seed,
+    evals,
+    unique: f.unique === true,
+    asks: run.asks,
+    ...(usesPopulation ? { population: p } : {}),
+    ...(f.strategy === 're' ? { sample: sample ?? 25 } : {}),
+    prune: pruned
+      ? {
+          metric: pruned.metric,
+          ratio: pruned.ratio,
+          seed: pruneSeed,
+          size: pruned.size,
+          ...(pruned.r2 !== undefined ? { r2: pruned.r2 } : {}),
+          allowed: space.decisions.map((dec, d) => pruned.allowed[d]!.map((c) => dec.choices[c])),
+        }
+      : null,
+    searchedSize: searched.size,
+    trueFront: { size: front.length, rows },
+    normalisation: 'ideal and nadir of the true front; HV reference 1.1 per objective',
+    hvFront: conv.hvFront,
+    checkpoints: conv.checkpoints,
+    found,
+    archs: Array.from(run.archs),
+  };
+  const cells = [
+    ['evals', 'distinct', 'found', 'GD', 'mean GD', 'IGD+', 'HV/HV*'],
+    ...conv.checkpoints.map((c) => [
+      String(c.evals),
+      String(c.distinct),
+      String(c.found),
+      c.gd.toFixed(4),
+      c.gdMean.toFixed(4),
+      c.igdPlus.toFixed(4),
+      (c.hv / conv.hvFront).toFixed(4),
+    ]),
+  ];
+  const w = cells[0]!.map((_, j) => Math.max(...cells.map((r) => r[j]!.length)));
+  const table = cells.map((r) => r.map((c, j) => c.padStart(w[j]!)).join('  ')).join('\n');
+  const head =
+    `${f.strategy} on ${space.id} (${searched.size} of ${space.size} architectures${pruned ? `, pruned ${pruned.metric} ${pruned.ratio}` : ''}), ` +
+    `seed ${seed}, ${run.archs.length} evaluations${f.unique ? ' (unique)' : ''}; true front: ${front.length} architectures`;
+  return { json, text: `${head}\n${table}\n` };
+}
+
+export function register(program: Command): void {
+  program
+    .command('search')
+    .description('search a closed benchmark (optionally pruned) and report convergence to the true front')
+    .requiredOption('--space <space>', 'search space name or user-defined space file (.json)')
+    .requiredOption('--accuracy <source>', 'accuracy source, e.g. nb201:cifar100 or table:acc.csv#top1')
+    .requiredOption('--latency <source>', 'latency source, e.g. help:pixel3, model:cortex-m7 or table:m7.csv#ms')
+    .option('--strategy <name>', `search strategy: ${strategyNames.join(', ')}`, 're')
+    .option('--evals <n>', 'evaluation budget (every evaluated architecture counts)', '3000')
+    .option('--seed <n>', 'random seed', '0')
+    .option('--population <n>', 'population size (re: P, default 100; nsga2: N, default 100)')
+    .option('--sample <n>', 're: tournament sample size S, drawn with replacement (default 25)')
+    .option('--prune <ratio>', "prune the space first: share of each decision's blocks to remove, in [0, 1)")
+    .option('--metric <metric>', `pruning metric: ${pruneMetricNames().join(', ')}`, 'params/latency')
+    .option('--prune-seed <n>', 'seed of the random pruning metric (default: --seed)')
+    .option('--unique', 'count only architectures not evaluated before towards the budget')
+    .option(
+      '--checkpoints <list>',
+      "evaluation counts to report, e.g. 10,100,1000 (default: the poster's up to --evals)",
+    )
+    .option('--out <run.json>', 'write the run (config, checkpoints, found front, evaluated architectures) as JSON')
+    .option('--json', 'print the run as JSON')
+    .action(async (f: SearchFlags) => {
+      const r = await runSearch(f);
+      const text = toJson(r.json);
+      if (f.out) writeFileAtomic(f.out, text);
+      process.stdout.write(f.json ? text : `${r.text}${f.out ? `run written to ${f.out}\n` : ''}`);
+    });
+}
