@@ -1,0 +1,107 @@
+/**
+ * Few-shot correction of an analytical device model from K measured architectures. Each architecture's
+ * predicted time is split by kernel type (conv, pointwise, depthwise, linear, pool, element-wise, fast
+ * bytes, slow bytes, launches); the measured latency is modelled as
+ *   y = s * sum_j x_j * t_j + b,   x >= 0, b >= 0
+ * with s the median ratio measured / predicted. x and b are fitted by non-negative least squares on
+ * relative errors, pulled towards x = 1, b = 0 with a weight chosen by leave-one-out error on the K rows.
+ */
+import { fail } from '../errors.js';
+import type { SearchSpace } from '../space/types.js';
+import { FEATURES, featureTimes } from './cost.js';
+import type { Device } from './device.js';
+import { nnlsWithPrior } from './nnls.js';
+import { archFeatures, spaceFeatures } from './space-latency.js';
+
+export const FIT_PRIOR_WEIGHTS = [0.001, 0.01, 0.03, 0.1, 0.3, 1, 3];
+
+export interface CorrectionModel {
+  /** Multiplier per feature (s * x_j) and intercept (ms). */
+  weights: Float64Array;
+  intercept: number;
+  lambda: number;
+  /** Mean |relative error| of leave-one-out predictions on the measured rows. */
+  looError: number;
+}
+
+const P = FEATURES + 1;
+
+/** Fit on rows `t` (per-feature times, ms) and measured `y` (ms). */
+export function fitRows(t: Float64Array[], y: number[], lambdas = FIT_PRIOR_WEIGHTS): CorrectionModel {
+  const k = y.length;
+  if (k < 2) fail(`fit: needs at least 2 measured architectures, got ${k}`);
+  const pred = t.map((row) => row.reduce((a, b) => a + b, 0));
+  const ratios = y.map((v, i) => v / pred[i]!).sort((a, b) => a - b);
+  const s = ratios[Math.floor(k / 2)]!;
+  const ybar = y.reduce((a, b) => a + b, 0) / k;
+  const prior = new Float64Array(P);
+  prior.fill(1, 0, FEATURES);
+  const solve = (rows: number[], lambda: number): Float64Array => {
+    const A = new Float64Array(rows.length * P);
+    const b = new Float64Array(rows.length).fill(1);
+    rows.forEach((r, i) => {
+      for (let j = 0; j < FEATURES; j++) A[i * P + j] = (s * t[r]![j]!) / y[r]!;
+      A[i * P + FEATURES] = ybar / y[r]!;
+    });
+    return nnlsWithPrior(A, b, rows.length, P, prior, lambda);
+  };
+  const predict = (x: Float64Array, row: Float64Array) => {
+    let v = x[FEATURES]! * ybar;
+    for (let j = 0; j < FEATURES; j++) v += s * x[j]! * row[j]!;
+    return v;
+  };
+  const all = y.map((_, i) => i);
+  let best: { lambda: number; err: number } = { lambda: lambdas[0]!, err: Infinity };
+  for (const lambda of lambdas) {
+    let err = 0;
+    for (const i of all) {
+      const x = solve(
+        all.filter((r) => r !== i),
+        lambda,
+      );
+      err += Math.abs(predict(x, t[i]!) / y[i]! - 1);
+    }
+    err /= k;
+    if (err < best.err) best = { lambda, err };
+  }
+  const x = solve(all, best.lambda);
+  const weights = new Float64Array(FEATURES);
+  for (let j = 0; j < FEATURES; j++) weights[j] = s * x[j]!;
+  return { weights, intercept: x[FEATURES]! * ybar, lambda: best.lambda, looError: best.err };
+}
+
+export function applyCorrection(m: CorrectionModel, times: ArrayLike<number>): number {
+  let v = m.intercept;
+  for (let j = 0; j < FEATURES; j++) v += m.weights[j]! * times[j]!;
+  return v;
+}
+
+export interface SpaceCorrection extends CorrectionModel {
+  k: number;
+  values: Float64Array;
+  blockValue?: (d: number, c: number) => number;
+}
+
+/** Fit on the measured (non-NaN) entries of `measured` (aligned with the space index), predict all. */
+export function fitCorrection(space: SearchSpace, device: Device, measured: Float64Array): SpaceCorrection {
+  const sf = spaceFeatures(space, device);
+  const feats = new Float64Array(FEATURES);
+  const codes: number[] = [];
+  const rows: Float64Array[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < measured.length; i++) {
+    const v = measured[i]!;
+    if (Number.isNaN(v)) continue;
+    if (!(v > 0)) fail(`fit: measured latency of architecture ${i} must be positive, got ${v}`);
+    rows.push(featureTimes(archFeatures(sf, i, feats, codes), device));
+    y.push(v);
+  }
+  const m = fitRows(rows, y);
+  const values = new Float64Array(space.size);
+  for (let i = 0; i < space.size; i++)
+    values[i] = applyCorrection(m, featureTimes(archFeatures(sf, i, feats, codes), device));
+  const out: SpaceCorrection = { ...m, k: y.length, values };
+  if (sf.additive)
+    out.blockValue = (d, c) => applyCorrection({ ...m, intercept: 0 }, featureTimes(sf.block[d]![c]!, device));
+  return out;
+}
