@@ -5,7 +5,10 @@
  * - 1 objective: each distinct value is a front.
  * - 2 objectives: O(N log N) sweep; each point joins the first front whose minimum objective 1 so far is
  *   greater than its own (the per-front minima are non-decreasing, so a binary search finds it).
- * - 3+ objectives: ENS-BS (Zhang et al. 2015): binary search over fronts, each front checked from its
+ * - 3 objectives: binary search over fronts as ENS-BS, but each front keeps the 2-D staircase of its
+ *   members' (objective 1, objective 2) projections, so "does front k dominate p" is one binary search:
+ *   O(N log N log K) queries plus staircase insertions (array splices).
+ * - 4+ objectives: ENS-BS (Zhang et al. 2015): binary search over fronts, each front checked from its
  *   most recent member backwards. Best case O(MN log N), worst case O(MN^2) (all points on one front).
  */
 import { lexOrder } from './order.js';
@@ -73,6 +76,65 @@ function ranks2(points: Float64Array, order: Uint32Array, out: Int32Array): void
   }
 }
 
+/**
+ * Staircase of 2-D points: x strictly increasing, y strictly decreasing. Since every point of a front came
+ * earlier in lexicographic order, a front dominates a later point p iff its staircase weakly dominates
+ * p's (objective 1, objective 2) projection.
+ */
+class Staircase {
+  readonly xs: number[] = [];
+  readonly ys: number[] = [];
+  /** Index of the last step with x <= v, or -1. */
+  private stepAt(v: number): number {
+    const xs = this.xs;
+    let lo = 0;
+    let hi = xs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (xs[mid]! <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
+  }
+  covers(x: number, y: number): boolean {
+    const at = this.stepAt(x);
+    return at >= 0 && this.ys[at]! <= y;
+  }
+  /** Insert a point the staircase does not cover, dropping the steps it covers. */
+  insert(x: number, y: number): void {
+    const start = this.stepAt(x) + 1;
+    let end = start;
+    while (end < this.ys.length && this.ys[end]! >= y) end++;
+    this.xs.splice(start, end - start, x);
+    this.ys.splice(start, end - start, y);
+  }
+}
+
+function ranks3(points: Float64Array, order: Uint32Array, out: Int32Array): void {
+  const stairs: Staircase[] = [];
+  let prev = -1;
+  for (let t = 0; t < order.length; t++) {
+    const i = order[t]!;
+    const x = points[3 * i + 1]!;
+    const y = points[3 * i + 2]!;
+    if (prev >= 0 && points[3 * i] === points[3 * prev] && x === points[3 * prev + 1] && y === points[3 * prev + 2]) {
+      out[i] = out[prev]!;
+      continue;
+    }
+    let lo = 0;
+    let hi = stairs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (stairs[mid]!.covers(x, y)) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === stairs.length) stairs.push(new Staircase());
+    stairs[lo]!.insert(x, y);
+    out[i] = lo;
+    prev = i;
+  }
+}
+
 function dominatedByFront(points: Float64Array, m: number, front: number, p: number): boolean {
   for (let q = lastOf[front]!; q >= 0; q = prevIn[q]!) if (weaklyBetterTail(points, m, q, p)) return true;
   return false;
@@ -117,6 +179,7 @@ export function nonDominatedRanks(points: Float64Array, m: number, out?: Int32Ar
   const order = lexOrder(points, m, n);
   if (m === 1) ranks1(points, order, ranks);
   else if (m === 2) ranks2(points, order, ranks);
+  else if (m === 3) ranks3(points, order, ranks);
   else ranksEns(points, m, order, ranks);
   return ranks;
 }
@@ -135,7 +198,7 @@ export function nonDominatedFronts(points: Float64Array, m: number): number[][] 
 
 /**
  * Indices of the first front (duplicates included), sorted by objective 0, then 1, ..., then index.
- * Cheaper than ranking everything: one sweep for 2 objectives, a check against the front so far for more.
+ * Cheaper than ranking everything: one sweep for 2 objectives, a staircase for 3, a check against the front so far for more.
  */
 export function paretoFrontIndices(points: Float64Array, m: number): Int32Array {
   const n = checkPoints(points, m);
@@ -155,6 +218,7 @@ export function paretoFrontIndices(points: Float64Array, m: number): Int32Array 
   let prev = -1;
   let prevIn0 = false;
   let min1 = Number.POSITIVE_INFINITY;
+  const stair = m === 3 ? new Staircase() : undefined;
   lastOf[0] = -1;
   for (let t = 0; t < n; t++) {
     const i = order[t]!;
@@ -164,6 +228,11 @@ export function paretoFrontIndices(points: Float64Array, m: number): Int32Array 
       const b = points[2 * i + 1]!;
       inFront = b < min1;
       if (inFront) min1 = b;
+    } else if (stair) {
+      const x = points[3 * i + 1]!;
+      const y = points[3 * i + 2]!;
+      inFront = !stair.covers(x, y);
+      if (inFront) stair.insert(x, y);
     } else {
       inFront = !dominatedByFront(points, m, 0, i);
       if (inFront) {
