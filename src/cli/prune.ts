@@ -45,6 +45,7 @@ interface PruneFlags {
 export interface PruneAudit {
   recall: number;
   bestGd: number;
+  bestIgdPlus: number;
   frontSize: number;
   prunedFrontSize: number;
   /** Architectures with a value for both objectives (the front is exact over these). */
@@ -63,7 +64,14 @@ export function auditPrune(
   for (let i = 0; i < space.size; i++)
     if (Number.isFinite(objectives[2 * i]!) && Number.isFinite(objectives[2 * i + 1]!)) rows++;
   const r = frontRecall({ allowed: result.allowed, radix: radices(space), objectives, m: 2, front });
-  return { recall: r.recall, bestGd: r.bestGd, frontSize: front.length, prunedFrontSize: r.prunedFront.length, rows };
+  return {
+    recall: r.recall,
+    bestGd: r.bestGd,
+    bestIgdPlus: r.bestIgdPlus,
+    frontSize: front.length,
+    prunedFrontSize: r.prunedFront.length,
+    rows,
+  };
 }
 
 export function pruneJson(space: SearchSpace, r: PruneResult, extra: Record<string, unknown>): Record<string, unknown> {
@@ -95,6 +103,7 @@ export function pruneJson(space: SearchSpace, r: PruneResult, extra: Record<stri
 function fmt(v: number | undefined): string {
   if (v === undefined) return '-';
   if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
   return Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : String(Number(v.toPrecision(6)));
 }
 
@@ -165,7 +174,7 @@ export function pruneText(
   }
   if (audit) {
     lines.push(
-      `front recall: ${(audit.recall * 100).toFixed(1)} % of the ${audit.frontSize} true-front architectures survive; best GD reachable in the pruned space: ${fmt(audit.bestGd)}` +
+      `front recall: ${(audit.recall * 100).toFixed(1)} % of the ${audit.frontSize} true-front architectures survive; best reachable in the pruned space: GD ${fmt(audit.bestGd)}, IGD+ ${fmt(audit.bestIgdPlus)}` +
         (audit.rows < space.size ? ` (front over the ${audit.rows} architectures with both values)` : ''),
     );
   }

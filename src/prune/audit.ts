@@ -1,10 +1,10 @@
 /**
  * Pruning audit on a closed benchmark: how much of the true Pareto front survives pruning (front recall),
  * and how close the pruned space's own best front is to the true one (the GD any search confined to the
- * pruned space converges to at best). GD is the original form, both fronts normalised by the true front's
+ * pruned space converges to at best), and the IGD+ of that front for coverage. GD is the original form, both fronts normalised by the true front's
  * ideal and nadir, as in the search checkpoints.
  */
-import { gd, normalizationFromFront, normalize } from '../pareto/index.js';
+import { gd, igdPlus, normalizationFromFront, normalize } from '../pareto/index.js';
 import { AllowedSpace } from '../search/allowed.js';
 import { pickRows, trueFront } from '../search/trace.js';
 import type { AllowedChoices } from '../search/types.js';
@@ -29,6 +29,11 @@ export interface FrontRecall {
   recall: number;
   /** GD (original) of the pruned space's best front to the true front; 0 when recall is 1. */
   bestGd: number;
+  /**
+   * IGD+ of the pruned space's best front to the true front: coverage, which GD misses (a pruned front
+   * that keeps one true-front point has GD 0).
+   */
+  bestIgdPlus: number;
   /** Architectures on the pruned space's own front. */
   prunedFront: Int32Array;
 }
@@ -41,6 +46,9 @@ export function frontRecall(input: FrontRecallInput): FrontRecall {
   const prunedFront = trueFront(objectives, m, space.indices());
   const Z = pickRows(objectives, m, front);
   const norm = normalizationFromFront(Z, m);
-  const bestGd = gd(normalize(pickRows(objectives, m, prunedFront), m, norm), normalize(Z, m, norm), m, 'original');
-  return { recall: front.length > 0 ? kept / front.length : 1, bestGd, prunedFront };
+  const A = normalize(pickRows(objectives, m, prunedFront), m, norm);
+  const Zn = normalize(Z, m, norm);
+  const bestGd = gd(A, Zn, m, 'original');
+  const bestIgdPlus = igdPlus(A, Zn, m);
+  return { recall: front.length > 0 ? kept / front.length : 1, bestGd, bestIgdPlus, prunedFront };
 }
