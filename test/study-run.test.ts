@@ -79,6 +79,12 @@ describe('study execution', () => {
         expect(c.gd).toBeCloseTo(expected, 12);
         expect(gdAt(run.trace, c.evals)).toBeCloseTo(expected, 12);
         expect(c.hv).toBeGreaterThanOrEqual(0);
+        const prev = run.checkpoints[run.checkpoints.indexOf(c) - 1];
+        if (prev) {
+          // The found front only improves: HV never drops and IGD+ never rises (both Pareto-compliant).
+          expect(c.hv).toBeGreaterThanOrEqual(prev.hv);
+          expect(c.igdPlus).toBeLessThanOrEqual(prev.igdPlus);
+        }
         expect(c.hv).toBeLessThanOrEqual(1.21);
       }
       if (run.prune.allowed) {

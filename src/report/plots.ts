@@ -66,13 +66,21 @@ export function gdPlot(config: StudyConfig, runs: StoredRun[], device: string): 
     }
   }
   const color = { field: 'setting', type: 'nominal', title: 'Pruning', sort: seriesOrder(config) } as const;
-  const x = { field: 'evals', type: 'quantitative', scale: { type: 'log' }, title: 'Evaluations (log scale)' } as const;
+  const x = {
+    field: 'evals',
+    type: 'quantitative',
+    scale: { type: 'log', domain: [1, config.evals], nice: false },
+    title: 'Evaluations (log scale)',
+  } as const;
   return {
     id: `gd-${slug(device)}`,
     title: `GD vs evaluations — ${device}`,
     spec: {
       ...BASE,
-      title: `Generational distance vs evaluations — ${device}`,
+      title: {
+        text: `Generational distance vs evaluations — ${device}`,
+        subtitle: 'mean over seeds with 95% interval band; normalised by the true front',
+      },
       data: { values },
       layer: [
         {
@@ -119,7 +127,7 @@ export function frontPlot(config: StudyConfig, runs: StoredRun[], data: StudyDat
       const at = pruning === 'none' ? late : early;
       const front = run.fronts.find((f) => f.evals === at);
       if (!front) continue;
-      const series = `${seriesLabel(config, pruning, strategy)} @ ${at} (seed ${run.seed})`;
+      const series = `${seriesLabel(config, pruning, strategy)} @ ${at}`;
       order.push(series);
       front.archs.forEach((a, i) => {
         values.push({ series, latency: lat[a]!, accuracy: acc[a]!, order: i });
@@ -137,7 +145,10 @@ export function frontPlot(config: StudyConfig, runs: StoredRun[], data: StudyDat
     title: `True front vs found fronts — ${device}`,
     spec: {
       ...BASE,
-      title: `True Pareto front vs fronts found at ${early} (pruned) and ${late} (unpruned) evaluations — ${device}`,
+      title: {
+        text: `True Pareto front vs found fronts — ${device}`,
+        subtitle: `found at ${early} evaluations (pruned) and ${late} (unpruned), first seed`,
+      },
       data: { values },
       layer: [
         { mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5 }, encoding: enc },
@@ -171,7 +182,10 @@ export function discoveredPlot(config: StudyConfig, runs: StoredRun[], data: Stu
     title: `Discovered architectures — ${device}`,
     spec: {
       ...BASE,
-      title: `Every architecture evaluated by one run per setting (first seed) — ${device}`,
+      title: {
+        text: `Discovered architectures — ${device}`,
+        subtitle: 'every architecture one run evaluated (first seed)',
+      },
       data: { values },
       mark: { type: 'circle', size: 10, opacity: 0.45 },
       encoding: {
