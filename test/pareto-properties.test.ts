@@ -13,6 +13,7 @@ import {
   paretoFrontIndices,
 } from '../src/pareto/index.js';
 import { dominates, fastNdsRanks, peelingRanks } from '../src/pareto/naive.js';
+import { Rng } from '../src/rng.js';
 
 interface PointSet {
   m: number;
@@ -113,6 +114,52 @@ describe('non-dominated sorting properties', () => {
         }
       }),
       { numRuns: 150 },
+    );
+  });
+  it('large 2-D sets (bucket prefilter of paretoFrontIndices): the front is exactly the rank-0 points', () => {
+    // Generated from a seed rather than element by element: thousands of points per case.
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1025, max: 4000 }),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        fc.constantFrom('grid', 'doubles', 'antidiagonal', 'one column', 'huge range', 'tiny range'),
+        (n, seed, kind) => {
+          const rng = new Rng(seed);
+          const pool = [-1e300, -3.5, -0, 0, 1e-300, 2, 2.5, 7, 1e300];
+          const pts = new Float64Array(2 * n);
+          for (let i = 0; i < n; i++) {
+            const u = rng.nextInt(50);
+            const [a, b] =
+              kind === 'grid'
+                ? [rng.nextInt(30), rng.nextInt(30)]
+                : kind === 'doubles'
+                  ? [pool[rng.nextInt(pool.length)]!, pool[rng.nextInt(pool.length)]!]
+                  : kind === 'antidiagonal'
+                    ? [u, 49 - u]
+                    : kind === 'one column'
+                      ? [3, rng.nextInt(100)]
+                      : kind === 'huge range'
+                        ? [rng.nextInt(2) ? -1.7e308 : 1.7e308, rng.nextFloat()]
+                        : [rng.nextInt(3) * 5e-324, rng.nextFloat()];
+            pts[2 * i] = a;
+            pts[2 * i + 1] = b;
+          }
+          const ranks = nonDominatedRanks(pts, 2);
+          const rank0 = [...ranks.keys()].filter((i) => ranks[i] === 0);
+          const front = [...paretoFrontIndices(pts, 2)];
+          expect([...front].sort((x, y) => x - y)).toEqual(rank0);
+          for (let t = 1; t < front.length; t++) {
+            const [p, q] = [front[t - 1]!, front[t]!];
+            expect(
+              pts[2 * p]! < pts[2 * q]! ||
+                (pts[2 * p] === pts[2 * q] &&
+                  (pts[2 * p + 1]! < pts[2 * q + 1]! || (pts[2 * p + 1] === pts[2 * q + 1] && p < q))),
+            ).toBe(true);
+          }
+          if (n <= 1500) expect([...ranks]).toEqual([...fastNdsRanks(pts, 2)]);
+        },
+      ),
+      { numRuns: 40 },
     );
   });
   it('invariant to input order', () => {

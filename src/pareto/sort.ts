@@ -196,6 +196,55 @@ export function nonDominatedFronts(points: Float64Array, m: number): number[][] 
   return fronts;
 }
 
+const PREFILTER_MIN = 1024;
+
+/**
+ * 2-D first front of a large set without sorting it all: bucket the points by objective 0 (the bucket
+ * index is a monotone function of it, so a point in a lower bucket has a strictly smaller objective 0);
+ * a point is dominated if a lower bucket holds an objective 1 no greater than its own. Only the few
+ * survivors are sorted and swept. Exact: the filter only drops dominated points.
+ */
+function front2Prefiltered(points: Float64Array, n: number): Int32Array {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const a = points[2 * i]!;
+    if (a < lo) lo = a;
+    if (a > hi) hi = a;
+  }
+  const range = hi - lo;
+  const buckets = Math.min(4096, n >>> 4);
+  const scale = buckets / range;
+  // One value, a range that overflows, or one so tiny that the scale does: sweep everything.
+  if (!(range > 0 && range < Number.POSITIVE_INFINITY && scale < Number.POSITIVE_INFINITY)) {
+    return frontBySweep(points, 2, n);
+  }
+  const bucketMin = new Float64Array(buckets).fill(Number.POSITIVE_INFINITY);
+  const bucketOf = (a: number) => Math.min(buckets - 1, Math.floor((a - lo) * scale));
+  for (let i = 0; i < n; i++) {
+    const b = bucketOf(points[2 * i]!);
+    const y = points[2 * i + 1]!;
+    if (y < bucketMin[b]!) bucketMin[b] = y;
+  }
+  // bucketMin[b] becomes the smallest objective 1 in buckets below b.
+  let run = Number.POSITIVE_INFINITY;
+  for (let b = 0; b < buckets; b++) {
+    const here = bucketMin[b]!;
+    bucketMin[b] = run;
+    if (here < run) run = here;
+  }
+  const keep: number[] = [];
+  for (let i = 0; i < n; i++) if (points[2 * i + 1]! < bucketMin[bucketOf(points[2 * i]!)]!) keep.push(i);
+  const sub = new Float64Array(2 * keep.length);
+  for (let t = 0; t < keep.length; t++) {
+    sub[2 * t] = points[2 * keep[t]!]!;
+    sub[2 * t + 1] = points[2 * keep[t]! + 1]!;
+  }
+  const local = frontBySweep(sub, 2, keep.length);
+  for (let t = 0; t < local.length; t++) local[t] = keep[local[t]!]!;
+  return local;
+}
+
 /**
  * Indices of the first front (duplicates included), sorted by objective 0, then 1, ..., then index.
  * Cheaper than ranking everything: one sweep for 2 objectives, a staircase for 3, a check against the front so far for more.
@@ -203,6 +252,11 @@ export function nonDominatedFronts(points: Float64Array, m: number): number[][] 
 export function paretoFrontIndices(points: Float64Array, m: number): Int32Array {
   const n = checkPoints(points, m);
   if (n === 0) return new Int32Array(0);
+  if (m === 2 && n > PREFILTER_MIN) return front2Prefiltered(points, n);
+  return frontBySweep(points, m, n);
+}
+
+function frontBySweep(points: Float64Array, m: number, n: number): Int32Array {
   ensure(n);
   const order = lexOrder(points, m, n);
   const front = new Int32Array(n);
