@@ -67,8 +67,9 @@ async function interrupt(
   out: string,
   signal: NodeJS.Signals,
   atLeast: number,
+  extra: string[] = [],
 ): Promise<{ code: number | null; signal: string | null; stderr: string; committed: number }> {
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...study, '--out', out], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...study, ...extra, '--out', out], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -113,25 +114,29 @@ describe('hwnas reproduce interrupted', () => {
     expect(exported.map((f) => readFileSync(join(out, f), 'utf8'))).toEqual(reference);
   }, 180_000);
 
-  it('finishes the current run on Ctrl-C, commits, exits cleanly, and resumes', async () => {
-    const out = join(dir, 'sigint');
-    const stopped = await interrupt(out, 'SIGINT', 2);
-    expect(stopped.code).toBe(130);
-    expect(stopped.stderr.trim().split('\n')).toHaveLength(1);
-    expect(stopped.stderr).toMatch(
-      /^hwnas: interrupted: \d+ of 60 runs finished and saved in .* \(rerun the same command to resume\)/,
-    );
-    const saved = Number(/interrupted: (\d+)/.exec(stopped.stderr)![1]);
-    expect(saved).toBe(stopped.committed);
-    expect(saved).toBeLessThan(TOTAL);
-    const db = new Database(join(out, 'study.sqlite'), { readonly: true });
-    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    db.close();
-    const r = runSync([...study, '--out', out, '--quiet']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toBe('');
-    expect(exported.map((f) => readFileSync(join(out, f), 'utf8'))).toEqual(reference);
-  }, 180_000);
+  it.each([1, 2])(
+    'finishes the runs in flight on Ctrl-C, commits, exits cleanly, and resumes (%i threads)',
+    async (threads) => {
+      const out = join(dir, `sigint-${threads}`);
+      const stopped = await interrupt(out, 'SIGINT', 2, ['--threads', String(threads)]);
+      expect(stopped.code).toBe(130);
+      expect(stopped.stderr.trim().split('\n')).toHaveLength(1);
+      expect(stopped.stderr).toMatch(
+        /^hwnas: interrupted: \d+ of 60 runs finished and saved in .* \(rerun the same command to resume\)/,
+      );
+      const saved = Number(/interrupted: (\d+)/.exec(stopped.stderr)![1]);
+      expect(saved).toBe(stopped.committed);
+      expect(saved).toBeLessThan(TOTAL);
+      const db = new Database(join(out, 'study.sqlite'), { readonly: true });
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      db.close();
+      const r = runSync([...study, '--out', out, '--quiet']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('');
+      expect(exported.map((f) => readFileSync(join(out, f), 'utf8'))).toEqual(reference);
+    },
+    180_000,
+  );
 
   it('refuses bad input with one line and exit code 2', () => {
     const cases: [string[], RegExp][] = [

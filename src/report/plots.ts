@@ -69,7 +69,7 @@ export function gdPlot(config: StudyConfig, runs: StoredRun[], device: string): 
   const x = {
     field: 'evals',
     type: 'quantitative',
-    scale: { type: 'log', domain: [1, config.evals], nice: false },
+    scale: { type: 'log', domain: [1, config.evals] as number[], nice: false },
     title: 'Evaluations (log scale)',
   } as const;
   return {
