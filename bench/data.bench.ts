@@ -42,7 +42,9 @@ try {
   const w = median(warm);
   console.log(`values loaded per run: ${cells} (15,625 cells x 30 columns)`);
   console.log(`cold parse + cross-check + cache write (median of ${cold.length}): ${c.toFixed(1)} ms`);
-  console.log(`warm binary-cache load (median of ${warm.length}): ${w.toFixed(2)} ms (first ${warm[0]!.toFixed(2)} ms)`);
+  console.log(
+    `warm binary-cache load (median of ${warm.length}): ${w.toFixed(2)} ms (first ${warm[0]!.toFixed(2)} ms)`,
+  );
   console.log(`ratio cold/warm: ${(c / w).toFixed(1)}x; target warm < 300 ms: ${w < 300 ? 'met' : 'NOT met'}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

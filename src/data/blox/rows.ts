@@ -52,7 +52,7 @@ export function decodeCsvRows(payload: Uint8Array, header: BloxHeader, label: st
     records = parseCsv(Buffer.from(payload).toString('utf8'), {
       skip_empty_lines: true,
       info: true,
-      relax_quotes: false,
+      relax_column_count: true,
     }) as never;
   } catch (e) {
     const line = (e as { lines?: number }).lines;
