@@ -159,7 +159,8 @@ describe('pruneSpace on hand-computed blocks', () => {
       ratio: 0.5,
     });
     expect(r.r2).toBeCloseTo(1, 12);
-    r.blockLatency!.forEach((row, d) => row.forEach((v, c) => expect(v).toBeCloseTo(blocks[d]![c]!, 10)));
+    for (const [d, row] of r.blockLatency!.entries())
+      for (const [c, v] of row.entries()) expect(v).toBeCloseTo(blocks[d]![c]!, 10);
     expect(r.allowed).toEqual([
       [0, 1],
       [0, 2],

@@ -7,6 +7,7 @@ import {
   AllowedSpace,
   convergence,
   createStrategy,
+  drawSlots16,
   RegularizedEvolution,
   runClosed,
   SelectScratch,
@@ -305,5 +306,30 @@ describe('convergence', () => {
     expect(c.checkpoints[3]!.found).toBe(2);
     // HV with reference (1.1, 1.1): front = 1.1*0.1 + 0.1*1.1 - 0.1*0.1 ... union of [0,1.1]x[1,1.1] and [1,1.1]x[0,1.1]
     expect(c.hvFront).toBeCloseTo(1.1 * 0.1 + 0.1 * 1.1 - 0.1 * 0.1, 12);
+  });
+});
+
+describe('drawSlots16', () => {
+  it('is exactly uniform over all 2^16 half-words (Lemire rejection)', () => {
+    // feed every 16-bit value once through the mapping and count the accepted results per slot
+    for (const n of [1, 3, 25, 100, 1000, 65536]) {
+      const threshold = (65536 - n) % n;
+      const counts = new Map<number, number>();
+      for (let x = 0; x < 65536; x++) {
+        const m = x * n;
+        if ((m & 0xffff) >= threshold) counts.set(m >>> 16, (counts.get(m >>> 16) ?? 0) + 1);
+      }
+      expect(counts.size).toBe(n);
+      expect(new Set(counts.values()).size).toBe(1);
+    }
+  });
+
+  it('draws in range', () => {
+    const out = new Int32Array(25);
+    const rng = new Rng(1);
+    for (let k = 0; k < 100; k++) {
+      drawSlots16(rng, 100, out, 25);
+      for (const v of out) expect(v >= 0 && v < 100).toBe(true);
+    }
   });
 });

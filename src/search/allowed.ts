@@ -24,6 +24,8 @@ export class AllowedSpace {
   private readonly radixStart: Int32Array;
   /** Decisions with at least two allowed choices: the only ones a mutation can change. */
   private readonly mutable: Int32Array;
+  /** Largest allowed count of any decision. */
+  private readonly maxCount: number;
 
   constructor(radix: readonly number[], allowed?: AllowedChoices) {
     if (radix.length === 0) fail('the space has no decisions');
@@ -73,6 +75,7 @@ export class AllowedSpace {
         this.posFlat[this.radixStart[d]! + c] = i;
       });
     }
+    this.maxCount = Math.max(...lists.map((l) => l.length));
     this.mutable = Int32Array.from(lists.flatMap((l, d) => (l.length >= 2 ? [d] : [])));
   }
 
@@ -123,16 +126,32 @@ export class AllowedSpace {
   mutate(index: number, rng: Rng): number {
     const nm = this.mutable.length;
     if (nm === 0) return index;
-    const d = this.mutable[nm === 1 ? 0 : rng.nextInt(nm)]!;
+    if (nm <= 65536 && this.maxCount <= 65537) {
+      // one generator call for both draws: decision from the high half, choice from the low half
+      // (Lemire's exact multiply-shift with rejection, see drawSlots16 in re.ts)
+      for (;;) {
+        const u = rng.nextU32();
+        const di = pick16(u >>> 16, nm);
+        if (di < 0) continue;
+        const d = this.mutable[di]!;
+        const r = pick16(u & 0xffff, this.choiceCount[d]! - 1);
+        if (r < 0) continue;
+        return this.replaceAt(index, d, r);
+      }
+    }
+    const d = this.mutable[rng.nextInt(nm)]!;
     return this.setDecision(index, d, rng);
   }
 
   /** Set decision d of `index` to a different allowed choice, drawn uniformly (d must be mutable). */
   setDecision(index: number, d: number, rng: Rng): number {
-    const n = this.choiceCount[d]!;
+    return this.replaceAt(index, d, rng.nextInt(this.choiceCount[d]! - 1));
+  }
+
+  /** Decision d set to the r-th allowed choice other than its current one (r < allowed count - 1). */
+  private replaceAt(index: number, d: number, r: number): number {
     const old = this.code(index, d);
     const pos = this.posFlat[this.radixStart[d]! + old]!;
-    let r = rng.nextInt(n - 1);
     if (r >= pos) r++;
     const next = this.choiceFlat[this.choiceStart[d]! + r]!;
     return index + (next - old) * this.stride[d]!;
@@ -162,4 +181,10 @@ export class AllowedSpace {
     }
     return out;
   }
+}
+
+/** Exact uniform draw in [0, n) from a uniform 16-bit x (1 <= n <= 65536), or -1: reject, draw again. */
+export function pick16(x: number, n: number): number {
+  const m = x * n;
+  return (m & 0xffff) >= (65536 - n) % n ? m >>> 16 : -1;
 }
