@@ -183,9 +183,9 @@ describe('additive fit', () => {
     expect(fit.r2).toBeCloseTo(1, 12);
     expect(fit.rows).toBe(56);
     expect(fit.rmse).toBeLessThan(1e-9);
-    fit.blocks.forEach((row, d) =>
-      row.forEach((v, c) => expect(v - row[0]!).toBeCloseTo(blocks[d]![c]! - blocks[d]![0]!, 10)),
-    );
+    for (const [d, row] of fit.blocks.entries()) {
+      for (const [c, v] of row.entries()) expect(v - row[0]!).toBeCloseTo(blocks[d]![c]! - blocks[d]![0]!, 10);
+    }
     const full = additiveTable(blocks, 3.5);
     for (let i = 0; i < full.length; i++) {
       const codes = mixedRadixDecode(i, radix);
