@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cacheDir, cachedFilePath, rawPath } from '../src/data/cache.js';
@@ -108,6 +110,28 @@ describe('ensureFiles failures', () => {
     process.env.HWNAS_MIRROR = join(tmp.dir, 'empty-mirror');
     const e = await hwnasError(ensureFiles('nb201', { quiet: true }));
     expect(e.line()).toMatch(/no such file in the mirror HWNAS_MIRROR.*hwnas data fetch nb201/);
+  });
+  it('downloads over http(s): a 404 and a wrong body are refused with the URL named', async () => {
+    const server = createServer((req, res) => {
+      if (req.url?.startsWith('/v-tao/') && req.url.endsWith('nats_bench.csv')) res.end('not the pinned csv\n');
+      else {
+        res.statusCode = 404;
+        res.end();
+      }
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      process.env.HWNAS_MIRROR = base;
+      const e = await hwnasError(ensureFiles('nb201', { quiet: true }));
+      expect(e.message).toContain(`sha256 mismatch for ${base}/v-tao/nats-bench-landscape/`);
+      process.env.HWNAS_MIRROR = `${base}/nothing-here/`;
+      const e404 = await hwnasError(ensureFiles('nb201', { quiet: true }));
+      expect(e404.message).toMatch(/^cannot download http:\/\/127\.0\.0\.1:\d+\/nothing-here\/v-tao\/.*: HTTP 404$/);
+      expect(existsSync(cachedFilePath(NATS_CSV))).toBe(false);
+    } finally {
+      server.close();
+    }
   });
   it('unknown dataset', async () => {
     const e = await hwnasError(ensureFiles('nb301'));
