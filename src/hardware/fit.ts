@@ -5,6 +5,9 @@
  *   y = s * sum_j x_j * t_j + b,   x >= 0, b >= 0
  * with s the median ratio measured / predicted. x and b are fitted by non-negative least squares on
  * relative errors, pulled towards x = 1, b = 0 with a weight chosen by leave-one-out error on the K rows.
+ * The loss is the mean absolute relative error (L1, by iteratively reweighted NNLS): measured tables
+ * have heavy-tailed noise that a squared loss chases. Errors are relative to max(y, median(y) / 5): degenerate measurements near 0 ms (HW-NAS-Bench stores
+ * 0.01 ms for some cells) would otherwise dominate a relative fit.
  */
 import { fail } from '../errors.js';
 import type { SearchSpace } from '../space/types.js';
@@ -13,7 +16,8 @@ import type { Device } from './device.js';
 import { nnlsWithPrior } from './nnls.js';
 import { archFeatures, spaceFeatures } from './space-latency.js';
 
-export const FIT_PRIOR_WEIGHTS = [0.001, 0.01, 0.03, 0.1, 0.3, 1, 3];
+export const FIT_PRIOR_WEIGHTS = [0.001, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 100];
+const IRLS_ITERATIONS = 8;
 
 export interface CorrectionModel {
   /** Multiplier per feature (s * x_j) and intercept (ms). */
@@ -31,24 +35,38 @@ export function fitRows(t: Float64Array[], y: number[], lambdas = FIT_PRIOR_WEIG
   const k = y.length;
   if (k < 2) fail(`fit: needs at least 2 measured architectures, got ${k}`);
   const pred = t.map((row) => row.reduce((a, b) => a + b, 0));
-  const ratios = y.map((v, i) => v / pred[i]!).sort((a, b) => a - b);
+  const ratios = y.map((v, i) => v / Math.max(pred[i]!, 1e-12)).sort((a, b) => a - b);
   const s = ratios[Math.floor(k / 2)]!;
   const ybar = y.reduce((a, b) => a + b, 0) / k;
+  const sortedY = [...y].sort((a, b) => a - b);
+  const floor = sortedY[Math.floor(k / 2)]! / 5;
+  const scaleOf = (r: number) => Math.max(y[r]!, floor);
   const prior = new Float64Array(P);
   prior.fill(1, 0, FEATURES);
-  const solve = (rows: number[], lambda: number): Float64Array => {
-    const A = new Float64Array(rows.length * P);
-    const b = new Float64Array(rows.length).fill(1);
-    rows.forEach((r, i) => {
-      for (let j = 0; j < FEATURES; j++) A[i * P + j] = (s * t[r]![j]!) / y[r]!;
-      A[i * P + FEATURES] = ybar / y[r]!;
-    });
-    return nnlsWithPrior(A, b, rows.length, P, prior, lambda);
-  };
   const predict = (x: Float64Array, row: Float64Array) => {
     let v = x[FEATURES]! * ybar;
     for (let j = 0; j < FEATURES; j++) v += s * x[j]! * row[j]!;
     return v;
+  };
+  const solve = (rows: number[], lambda: number): Float64Array => {
+    const A = new Float64Array(rows.length * P);
+    const b = new Float64Array(rows.length);
+    const u = new Float64Array(rows.length).fill(1);
+    let x = prior;
+    for (let it = 0; it < IRLS_ITERATIONS; it++) {
+      rows.forEach((r, i) => {
+        const w = scaleOf(r) / u[i]!;
+        for (let j = 0; j < FEATURES; j++) A[i * P + j] = (s * t[r]![j]!) / w;
+        A[i * P + FEATURES] = ybar / w;
+        b[i] = y[r]! / w;
+      });
+      x = nnlsWithPrior(A, b, rows.length, P, prior, lambda);
+      // Reweight so that the squared loss becomes the absolute one: 1 / sqrt(|relative residual|).
+      rows.forEach((r, i) => {
+        u[i] = 1 / Math.sqrt(Math.max(Math.abs(predict(x, t[r]!) - y[r]!) / scaleOf(r), 1e-3));
+      });
+    }
+    return x;
   };
   const all = y.map((_, i) => i);
   let best: { lambda: number; err: number } = { lambda: lambdas[0]!, err: Infinity };
@@ -59,7 +77,7 @@ export function fitRows(t: Float64Array[], y: number[], lambdas = FIT_PRIOR_WEIG
         all.filter((r) => r !== i),
         lambda,
       );
-      err += Math.abs(predict(x, t[i]!) / y[i]! - 1);
+      err += Math.abs(predict(x, t[i]!) - y[i]!) / scaleOf(i);
     }
     err /= k;
     if (err < best.err) best = { lambda, err };

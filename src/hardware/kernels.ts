@@ -2,7 +2,7 @@
  * Kernel detection: split an IR graph into the kernels a runtime would launch, following that runtime's
  * fusion rules (conv + BN + activation as one kernel; TFLite's fused activation on adds; the GPU
  * delegate's linking of element-wise ops into the op before them). Identity, flatten and zero cost
- * nothing; an add with zero inputs dropped is an alias; SE is its pieces (pool, two 1x1 convs, gate, scale).
+ * nothing; an add left with one non-zero input is an alias; SE is its pieces (pool, 1x1 convs, gate, scale).
  */
 import { type Graph, isConv, type Node, numel } from '../ir/graph.js';
 import type { FusionRules } from './device.js';
@@ -32,7 +32,7 @@ const ACTIVATIONS = new Set(['relu', 'relu6', 'hswish', 'sigmoid']);
 /** Activations a TFLite CPU kernel fuses (fused_activation_function); sigmoid is a separate op. */
 const FUSABLE_ACT = new Set(['relu', 'relu6', 'hswish']);
 
-/** Where each node's value really comes from: itself, an aliased source, or nothing (zero). */
+/** Where each node's value really comes from: itself, an aliased source, or nothing (a zero op). */
 const ZERO = -2;
 
 function resolveAliases(g: Graph): Int32Array {
@@ -58,7 +58,8 @@ function resolveAliases(g: Graph): Int32Array {
         src[n.id] = real.length === 1 && n.inputs.length === 1 ? real[0]! : n.id;
         break;
       default:
-        // An op applied to nothing (conv of zeros) still runs; runtimes do not fold it.
+        // An op whose input is a zero edge still runs: the HELP measurements (HW-NAS-Bench, TFLite) show
+        // such convs are neither folded nor dropped as dead code.
         src[n.id] = n.id;
     }
   }

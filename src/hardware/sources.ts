@@ -138,7 +138,7 @@ export async function resolveFit(rest: string, ctx: SourceContext): Promise<Obje
     values: fit.values,
     ...(fit.blockValue ? { blockValue: fit.blockValue } : {}),
     notes: [
-      `${fit.k} measured architectures correct model:${device.spec} (weights per kernel type ${fit.weights.map((w) => w.toFixed(2)).join(', ')}; prior weight ${fit.lambda})`,
+      `${fit.k} measured architectures correct model:${device.spec} (weights per kernel type ${Array.from(fit.weights, (w) => w.toFixed(2)).join(', ')}; prior weight ${fit.lambda})`,
       `leave-one-out mean relative error on the measured rows: ${(100 * fit.looError).toFixed(1)}%`,
     ],
   };
