@@ -14,6 +14,8 @@ let perm = new Uint32Array(0);
 let tmp = new Uint32Array(0);
 let col = new Float64Array(0);
 let words = new Uint32Array(0);
+/** Number of points being ordered: a pass over all of them may swap perm and tmp instead of copying. */
+let live = 0;
 const counts = new Uint32Array(3 * RADIX);
 
 function ensure(n: number): void {
@@ -68,13 +70,14 @@ function insertionOrder(points: Float64Array, m: number, n: number): Uint32Array
 }
 
 /**
- * Stable counting-sort passes of `perm` on the 32-bit word at `wordOffset` (0 = low, 1 = high) of every
- * point's key, in three digits of 11, 11 and 10 bits. Digits shared by all points are skipped.
+ * Stable counting-sort passes of perm[start, end) on the 32-bit word at `wordOffset` (0 = low, 1 = high) of
+ * each point's key, in three digits of 11, 11 and 10 bits. Digits shared by the whole range are skipped.
  */
-function sortByWord(n: number, wordOffset: number): void {
+function sortRangeByWord(start: number, end: number, wordOffset: number): void {
+  const len = end - start;
   counts.fill(0);
-  for (let i = 0; i < n; i++) {
-    const w = words[2 * i + wordOffset]!;
+  for (let t = start; t < end; t++) {
+    const w = words[2 * perm[t]! + wordOffset]!;
     counts[w & 2047]!++;
     counts[RADIX + ((w >>> 11) & 2047)]!++;
     counts[2 * RADIX + (w >>> 22)]!++;
@@ -83,43 +86,82 @@ function sortByWord(n: number, wordOffset: number): void {
     const base = pass * RADIX;
     const shift = pass * BITS;
     let trivial = false;
-    let sum = 0;
+    let sum = start;
     for (let d = 0; d < RADIX; d++) {
       const c = counts[base + d]!;
-      if (c === n) trivial = true;
+      if (c === len) trivial = true;
       counts[base + d] = sum;
       sum += c;
     }
     if (trivial) continue;
-    for (let i = 0; i < n; i++) {
-      const p = perm[i]!;
+    for (let t = start; t < end; t++) {
+      const p = perm[t]!;
       const d = (words[2 * p + wordOffset]! >>> shift) & 2047;
       tmp[counts[base + d]!++] = p;
     }
-    const t = perm;
-    perm = tmp;
-    tmp = t;
+    if (start === 0 && end === live) {
+      const x = perm;
+      perm = tmp;
+      tmp = x;
+    } else perm.set(tmp.subarray(start, end), start);
+  }
+}
+
+/** Stable radix sort of perm[start, end) by objective k. */
+function radixRange(points: Float64Array, m: number, k: number, start: number, end: number): void {
+  for (let t = start; t < end; t++) {
+    const p = perm[t]!;
+    col[p] = points[p * m + k]! + 0; // + 0 turns -0 into 0
+    // IEEE-754 doubles ordered as unsigned integers: flip every bit of negatives, the sign bit of the rest.
+    const hi = words[2 * p + 1]!;
+    if (hi & 0x80000000) {
+      words[2 * p + 1] = ~hi;
+      words[2 * p] = ~words[2 * p]!;
+    } else {
+      words[2 * p + 1] = hi | 0x80000000;
+    }
+  }
+  sortRangeByWord(start, end, 0);
+  sortRangeByWord(start, end, 1);
+}
+
+/**
+ * Order perm[start, end), whose points are tied on objectives < k and sit in index order: radix sort on
+ * objective k, then the same for each run tied on it with objective k + 1 (most significant key first, so
+ * later keys only touch ties). Short ranges use insertion or comparator sorts.
+ */
+function orderRange(points: Float64Array, m: number, start: number, end: number, k: number): void {
+  const len = end - start;
+  if (len < 2 || k >= m) return;
+  if (len <= 256) {
+    if (len <= 16) {
+      for (let t = start + 1; t < end; t++) {
+        const v = perm[t]!;
+        let j = t;
+        while (j > start && before(points, m, v, perm[j - 1]!)) {
+          perm[j] = perm[j - 1]!;
+          j--;
+        }
+        perm[j] = v;
+      }
+    } else perm.subarray(start, end).sort((a, b) => (a === b ? 0 : before(points, m, a, b) ? -1 : 1));
+    return;
+  }
+  radixRange(points, m, k, start, end);
+  if (k + 1 >= m) return;
+  let run = start;
+  for (let t = start + 1; t <= end; t++) {
+    if (t === end || points[perm[t]! * m + k] !== points[perm[run]! * m + k]) {
+      if (t - run > 1) orderRange(points, m, run, t, k + 1);
+      run = t;
+    }
   }
 }
 
 function radixOrder(points: Float64Array, m: number, n: number): Uint32Array {
   for (let i = 0; i < n; i++) perm[i] = i;
-  // Least significant key first: objective m-1 ... 0, each low word then high word.
-  for (let k = m - 1; k >= 0; k--) {
-    for (let i = 0; i < n; i++) col[i] = points[i * m + k]! + 0; // + 0 turns -0 into 0
-    for (let i = 0; i < n; i++) {
-      // IEEE-754 doubles ordered as unsigned integers: flip every bit of negatives, the sign bit of the rest.
-      const hi = words[2 * i + 1]!;
-      if (hi & 0x80000000) {
-        words[2 * i + 1] = ~hi;
-        words[2 * i] = ~words[2 * i]!;
-      } else {
-        words[2 * i + 1] = hi | 0x80000000;
-      }
-    }
-    sortByWord(n, 0);
-    sortByWord(n, 1);
-  }
+  live = n;
+  orderRange(points, m, 0, n, 0);
   return perm;
 }
 
@@ -136,6 +178,6 @@ export function lexOrder(points: Float64Array, m: number, n: number): Uint32Arra
 function comparatorOrder(points: Float64Array, m: number, n: number): Uint32Array {
   const idx = perm.subarray(0, n);
   for (let i = 0; i < n; i++) idx[i] = i;
-  idx.sort((a, b) => (before(points, m, a, b) ? -1 : 1));
+  idx.sort((a, b) => (a === b ? 0 : before(points, m, a, b) ? -1 : 1));
   return idx;
 }

@@ -233,14 +233,16 @@ function front2Prefiltered(points: Float64Array, n: number): Int32Array {
     bucketMin[b] = run;
     if (here < run) run = here;
   }
-  const keep: number[] = [];
-  for (let i = 0; i < n; i++) if (points[2 * i + 1]! < bucketMin[bucketOf(points[2 * i]!)]!) keep.push(i);
-  const sub = new Float64Array(2 * keep.length);
-  for (let t = 0; t < keep.length; t++) {
+  const keep = new Int32Array(n);
+  let kept = 0;
+  for (let i = 0; i < n; i++) if (points[2 * i + 1]! < bucketMin[bucketOf(points[2 * i]!)]!) keep[kept++] = i;
+  if (2 * kept > n) return frontBySweep(points, 2, n); // a front this large: copying survivors does not pay
+  const sub = new Float64Array(2 * kept);
+  for (let t = 0; t < kept; t++) {
     sub[2 * t] = points[2 * keep[t]!]!;
     sub[2 * t + 1] = points[2 * keep[t]! + 1]!;
   }
-  const local = frontBySweep(sub, 2, keep.length);
+  const local = frontBySweep(sub, 2, kept);
   for (let t = 0; t < local.length; t++) local[t] = keep[local[t]!]!;
   return local;
 }
