@@ -2,3 +2,4 @@
 export { knownSources, resolveSource } from './registry.js';
 import '../hardware/ort/source.js';
 import '../data/sources.js';
+import '../hardware/sources.js';

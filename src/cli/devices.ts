@@ -1,0 +1,53 @@
+/** `hwnas devices [--json]`: device models with their variants, sources and calibration error. */
+import type { Command } from 'commander';
+import { listDevices, loadDeviceFile } from '../hardware/device.js';
+import { toJson } from './output.js';
+
+export function deviceSummaries() {
+  return listDevices().map((id) => {
+    const f = loadDeviceFile(id);
+    return {
+      id,
+      title: f.title,
+      runtime: f.runtime,
+      clockMHz: f.clockMHz,
+      ...(f.flashKiB !== undefined ? { flashKiB: f.flashKiB, sramKiB: f.sramKiB } : {}),
+      option: f.variantOption,
+      defaultVariant: f.defaultVariant,
+      variants: Object.entries(f.variants).map(([name, v]) => ({
+        name,
+        figures: v.figures.filter((x) => !x.check).length,
+        calibration: v.calibration ?? null,
+        derivedFrom: v.derive?.from ?? null,
+      })),
+      sources: f.sources,
+    };
+  });
+}
+
+export function register(program: Command): void {
+  program
+    .command('devices')
+    .description('list the analytical device models (model:<device>), their sources and calibration error')
+    .option('--json', 'print JSON')
+    .action((f: { json?: boolean }) => {
+      const devs = deviceSummaries();
+      if (f.json) {
+        process.stdout.write(toJson(devs));
+        return;
+      }
+      for (const d of devs) {
+        process.stdout.write(`${d.id}: ${d.title}\n`);
+        for (const v of d.variants) {
+          const cal = v.calibration
+            ? `mean error ${v.calibration.meanAbsErrorPct}% on ${v.calibration.figures} published figures, leave-one-out ${v.calibration.looMeanAbsErrorPct}%`
+            : v.derivedFrom
+              ? `derived from ${d.option}=${v.derivedFrom} by prior ratios (no figures of its own)`
+              : 'datasheet prior only (no published figures)';
+          const def = v.name === d.defaultVariant ? ' (default)' : '';
+          process.stdout.write(`  model:${d.id}@${d.option}=${v.name}${def}: ${cal}\n`);
+        }
+        for (const s of d.sources) process.stdout.write(`  source: ${s}\n`);
+      }
+    });
+}

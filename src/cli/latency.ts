@@ -1,0 +1,82 @@
+/**
+ * `hwnas latency <space> --latency <source> [--arch A | --all] [--per-block] [--out CSV] [--json]`:
+ * latency of architectures (or of every block) under any latency source.
+ */
+
+import type { Command } from 'commander';
+import { stringify } from 'csv-stringify/sync';
+import { fail } from '../errors.js';
+import { resolveSource } from '../objectives/all.js';
+import type { ObjectiveColumn } from '../objectives/types.js';
+import { getSpace } from '../space/all.js';
+import type { SearchSpace } from '../space/types.js';
+import { toJson, writeFileAtomic } from './output.js';
+
+interface Flags {
+  latency: string;
+  arch?: string[];
+  all?: boolean;
+  perBlock?: boolean;
+  out?: string;
+  json?: boolean;
+}
+
+function blockRows(space: SearchSpace, col: ObjectiveColumn): Record<string, string | number>[] {
+  if (!col.blockValue) fail(`source ${col.source} has no per-block values`, 'use model:<device> or lut:<file.csv>');
+  const rows: Record<string, string | number>[] = [];
+  space.decisions.forEach((d, di) => {
+    d.choices.forEach((c, ci) => {
+      rows.push({ decision: d.name, choice: c, ms: round(col.blockValue!(di, ci)) });
+    });
+  });
+  return rows;
+}
+
+function round(x: number): number {
+  return Number(x.toPrecision(6));
+}
+
+export function register(program: Command): void {
+  program
+    .command('latency')
+    .description('latency of architectures or blocks under a latency source (device model, table, LUT, fit)')
+    .argument('<space>', 'search space name or user-defined space file (.json)')
+    .requiredOption(
+      '--latency <source>',
+      'latency source, e.g. model:cortex-m7, model:cortex-a76@threads=4, lut:blocks.csv, fit:m.csv#ms@cortex-a72',
+    )
+    .option(
+      '--arch <arch>',
+      'an architecture in any notation of the space (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option('--all', 'every architecture of the space')
+    .option('--per-block', 'per-block latency table (decision, choice, ms) instead of architectures')
+    .option('--out <file.csv>', 'write the table to this CSV file instead of stdout')
+    .option('--json', 'print JSON')
+    .action(async (spaceName: string, f: Flags) => {
+      const modes = [f.all ? '--all' : '', f.arch ? '--arch' : '', f.perBlock ? '--per-block' : ''].filter(Boolean);
+      if (modes.length !== 1) {
+        fail(
+          modes.length === 0 ? 'nothing to print' : `${modes.join(' and ')} cannot be combined`,
+          'give one of --arch A, --all, --per-block',
+        );
+      }
+      const space = getSpace(spaceName);
+      const indices = f.arch ? f.arch.map((a) => space.parse(a)) : [];
+      const col = await resolveSource(f.latency, { space, quiet: true });
+      let rows: Record<string, string | number>[];
+      if (f.perBlock) rows = blockRows(space, col);
+      else {
+        const which = f.all ? Array.from({ length: space.size }, (_, i) => i) : indices;
+        rows = which.map((i) => ({ index: i, arch: space.format(i), ms: round(col.values[i]!) }));
+      }
+      const text = f.json
+        ? toJson({ space: space.id, source: col.source, unit: col.unit, notes: col.notes ?? [], rows })
+        : stringify(rows, { header: true, columns: Object.keys(rows[0] ?? { index: 0, arch: '', ms: 0 }) });
+      if (f.out) {
+        writeFileAtomic(f.out, text);
+        process.stderr.write(`wrote ${rows.length} rows to ${f.out}\n`);
+      } else process.stdout.write(text);
+    });
+}
