@@ -1,0 +1,233 @@
+/**
+ * `hwnas open-search --space S --evaluator "python3 train.py" --objectives accuracy:max,latency:min
+ *  [--queue redis://host:6379/0] --concurrency 8 --evals 500 --seed 0 --strategy re --out DIR`:
+ * an asynchronous search of an open problem (each evaluation an expensive job), in process or through
+ * BullMQ workers (`hwnas worker`). The history in DIR/history.jsonl makes a stopped search resumable:
+ * rerun the same command. Writes the found front (CSV, JSON) and the convergence trace (HV, front size
+ * over evaluations and wall time). See docs/distributed.md.
+ */
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { stringify } from 'csv-stringify/sync';
+import { type AsyncSearchResult, checkStudyId, runAsyncSearch } from '../distributed/async-search.js';
+import { buildEvaluator } from '../distributed/build.js';
+import { openConvergence, parseReference } from '../distributed/convergence.js';
+import { type Dispatcher, LocalDispatcher } from '../distributed/dispatch.js';
+import { parseObjectiveSpecs } from '../distributed/evaluator.js';
+import { parseRedisUrl, QueueDispatcher } from '../distributed/queue.js';
+import type { ObjectiveSpec } from '../distributed/types.js';
+import { fail } from '../errors.js';
+import { createStrategy, strategyNames } from '../search/index.js';
+import { getSpace } from '../space/all.js';
+import { radices, type SearchSpace } from '../space/types.js';
+import { parseFloatOption, parseIntOption, toJson, writeFileAtomic } from './output.js';
+import { progressBar } from './progress.js';
+
+interface OpenSearchFlags {
+  space: string;
+  evaluator?: string;
+  objective?: string[];
+  objectives?: string;
+  queue?: string;
+  queueName: string;
+  password?: string;
+  tls?: boolean;
+  concurrency: string;
+  evals: string;
+  seed: string;
+  strategy: string;
+  population?: string;
+  sample?: string;
+  out: string;
+  study?: string;
+  timeout?: string;
+  onnx?: boolean;
+  budget?: string;
+  maxFail: string;
+  failWindow: string;
+  ref?: string;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** The objective specs: explicit, or from the sources, or the default for an evaluator command. */
+function objectiveSpecs(f: OpenSearchFlags, sourceSpecs: ObjectiveSpec[]): ObjectiveSpec[] {
+  if (f.objectives !== undefined) return parseObjectiveSpecs(f.objectives);
+  if (f.evaluator === undefined && sourceSpecs.length > 0 && f.queue === undefined) return sourceSpecs;
+  return parseObjectiveSpecs('accuracy:max,latency:min');
+}
+
+function frontFiles(space: SearchSpace, specs: ObjectiveSpec[], conv: ReturnType<typeof openConvergence>) {
+  const rows = conv.front.map((p) => ({
+    index: p.index,
+    arch: space.format(p.index),
+    evaluation: p.n,
+    ...p.objectives,
+  }));
+  const csv = stringify(
+    rows.map((r) => [r.index, r.arch, r.evaluation, ...specs.map((s) => r[s.name as keyof typeof r])]),
+    { header: true, columns: ['index', 'arch', 'evaluation', ...specs.map((s) => s.name)] },
+  );
+  const traceCsv = stringify(
+    conv.checkpoints.map((c) => [c.evals, c.seconds.toFixed(3), c.ok, c.front, c.hv]),
+    { header: true, columns: ['evals', 'seconds', 'ok', 'front', 'hv'] },
+  );
+  return { rows, csv, traceCsv };
+}
+
+export async function openSearch(
+  f: OpenSearchFlags,
+  signal: AbortSignal,
+): Promise<{ json: Record<string, unknown>; text: string }> {
+  if (!(strategyNames as readonly string[]).includes(f.strategy)) {
+    fail(`unknown strategy '${f.strategy}'`, `use one of: ${strategyNames.join(', ')}`);
+  }
+  const evals = parseIntOption('--evals', f.evals, 1, 100_000_000);
+  const seed = parseIntOption('--seed', f.seed, 0, 2 ** 32 - 1);
+  const concurrency = parseIntOption('--concurrency', f.concurrency, 1, 100_000);
+  const population =
+    f.population === undefined ? undefined : parseIntOption('--population', f.population, 1, 10_000_000);
+  const sample = f.sample === undefined ? undefined : parseIntOption('--sample', f.sample, 1, 10_000_000);
+  const maxFailShare = parseFloatOption('--max-fail', f.maxFail, 0, 1);
+  const window = parseIntOption('--fail-window', f.failWindow, 1, 1_000_000);
+  if (f.study !== undefined) checkStudyId(f.study);
+  let budget: unknown;
+  if (f.budget !== undefined) {
+    try {
+      budget = JSON.parse(f.budget);
+    } catch {
+      fail(`--budget must be JSON, got '${f.budget}'`, 'e.g. --budget \'{"epochs": 12}\' or --budget 12');
+    }
+  }
+  const target = f.queue === undefined ? undefined : parseRedisUrl(f.queue, { password: f.password, tls: f.tls });
+  const space = getSpace(f.space);
+  let dispatcher: Dispatcher;
+  let sourceSpecs: ObjectiveSpec[] = [];
+  if (target) {
+    if (f.evaluator !== undefined || f.objective !== undefined) {
+      fail(
+        'with --queue the workers evaluate',
+        'give --evaluator/--objective to `hwnas worker`, and --objectives here',
+      );
+    }
+    dispatcher = await QueueDispatcher.open(target, { queueName: f.queueName });
+  } else {
+    const built = await buildEvaluator(space, f);
+    sourceSpecs = built.sourceSpecs;
+    dispatcher = new LocalDispatcher(built.evaluator);
+  }
+  const specs = objectiveSpecs(f, sourceSpecs);
+  const ref = f.ref === undefined ? undefined : parseReference(f.ref, specs);
+  const options = { population, sample };
+  const historyPath = join(f.out, 'history.jsonl');
+  const bar = progressBar('open-search', evals, { quiet: f.quiet || f.json });
+  let result: AsyncSearchResult;
+  try {
+    result = await runAsyncSearch({
+      space,
+      createStrategy: () =>
+        createStrategy(f.strategy, { radix: radices(space), objectives: specs.length, seed, ...options }),
+      objectives: specs,
+      evals,
+      concurrency,
+      seed,
+      dispatcher,
+      historyPath,
+      config: { strategy: f.strategy, ...options, budget },
+      study: f.study,
+      budget,
+      errorBudget: { window, maxFailShare },
+      signal,
+      onTell: (_rec, p) => bar.update(p.told),
+    });
+  } finally {
+    bar.stop();
+    await dispatcher.close();
+  }
+  const conv = openConvergence(result.tells, specs, ref ? { ref } : {});
+  const { rows, csv, traceCsv } = frontFiles(space, specs, conv);
+  const json = {
+    study: result.study,
+    space: space.id,
+    strategy: f.strategy,
+    seed,
+    evals,
+    concurrency,
+    evaluation: dispatcher.title,
+    objectives: specs,
+    told: result.tells.length,
+    failed: result.failed,
+    replayed: result.replayed,
+    redispatched: result.redispatched,
+    stopped: result.stopped,
+    wallSeconds: result.wallMs / 1000,
+    reference: conv.reference,
+    checkpoints: conv.checkpoints,
+    front: rows,
+  };
+  writeFileAtomic(join(f.out, 'front.csv'), csv);
+  writeFileAtomic(join(f.out, 'front.json'), toJson(rows));
+  writeFileAtomic(join(f.out, 'trace.csv'), traceCsv);
+  writeFileAtomic(join(f.out, 'search.json'), toJson(json));
+  const last = conv.checkpoints[conv.checkpoints.length - 1];
+  const text =
+    `${f.strategy} on ${space.id}, study ${result.study}: ${result.tells.length}/${evals} evaluations` +
+    ` (${result.failed} failed${result.replayed ? `, ${result.replayed} resumed from the history` : ''})` +
+    ` in ${(result.wallMs / 1000).toFixed(1)} s; front ${last?.front ?? 0}, HV ${last ? last.hv.toFixed(4) : 0}\n` +
+    (result.stopped ? `stopped before the budget: rerun the same command to resume\n` : '') +
+    `written to ${f.out}: history.jsonl, front.csv, front.json, trace.csv, search.json\n`;
+  return { json, text };
+}
+
+export function register(program: Command): void {
+  program
+    .command('open-search')
+    .description(
+      'asynchronous search of an open problem: evaluator commands, in process or on BullMQ workers, resumable',
+    )
+    .requiredOption('--space <space>', 'search space name or user-defined space file (.json)')
+    .option('--evaluator <command>', 'program run per evaluation, JSON on stdin/stdout (docs/distributed.md)')
+    .option(
+      '--objective <source>',
+      'objective source evaluated in process (repeatable): nb201:cifar100, model:<device>, ort, table:f.csv#col',
+      collect,
+    )
+    .option('--objectives <list>', 'objectives of the replies and their directions (default accuracy:max,latency:min)')
+    .option('--queue <url>', 'evaluate on BullMQ workers through Redis, e.g. redis://host:6379/0 (rediss:// for TLS)')
+    .option('--queue-name <name>', 'BullMQ queue name shared with the workers', 'hwnas-eval')
+    .option('--password <password>', 'Redis password (overrides the URL)')
+    .option('--tls', 'connect to Redis over TLS')
+    .option('--concurrency <n>', 'evaluations in flight', '1')
+    .option('--evals <n>', 'evaluation budget (failed evaluations count)', '100')
+    .option('--seed <n>', 'random seed', '0')
+    .option('--strategy <name>', `search strategy: ${strategyNames.join(', ')}`, 're')
+    .option('--population <n>', 'population size (re, nsga2; default 100)')
+    .option('--sample <n>', 're: tournament sample size (default 25)')
+    .requiredOption('--out <dir>', 'folder for history.jsonl (resume), front.csv/json, trace.csv, search.json')
+    .option('--study <id>', 'study id of a new search (default: generated; workers see it)')
+    .option('--timeout <seconds>', 'kill an evaluator program after this long', '3600')
+    .option('--no-onnx', 'do not export each network as ONNX for the evaluator program')
+    .option('--budget <json>', 'passed to every evaluation as "budget", e.g. \'{"epochs": 12}\'')
+    .option('--max-fail <share>', 'stop when more than this share of the recent evaluations failed', '0.5')
+    .option('--fail-window <n>', 'recent evaluations the error budget looks at', '20')
+    .option('--ref <r1,r2>', 'HV reference point in objective units (default: normalised by all evaluations, 1.1)')
+    .option('--quiet', 'no progress bar')
+    .option('--json', 'print the result as JSON')
+    .action(async (f: OpenSearchFlags) => {
+      const ac = new AbortController();
+      const onSignal = (): void => ac.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        const r = await openSearch(f, ac.signal);
+        process.stdout.write(f.json ? toJson(r.json) : r.text);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+}

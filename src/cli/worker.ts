@@ -1,0 +1,120 @@
+/**
+ * `hwnas worker --queue redis://host:6379/0 [--concurrency K] [--evaluator "cmd args"] [--objective SRC]`:
+ * take evaluation jobs from the BullMQ queue that `hwnas open-search --queue` fills, for any study, until
+ * SIGINT/SIGTERM (finishes the jobs it holds, then exits). See docs/distributed.md.
+ */
+import type { Command } from 'commander';
+import { type BuiltEvaluator, buildEvaluator, parseEvaluatorCommand } from '../distributed/build.js';
+import { parseRedisUrl, startWorker } from '../distributed/queue.js';
+import type { EvalJob } from '../distributed/types.js';
+import { fail } from '../errors.js';
+import { getSpace } from '../space/all.js';
+import type { SearchSpace } from '../space/types.js';
+import { parseIntOption } from './output.js';
+
+interface WorkerFlags {
+  queue: string;
+  queueName: string;
+  password?: string;
+  tls?: boolean;
+  concurrency: string;
+  evaluator?: string;
+  objective?: string[];
+  space?: string;
+  timeout?: string;
+  onnx?: boolean;
+  lockMs: string;
+  stalledMs: string;
+  quiet?: boolean;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export async function runWorker(f: WorkerFlags, signal: AbortSignal): Promise<void> {
+  const target = parseRedisUrl(f.queue, { password: f.password, tls: f.tls });
+  const concurrency = parseIntOption('--concurrency', f.concurrency, 1, 10_000);
+  const lockDuration = parseIntOption('--lock-ms', f.lockMs, 100, 86_400_000);
+  const stalledInterval = parseIntOption('--stalled-ms', f.stalledMs, 100, 86_400_000);
+  if (f.evaluator === undefined && (f.objective ?? []).length === 0) {
+    fail('no evaluator', 'give --evaluator "program args" (see docs/distributed.md) and/or --objective <source>');
+  }
+  if (f.evaluator !== undefined) parseEvaluatorCommand(f.evaluator); // the program must exist before jobs are taken
+  const ownSpace: SearchSpace | undefined = f.space === undefined ? undefined : getSpace(f.space);
+  if (ownSpace) await buildEvaluator(ownSpace, f); // bad sources fail now, not per job
+  // One evaluator per space (jobs of several studies may use different spaces).
+  const bySpace = new Map<string, Promise<BuiltEvaluator>>();
+  const evaluatorFor = async (job: EvalJob) => {
+    let built = bySpace.get(job.space);
+    if (!built) {
+      const space = ownSpace && ownSpace.id === job.space ? ownSpace : getSpace(job.space);
+      built = buildEvaluator(space, f);
+      bySpace.set(job.space, built);
+    }
+    return (await built).evaluator;
+  };
+  const log = (line: string): void => {
+    if (!f.quiet) process.stderr.write(`${line}\n`);
+  };
+  const worker = await startWorker(target, {
+    queueName: f.queueName,
+    concurrency,
+    evaluatorFor,
+    lockDuration,
+    stalledInterval,
+    onJob: (event, job, result) => {
+      if (event === 'done') {
+        log(
+          `${job.study}.${job.evaluation} arch ${job.arch}: ${result?.ok ? JSON.stringify(result.objectives) : `failed: ${result?.reason}`}`,
+        );
+      }
+    },
+  });
+  log(
+    `worker ${worker.id} on ${target.host}:${target.port}/${target.db} queue ${f.queueName}, concurrency ${concurrency}`,
+  );
+  // Ready marker on stdout, for scripts and tests that start workers.
+  process.stdout.write(`ready ${worker.id}\n`);
+  await new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  log(`worker ${worker.id}: finishing held jobs`);
+  await worker.close();
+}
+
+export function register(program: Command): void {
+  program
+    .command('worker')
+    .description('take evaluation jobs from a BullMQ queue on Redis (filled by hwnas open-search --queue)')
+    .requiredOption('--queue <url>', 'Redis URL, e.g. redis://host:6379/0 (rediss:// for TLS)')
+    .option('--queue-name <name>', 'BullMQ queue name shared with the coordinators', 'hwnas-eval')
+    .option('--password <password>', 'Redis password (overrides the URL)')
+    .option('--tls', 'connect to Redis over TLS')
+    .option('--concurrency <k>', 'jobs this worker runs at once', '1')
+    .option('--evaluator <command>', 'program run per job, JSON on stdin/stdout (docs/distributed.md)')
+    .option(
+      '--objective <source>',
+      'objective source evaluated here (repeatable): nb201:cifar100, model:<device>, ort, table:f.csv#col',
+      collect,
+    )
+    .option('--space <space>', 'space file for jobs of a user-defined space (matched by its name)')
+    .option('--timeout <seconds>', 'kill an evaluator program after this long', '3600')
+    .option('--no-onnx', 'do not export each network as ONNX for the evaluator program')
+    .option('--lock-ms <ms>', "job lock, renewed while the worker lives; a dead worker's jobs return after it", '30000')
+    .option('--stalled-ms <ms>', 'how often to look for jobs of dead workers', '30000')
+    .option('--quiet', 'no log lines on stderr')
+    .action(async (f: WorkerFlags) => {
+      const ac = new AbortController();
+      const onSignal = (): void => ac.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        await runWorker(f, ac.signal);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+}

@@ -1,0 +1,279 @@
+/**
+ * Asynchronous steady-state search for open problems: the strategy keeps `concurrency` evaluations in
+ * flight, is told each result as it completes (completion order), and every ask and tell is appended to
+ * the history file in the order it happened. Restarting with the same history replays it into a fresh
+ * strategy (same seed, so the same asks) and re-dispatches the evaluations that were in flight.
+ * With concurrency 1 and an in-process evaluator the run is exactly the synchronous closed run.
+ * Failed evaluations are recorded with their reason and not told; an error budget stops the search when
+ * most of the recent evaluations fail.
+ */
+import { fail } from '../errors.js';
+import { mixSeed } from '../rng.js';
+import type { Strategy } from '../search/types.js';
+import type { SearchSpace } from '../space/types.js';
+import type { Dispatched, Dispatcher } from './dispatch.js';
+import { objectiveVector } from './evaluator.js';
+import { type AskRecord, HISTORY_VERSION, HistoryWriter, readHistory, sameConfig, type TellRecord } from './history.js';
+import type { EvalJob, ObjectiveSpec } from './types.js';
+
+export interface ErrorBudget {
+  /** Recent evaluations looked at (default 20). */
+  window: number;
+  /** Stop when more than this share of the window failed (default 0.5). */
+  maxFailShare: number;
+}
+
+export interface AsyncSearchOptions {
+  space: SearchSpace;
+  /** A fresh strategy (same seed every call): used once, or to replay a history. */
+  createStrategy: () => Strategy;
+  objectives: readonly ObjectiveSpec[];
+  /** Evaluations in total (failed ones count), over all sessions of the search. */
+  evals: number;
+  concurrency: number;
+  /** Search seed; evaluation k gets seed mixSeed(seed, k). */
+  seed: number;
+  dispatcher: Dispatcher;
+  /** The history file (JSON lines); resumed from when it exists. */
+  historyPath: string;
+  /** What must match on resume (besides study, seed, objectives added here). */
+  config: Record<string, unknown>;
+  /** Study id for a new search (default: generated, unique). Resumed searches keep theirs. */
+  study?: string;
+  /** Passed to every evaluation (epochs, minutes, ...). */
+  budget?: unknown;
+  errorBudget?: Partial<ErrorBudget>;
+  /** Stops the search (the coordinator, not the workers): in-flight results are left for a resume. */
+  signal?: AbortSignal;
+  /** Called after every tell (progress). */
+  onTell?: (rec: TellRecord, progress: { told: number; failed: number; inFlight: number }) => void;
+}
+
+export interface AsyncSearchResult {
+  study: string;
+  /** Every tell of the search in order, replayed ones first. */
+  tells: TellRecord[];
+  /** Tells replayed from the history. */
+  replayed: number;
+  /** Evaluations re-dispatched after a restart (asked, never told). */
+  redispatched: number;
+  failed: number;
+  /** The signal stopped the search before its budget. */
+  stopped: boolean;
+  /** Wall time of the whole search, all sessions, ms. */
+  wallMs: number;
+}
+
+/** A study id unique enough that queue job ids of two searches never collide. */
+export function newStudyId(prefix = 'search'): string {
+  const clean = prefix.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40) || 'search';
+  const rand = Math.floor(Math.random() * 36 ** 6)
+    .toString(36)
+    .padStart(6, '0');
+  return `${clean}-${Date.now().toString(36)}${rand}`;
+}
+
+export function checkStudyId(study: string): void {
+  if (!/^[A-Za-z0-9_.-]{1,100}$/.test(study)) {
+    fail(`bad study id '${study}'`, 'use 1 to 100 letters, digits, dots, dashes or underscores');
+  }
+}
+
+interface Done {
+  n: number;
+  arch: number;
+  started: number;
+  res: Dispatched;
+}
+
+export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearchResult> {
+  if (!Number.isInteger(o.evals) || o.evals < 1) fail(`--evals must be a positive integer, got ${o.evals}`);
+  if (!Number.isInteger(o.concurrency) || o.concurrency < 1)
+    fail(`--concurrency must be a positive integer, got ${o.concurrency}`);
+  const window = o.errorBudget?.window ?? 20;
+  const maxFailShare = o.errorBudget?.maxFailShare ?? 0.5;
+  const m = o.objectives.length;
+  const config = { ...o.config, seed: o.seed, objectives: o.objectives, space: o.space.id };
+
+  const strategy = o.createStrategy();
+  const vec = new Float64Array(m);
+  const tells: TellRecord[] = [];
+  const asks: number[] = []; // arch of evaluation n
+  const toldSet = new Set<number>();
+  let failed = 0;
+  let t0 = 0; // wall time already spent in earlier sessions
+
+  // Replay the history (if any) into the fresh strategy.
+  const loaded = readHistory(o.historyPath);
+  let study: string;
+  if (loaded) {
+    if (!sameConfig(loaded.header.config, config)) {
+      fail(
+        `${o.historyPath} belongs to a different search (space, strategy, seed or objectives differ)`,
+        'rerun with the same options to resume it, or use another --out folder',
+      );
+    }
+    study = loaded.header.study;
+    for (const rec of loaded.records) {
+      if (rec.type === 'ask') {
+        const a = strategy.ask();
+        if (a !== rec.arch || rec.n !== asks.length) {
+          fail(
+            `history ${o.historyPath} does not replay: evaluation ${rec.n} asked ${rec.arch}, the strategy now asks ${a}`,
+            'the strategy code or its options changed; use another --out folder',
+          );
+        }
+        asks.push(a);
+      } else if (rec.type === 'tell') {
+        if (toldSet.has(rec.n)) continue;
+        toldSet.add(rec.n);
+        tells.push(rec);
+        t0 = Math.max(t0, rec.t);
+        if (rec.ok && rec.objectives && objectiveVector(rec.objectives, o.objectives, vec) === undefined) {
+          strategy.tell(rec.arch, vec);
+        } else failed++;
+      } else if (rec.type === 'stop') t0 = Math.max(t0, rec.t);
+    }
+  } else {
+    study = o.study ?? newStudyId();
+  }
+  checkStudyId(study);
+  const replayed = tells.length;
+  const history = new HistoryWriter(o.historyPath);
+  if (!loaded) history.append({ type: 'search', version: HISTORY_VERSION, study, config });
+
+  const pending: number[] = [];
+  for (let n = 0; n < asks.length; n++) if (!toldSet.has(n)) pending.push(n);
+  const redispatched = pending.length;
+
+  const inner = new AbortController();
+  const onOuterAbort = (): void => inner.abort();
+  if (o.signal?.aborted) inner.abort();
+  o.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  inner.signal.addEventListener('abort', () => wake?.(), { once: true });
+  const flights = new Set<Promise<void>>();
+  const startWall = performance.now();
+  const now = (): number => t0 + (performance.now() - startWall);
+
+  const done: Done[] = [];
+  let wake: (() => void) | undefined;
+  let inFlight = 0;
+  const recent = new Uint8Array(window); // 1 = failed, ring over this session's tells
+  let recentCount = 0;
+  let recentFailed = 0;
+  let lastReason = '';
+
+  const start = (n: number, resumed: boolean): void => {
+    const arch = asks[n]!;
+    const job: EvalJob = {
+      study,
+      evaluation: n,
+      space: o.space.id,
+      arch,
+      seed: mixSeed(o.seed, n),
+      notations: o.space.notations(arch),
+      ...(o.budget !== undefined ? { budget: o.budget } : {}),
+    };
+    inFlight++;
+    const started = performance.now();
+    const flight: Promise<void> = o.dispatcher.dispatch(job, inner.signal, resumed).then(
+      (res) => {
+        done.push({ n, arch, started, res });
+        wake?.();
+      },
+      (e: unknown) => {
+        const reason = `dispatch failed: ${e instanceof Error ? e.message : String(e)}`;
+        done.push({ n, arch, started, res: { result: { ok: false, reason } } });
+        wake?.();
+      },
+    );
+    flights.add(flight);
+    void flight.finally(() => flights.delete(flight));
+  };
+
+  const refill = (): void => {
+    while (inFlight < o.concurrency && pending.length > 0) start(pending.shift()!, true);
+    while (inFlight < o.concurrency && asks.length < o.evals) {
+      const arch = strategy.ask();
+      const n = asks.length;
+      asks.push(arch);
+      history.append({ type: 'ask', n, arch } satisfies AskRecord);
+      start(n, false);
+    }
+  };
+
+  let budgetStop: string | undefined;
+  try {
+    if (!inner.signal.aborted) refill();
+    while (inFlight > 0 && !inner.signal.aborted) {
+      if (done.length === 0) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+        if (inner.signal.aborted) break;
+      }
+      while (done.length > 0) {
+        const d = done.shift()!;
+        inFlight--;
+        let { result } = d.res;
+        if (result.ok) {
+          const why = objectiveVector(result.objectives, o.objectives, vec);
+          if (why !== undefined) result = { ok: false, reason: why };
+        }
+        const rec: TellRecord = {
+          type: 'tell',
+          n: d.n,
+          arch: d.arch,
+          ok: result.ok,
+          ...(result.ok ? { objectives: result.objectives } : { reason: result.reason }),
+          t: Math.round(now() * 1000) / 1000,
+          ms: Math.round((performance.now() - d.started) * 1000) / 1000,
+          ...(d.res.worker !== undefined ? { worker: d.res.worker } : {}),
+        };
+        history.append(rec);
+        tells.push(rec);
+        toldSet.add(d.n);
+        if (result.ok) strategy.tell(d.arch, vec);
+        else {
+          failed++;
+          lastReason = result.reason;
+        }
+        const slot = recentCount % window;
+        if (recentCount >= window) recentFailed -= recent[slot]!;
+        recent[slot] = result.ok ? 0 : 1;
+        recentFailed += recent[slot]!;
+        recentCount++;
+        o.onTell?.(rec, { told: tells.length, failed, inFlight });
+        if (recentCount >= window && recentFailed > maxFailShare * window) {
+          budgetStop = `${recentFailed} of the last ${window} evaluations failed (last: ${lastReason})`;
+          break;
+        }
+      }
+      if (budgetStop !== undefined) break;
+      if (!inner.signal.aborted) refill();
+    }
+  } finally {
+    inner.abort();
+    o.signal?.removeEventListener('abort', onOuterAbort);
+    // Results that arrive after a stop are not told: a resume dispatches those evaluations again.
+    await Promise.allSettled([...flights]);
+    if (budgetStop !== undefined) history.append({ type: 'stop', reason: budgetStop, t: now() });
+    history.close();
+  }
+  if (budgetStop !== undefined) {
+    fail(
+      `search stopped: ${budgetStop}`,
+      'fix the evaluator (run it by hand on one request, see docs/distributed.md), then rerun the same command to resume',
+    );
+  }
+  return {
+    study,
+    tells,
+    replayed,
+    redispatched,
+    failed,
+    stopped: tells.length < o.evals,
+    wallMs: now(),
+  };
+}
