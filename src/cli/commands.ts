@@ -17,12 +17,10 @@ import * as devices from './devices.js';
 import * as calibrate from './calibrate.js';
 import * as openSearch from './open-search.js';
 import * as worker from './worker.js';
-import * as openSearch from './open-search.js';
-import * as worker from './worker.js';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [exportOnnx.register, measure.register, spaces.register, arch.register, data.register, benchInfo.register, metrics.register, front.register, reproduce.register, report.register, prune.register, search.register, latency.register, devices.register, calibrate.register, openSearch.register, worker.register, openSearch.register, worker.register];
+const registrations: Register[] = [exportOnnx.register, measure.register, spaces.register, arch.register, data.register, benchInfo.register, metrics.register, front.register, reproduce.register, report.register, prune.register, search.register, latency.register, devices.register, calibrate.register, openSearch.register, worker.register];
 
 export function registerAll(program: Command): void {
   for (const register of registrations) register(program);
