@@ -8,6 +8,7 @@ import {
   convergence,
   createStrategy,
   drawSlots16,
+  type Nsga2,
   RegularizedEvolution,
   runClosed,
   SelectScratch,
@@ -330,6 +331,78 @@ describe('drawSlots16', () => {
     for (let k = 0; k < 100; k++) {
       drawSlots16(rng, 100, out, 25);
       for (const v of out) expect(v >= 0 && v < 100).toBe(true);
+    }
+  });
+});
+
+describe('NSGA-II survival and edge cases', () => {
+  const radix = [4, 3, 5];
+  const objs = table(radix, 21);
+  const objOf = (a: number) => objs.subarray(a * 2, a * 2 + 2);
+
+  it('keeps the best fronts of parents + offspring (elitist mu + lambda)', () => {
+    const N = 8;
+    const s = createStrategy('nsga2', {
+      radix,
+      objectives: 2,
+      seed: 4,
+      population: N,
+    }) as Nsga2;
+    const told: number[] = [];
+    for (let i = 0; i < 2 * N; i++) {
+      const a = s.ask();
+      s.tell(a, objOf(a));
+      told.push(a);
+    }
+    const pop = s.population();
+    expect(pop).toHaveLength(N);
+    const pts = Float64Array.from(told.flatMap((a) => Array.from(objOf(a))));
+    const ranks = nonDominatedRanks(pts, 2);
+    // the rank of the last front admitted: everything better is in, nothing worse is
+    const kept = new Map<number, number>();
+    for (const a of pop) kept.set(a, (kept.get(a) ?? 0) + 1);
+    const rankOf = (a: number) => ranks[told.indexOf(a)]!;
+    const cut = Math.max(...pop.map(rankOf));
+    told.forEach((a, i) => {
+      if (ranks[i]! < cut) expect(kept.has(a)).toBe(true);
+      if (ranks[i]! > cut) expect(kept.has(a)).toBe(false);
+    });
+  });
+
+  it.each(strategyNames)('%s accepts late, reversed tells', (name) => {
+    const s = createStrategy(name, { radix, objectives: 2, seed: 1, population: 4, sample: 3, init: 2 });
+    for (let round = 0; round < 10; round++) {
+      const batch = Array.from({ length: 5 }, () => s.ask());
+      for (const a of batch.reverse()) s.tell(a, objOf(a));
+    }
+  });
+
+  it('regularized evolution with 3 objectives is deterministic and stays in the pruned space', () => {
+    const objs3 = table(radix, 5, 3);
+    const allowed = [[0, 2, 3], [1], [0, 4]];
+    const sp = new AllowedSpace(radix, allowed);
+    const run = () =>
+      runClosed(
+        createStrategy('re', { radix, allowed, objectives: 3, seed: 8, population: 5, sample: 4 }),
+        objs3,
+        3,
+        200,
+      ).archs;
+    expect(Array.from(run())).toEqual(Array.from(run()));
+    for (const a of run()) expect(sp.contains(a)).toBe(true);
+  });
+
+  it('a pruned space of one architecture only ever proposes it', () => {
+    const allowed = [[2], [1], [3]];
+    const only = new AllowedSpace(radix, allowed).indices()[0]!;
+    for (const name of strategyNames) {
+      const { archs } = runClosed(
+        createStrategy(name, { radix, allowed, objectives: 2, seed: 0, population: 3, sample: 2 }),
+        objs,
+        2,
+        20,
+      );
+      expect(new Set(archs)).toEqual(new Set([only]));
     }
   });
 });
