@@ -5,9 +5,10 @@ import { crowdingDistance, nonDominatedRanks } from '../src/pareto/index.js';
 import { Rng } from '../src/rng.js';
 import {
   AllowedSpace,
+  chunkBits,
   convergence,
   createStrategy,
-  drawSlots16,
+  drawSlots,
   type Nsga2,
   RegularizedEvolution,
   runClosed,
@@ -310,28 +311,37 @@ describe('convergence', () => {
   });
 });
 
-describe('drawSlots16', () => {
-  it('is exactly uniform over all 2^16 half-words (Lemire rejection)', () => {
-    // feed every 16-bit value once through the mapping and count the accepted results per slot
+describe('drawSlots', () => {
+  it('is exactly uniform over every k-bit chunk value (Lemire rejection)', () => {
     for (const n of [1, 3, 25, 100, 1000, 65536]) {
-      const threshold = (65536 - n) % n;
-      const counts = new Map<number, number>();
-      for (let x = 0; x < 65536; x++) {
-        const m = x * n;
-        if ((m & 0xffff) >= threshold) counts.set(m >>> 16, (counts.get(m >>> 16) ?? 0) + 1);
+      for (const k of [Math.max(1, Math.ceil(Math.log2(n))), chunkBits(n), 16]) {
+        const threshold = 2 ** k % n;
+        const counts = new Map<number, number>();
+        for (let x = 0; x < 2 ** k; x++) {
+          const m = x * n;
+          if (m % 2 ** k >= threshold)
+            counts.set(Math.floor(m / 2 ** k), (counts.get(Math.floor(m / 2 ** k)) ?? 0) + 1);
+        }
+        expect(counts.size).toBe(n);
+        expect(new Set(counts.values()).size).toBe(1);
       }
-      expect(counts.size).toBe(n);
-      expect(new Set(counts.values()).size).toBe(1);
     }
+    expect(chunkBits(100)).toBe(7); // 4 chunks per output, 78 % accepted: 0.32 outputs per draw
+    expect(chunkBits(65536)).toBe(16);
   });
 
-  it('draws in range', () => {
+  it('draws in range, and the chunked draws look uniform (chi-square)', () => {
     const out = new Int32Array(25);
     const rng = new Rng(1);
-    for (let k = 0; k < 100; k++) {
-      drawSlots16(rng, 100, out, 25);
-      for (const v of out) expect(v >= 0 && v < 100).toBe(true);
+    const counts = new Float64Array(100);
+    for (let t = 0; t < 4000; t++) {
+      drawSlots(rng, 100, chunkBits(100), out, 25);
+      for (const v of out) counts[v]!++;
     }
+    const expected = (4000 * 25) / 100;
+    const chi2 = counts.reduce((sum, c) => sum + (c - expected) ** 2 / expected, 0);
+    // 99 degrees of freedom: the 99.9 % quantile is 148.2
+    expect(chi2).toBeLessThan(148.2);
   });
 });
 

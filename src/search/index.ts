@@ -14,7 +14,7 @@ export { type ClosedRun, type RunClosedOptions, runClosed } from './closed.js';
 export { ParetoLocalSearch } from './ls.js';
 export { Nsga2 } from './nsga2.js';
 export { RandomSearch } from './random.js';
-export { drawSlots16, RegularizedEvolution } from './re.js';
+export { chunkBits, drawSlots, RegularizedEvolution } from './re.js';
 export { SelectScratch, selectParent2, selectParentM } from './select.js';
 export { type Checkpoint, type Convergence, convergence, pickRows, posterCheckpoints, trueFront } from './trace.js';
 export type { AllowedChoices, Strategy, StrategyConfig, StrategyOptions } from './types.js';
