@@ -64,11 +64,9 @@ export async function runWorker(f: WorkerFlags, signal: AbortSignal): Promise<vo
     lockDuration,
     stalledInterval,
     onJob: (event, job, result) => {
-      if (event === 'done') {
-        log(
-          `${job.study}.${job.evaluation} arch ${job.arch}: ${result?.ok ? JSON.stringify(result.objectives) : `failed: ${result?.reason}`}`,
-        );
-      }
+      const id = `${job.study}.${job.evaluation} arch ${job.arch}`;
+      if (event === 'start') log(`start ${id}`);
+      else log(`done ${id}: ${result?.ok ? JSON.stringify(result.objectives) : `failed: ${result?.reason}`}`);
     },
   });
   log(
