@@ -4,40 +4,34 @@
  * search loop draws millions of numbers per second and must not allocate.
  */
 export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  // State in a Uint32Array: uint32 values do not fit V8's small integers, so number fields would box.
+  private readonly s = new Uint32Array(4);
 
   constructor(seed: number) {
-    let s = seed >>> 0;
+    let x = seed >>> 0;
     const next = (): number => {
-      s = (s + 0x9e3779b9) >>> 0;
-      let z = s;
+      x = (x + 0x9e3779b9) >>> 0;
+      let z = x;
       z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.a = next();
-    this.b = next();
-    this.c = next();
-    this.d = next();
-    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
+    for (let i = 0; i < 4; i++) this.s[i] = next();
+    if ((this.s[0]! | this.s[1]! | this.s[2]! | this.s[3]!) === 0) this.s[0] = 1;
   }
 
   /** Uniform 32-bit unsigned integer. */
   nextU32(): number {
-    const result = Math.imul(rotl(Math.imul(this.b, 5) >>> 0, 7), 9) >>> 0;
-    const t = (this.b << 9) >>> 0;
-    this.c ^= this.a;
-    this.d ^= this.b;
-    this.b ^= this.c;
-    this.a ^= this.d;
-    this.c ^= t;
-    this.d = rotl(this.d, 11);
-    this.a >>>= 0;
-    this.b >>>= 0;
-    this.c >>>= 0;
+    const s = this.s;
+    const b = s[1]!;
+    const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
+    const t = b << 9;
+    s[2]! ^= s[0]!;
+    s[3]! ^= b;
+    s[1] = b ^ s[2]!;
+    s[0]! ^= s[3]!;
+    s[2]! ^= t;
+    s[3] = rotl(s[3]!, 11);
     return result;
   }
 
@@ -69,7 +63,7 @@ export class Rng {
 }
 
 function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
+  return (x << k) | (x >>> (32 - k));
 }
 
 /** Derive a stable seed from several integers (e.g. study seed, cell index). */
