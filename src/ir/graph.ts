@@ -203,7 +203,12 @@ export class GraphBuilder {
     return this.push('mul', [x, scale], {}, { ...s }, name);
   }
 
-  pool(kind: 'avgpool' | 'maxpool', x: number, a: Partial<PoolAttrs> & { kernel: number }, name: string = kind): number {
+  pool(
+    kind: 'avgpool' | 'maxpool',
+    x: number,
+    a: Partial<PoolAttrs> & { kernel: number },
+    name: string = kind,
+  ): number {
     const s = this.shape(x);
     const attrs: PoolAttrs = {
       kernel: a.kernel,
@@ -227,7 +232,13 @@ export class GraphBuilder {
   linear(x: number, a: { outFeatures: number; bias?: boolean }, name = 'fc'): number {
     const s = this.shape(x);
     if (s.h !== 1 || s.w !== 1) fail(`${this.name}: linear ${name} needs a flat input, got ${fmt(s)}`);
-    return this.push('linear', [x], { outFeatures: a.outFeatures, bias: a.bias ?? true }, { c: a.outFeatures, h: 1, w: 1 }, name);
+    return this.push(
+      'linear',
+      [x],
+      { outFeatures: a.outFeatures, bias: a.bias ?? true },
+      { c: a.outFeatures, h: 1, w: 1 },
+      name,
+    );
   }
 
   concat(inputs: number[], name = 'concat'): number {
@@ -284,7 +295,12 @@ export class GraphBuilder {
   }
 
   build(output?: number): Graph {
-    return { name: this.name, inputShape: { ...this.inputShape }, nodes: this.nodes, output: output ?? this.nodes.length - 1 };
+    return {
+      name: this.name,
+      inputShape: { ...this.inputShape },
+      nodes: this.nodes,
+      output: output ?? this.nodes.length - 1,
+    };
   }
 }
 

@@ -13,7 +13,9 @@ export function registerSource(prefix: string, help: string, resolve: SourceReso
 }
 
 export function knownSources(): { prefix: string; help: string }[] {
-  return [...resolvers.entries()].map(([prefix, r]) => ({ prefix, help: r.help })).sort((a, b) => a.prefix.localeCompare(b.prefix));
+  return [...resolvers.entries()]
+    .map(([prefix, r]) => ({ prefix, help: r.help }))
+    .sort((a, b) => a.prefix.localeCompare(b.prefix));
 }
 
 export async function resolveSource(spec: string, ctx: SourceContext): Promise<ObjectiveColumn> {
@@ -22,7 +24,9 @@ export async function resolveSource(spec: string, ctx: SourceContext): Promise<O
   const rest = colon < 0 ? '' : spec.slice(colon + 1);
   const r = resolvers.get(prefix);
   if (!r) {
-    const list = knownSources().map((s) => s.prefix).join(', ');
+    const list = knownSources()
+      .map((s) => s.prefix)
+      .join(', ');
     fail(`unknown source '${spec}'`, `use one of: ${list}`);
   }
   return r.resolve(rest, ctx);
