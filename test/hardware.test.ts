@@ -168,9 +168,11 @@ describe('lut: and fit: sources', () => {
   it('lut: sums fixed + per-block rows and names what is missing', async () => {
     const space = getSpace('nb201');
     const rows = ['decision,choice,ms', 'fixed,,1.5'];
-    space.decisions.forEach((d, di) =>
-      d.choices.forEach((c, ci) => rows.push(`${di === 0 ? d.name : di},${ci === 1 ? c : ci},${di + ci / 10}`)),
-    );
+    space.decisions.forEach((d, di) => {
+      d.choices.forEach((c, ci) => {
+        rows.push(`${di === 0 ? d.name : di},${ci === 1 ? c : ci},${di + ci / 10}`);
+      });
+    });
     const file = join(dir, 'lut.csv');
     writeFileSync(file, `${rows.join('\n')}\n`);
     const col = await resolveSource(`lut:${file}`, { space });

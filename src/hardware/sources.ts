@@ -91,15 +91,16 @@ export function readLut(path: string, space: SearchSpace): { fixed: number; tabl
   });
   if (Number.isNaN(fixed))
     fail(`lut ${name}: no 'fixed' row`, 'add a row fixed,,<ms> with the latency of the parts outside the blocks');
-  tables.forEach((t, d) =>
-    t.forEach((v, c) => {
-      if (Number.isNaN(v))
-        fail(
-          `lut ${name}: no row for decision ${space.decisions[d]!.name} choice ${space.decisions[d]!.choices[c]}`,
-          'every (decision, choice) needs a measured latency',
-        );
-    }),
-  );
+  tables.forEach((t, d) => {
+    const c = t.findIndex((v) => Number.isNaN(v));
+    if (c >= 0) {
+      const dec = space.decisions[d]!;
+      fail(
+        `lut ${name}: no row for decision ${dec.name} choice ${dec.choices[c]}`,
+        'every (decision, choice) needs a measured latency',
+      );
+    }
+  });
   return { fixed, tables };
 }
 
