@@ -1,8 +1,13 @@
 /**
  * `hwnas data import blox <dir>`: read every BLOX release file in a folder (preferring `.blox`, then `.csv`,
- * then `.pickle` for the same logical file), validate headers and rows, index rows by model hash mapped to
- * the blox space's index (`space.parse(hash)`), and store the numeric columns as one compact table in the
- * cache, which the `blox:<column>` source reads.
+ * then `.pickle` for the same logical file), validate headers and rows, map rows to the blox space's
+ * index, and store the numeric columns as one compact table in the cache, which the `blox:<column>`
+ * source reads.
+ *
+ * Mapping rows (fast whatever the size): `blox-info` rows carry `arch_vec`, parsed directly and checked
+ * against the model hash of that one architecture; the other files key rows by model hash only and are
+ * mapped through the hash -> index pairs of `blox-info` when it is present, through the space's hash
+ * table (cached once for all networks) otherwise.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -46,6 +51,23 @@ export interface BloxRelease {
 }
 
 const ENCODING_PREFERENCE = ['blox', 'csv', 'pickle'] as const;
+
+/** What a BLOX space adds to SearchSpace (BloxSpace): one architecture's hash, and the full hash table. */
+interface HashedSpace extends SearchSpace {
+  modelHash(index: number): string;
+  hashTable(): unknown;
+}
+
+function isHashedSpace(space: SearchSpace): space is HashedSpace {
+  const s = space as Partial<HashedSpace>;
+  return typeof s.modelHash === 'function' && typeof s.hashTable === 'function';
+}
+
+/**
+ * Checking this many `arch_vec` rows one architecture at a time costs about as much as building the
+ * space's full hash table, which is cached for later: from here on, load or build the table instead.
+ */
+const TABLE_FROM_FRACTION = 1 / 8;
 
 export function bloxStorePath(): string {
   return derivedPath('blox-release.bin');
@@ -120,6 +142,7 @@ export function importBloxRelease(dir: string, space: SearchSpace, opts: { store
   // Per output column: one array per seed (training files) or one array (others).
   const perSeed = new Map<string, { info: BloxColumnInfo; seeds: Map<string, Float64Array> }>();
   const release: BloxRelease = { spaceSize: size, files: reports, columns: [] };
+  // Model hash -> index: from blox-info's arch vectors first, then the space (extra hashes -> -1).
   const hashIndex = new Map<string, number>();
   const indexOfHash = (hash: string): number => {
     let idx = hashIndex.get(hash);
@@ -133,8 +156,11 @@ export function importBloxRelease(dir: string, space: SearchSpace, opts: { store
     hashIndex.set(hash, idx);
     return idx;
   };
+  const reportAt = new Map<string, BloxFileReport>();
 
-  for (const { path, file, name } of files) {
+  // blox-info first: its pairs then map every other file's rows.
+  const order = [...files].sort((a, b) => Number(b.file.kind === 'info') - Number(a.file.kind === 'info'));
+  for (const { path, file, name } of order) {
     const { header, rows, sha256 } = readBloxFile(path, file, name);
     const seen = new Map<number, string>();
     const extra: string[] = [];
@@ -158,8 +184,10 @@ export function importBloxRelease(dir: string, space: SearchSpace, opts: { store
       return arr;
     });
     const archCol = cols.indexOf('arch_vec');
+    if (archCol >= 0 && isHashedSpace(space) && rows.length > size * TABLE_FROM_FRACTION) space.hashTable();
     for (const row of rows) {
-      const idx = indexOfHash(row.hash);
+      const idx = archCol >= 0 ? indexOfArchRow(space, row, archCol, name) : indexOfHash(row.hash);
+      if (archCol >= 0) hashIndex.set(row.hash, idx);
       if (idx < 0) {
         extra.push(row.hash);
         continue;
@@ -171,20 +199,6 @@ export function importBloxRelease(dir: string, space: SearchSpace, opts: { store
           'a release has one row per model hash',
         );
       seen.set(idx, row.where);
-      if (archCol >= 0) {
-        const archText = JSON.stringify(row.values[archCol]);
-        let archIdx: number | undefined;
-        try {
-          archIdx = space.parse(archText);
-        } catch (e) {
-          if (!isHwnasError(e)) throw e;
-          fail(`${name}: ${row.where}: arch_vec ${archText} does not parse (${e.message})`);
-        }
-        if (archIdx !== idx)
-          fail(
-            `${name}: ${row.where}: arch_vec ${archText} is architecture ${archIdx}, but model_hash ${row.hash} is ${idx}`,
-          );
-      }
       cols.forEach((c, k) => {
         const t = targets[k];
         if (t) t[idx] = scalarOf(c, row.values[k]!);
@@ -197,7 +211,7 @@ export function importBloxRelease(dir: string, space: SearchSpace, opts: { store
       release.dataset = header.dataset;
       release.epochs = header.epochs;
     }
-    reports.push({
+    reportAt.set(name, {
       file: name,
       sha256,
       rows: rows.length,
@@ -207,6 +221,7 @@ export function importBloxRelease(dir: string, space: SearchSpace, opts: { store
       extraExamples: extra.slice(0, 3),
     });
   }
+  for (const { name } of files) reports.push(reportAt.get(name)!);
 
   // Mean over seeds under the plain name; each seed also under `name@seed` when there are several.
   const columns = new Map<string, Float64Array>();
@@ -234,6 +249,41 @@ export function importBloxRelease(dir: string, space: SearchSpace, opts: { store
   release.columns.sort((a, b) => a.name.localeCompare(b.name));
   writeBinTable(opts.storePath ?? bloxStorePath(), release, size, columns);
   return release;
+}
+
+/**
+ * Index of a row that carries `arch_vec`: the architecture it names, checked against the row's model
+ * hash (the hash of that one architecture for a BLOX space; the space's own hash lookup otherwise).
+ */
+function indexOfArchRow(space: SearchSpace, row: BloxRow, archCol: number, name: string): number {
+  const archText = JSON.stringify(row.values[archCol]);
+  let idx: number;
+  try {
+    idx = space.parse(archText);
+  } catch (e) {
+    if (!isHwnasError(e)) throw e;
+    fail(`${name}: ${row.where}: arch_vec ${archText} does not parse (${e.message})`);
+  }
+  if (isHashedSpace(space)) {
+    const expected = space.modelHash(idx);
+    if (expected !== row.hash)
+      fail(
+        `${name}: ${row.where}: arch_vec ${archText} is architecture ${idx} with model hash ${expected}, but model_hash is ${row.hash}`,
+        'is this an unmodified BLOX release file?',
+      );
+    return idx;
+  }
+  let hashIdx: number | undefined;
+  try {
+    hashIdx = space.parse(row.hash);
+  } catch (e) {
+    if (!isHwnasError(e)) throw e;
+  }
+  if (hashIdx !== idx)
+    fail(
+      `${name}: ${row.where}: arch_vec ${archText} is architecture ${idx}, but model_hash ${row.hash} is ${hashIdx ?? 'no architecture'}`,
+    );
+  return idx;
 }
 
 export function readBloxStore(

@@ -21,7 +21,8 @@ import {
   stageRaw,
 } from './encoding.js';
 import { modelHash } from './hash.js';
-import { HashIndexer } from './hashIndex.js';
+import { bloxHashTable, type HashTableOptions, loadedBloxHashTable } from './hashCache.js';
+import type { ModelHashTable } from './hashTable.js';
 import { bloxNetwork, DEFAULT_CLASSES } from './network.js';
 
 export const CELLS_PER_STAGE = 45;
@@ -36,7 +37,6 @@ export class BloxSpace implements SearchSpace {
   readonly classes: readonly CellClass[];
   private readonly classOfRaw: Int8Array;
   private readonly radix: number[];
-  private indexer: HashIndexer | undefined;
 
   constructor() {
     const { classes, classOfRaw } = cellClasses();
@@ -82,8 +82,7 @@ export class BloxSpace implements SearchSpace {
     if (t.startsWith('[')) return this.indexOfStages(parseArchVecJson(t));
     if (COMPACT_RE.test(t)) return this.indexOfStages(parseCompact(t));
     if (HASH_RE.test(t)) {
-      this.indexer ??= new HashIndexer(this.classes);
-      const i = this.indexer.lookup(t.toLowerCase());
+      const i = this.hashTable().indexOf(t);
       if (i === undefined)
         fail(`no BLOX network has model hash ${t}`, 'model hashes are 32 hex digits from BLOX files');
       return i;
@@ -95,9 +94,23 @@ export class BloxSpace implements SearchSpace {
     return formatArchVec(this.stages(index));
   }
 
-  /** BLOX's model hash of `index` (the key of its data files). */
+  /**
+   * BLOX's model hash of `index` (the key of its data files): read from the hash table when this process
+   * already holds it, else computed for this one architecture (~60 us).
+   */
   modelHash(index: number): string {
-    return modelHash(this.stages(index))!;
+    const table = loadedBloxHashTable();
+    if (!table) return modelHash(this.stages(index))!;
+    this.checkIndex(index);
+    return table.hashAt(index);
+  }
+
+  /**
+   * Model hash -> index for all networks: loaded from the hwnas cache, or built once (seconds, with a
+   * progress bar on a terminal) and cached.
+   */
+  hashTable(opts?: HashTableOptions): ModelHashTable {
+    return bloxHashTable(this.classes, opts);
   }
 
   notations(index: number): Notations {
@@ -106,7 +119,7 @@ export class BloxSpace implements SearchSpace {
     const out: Notations = {
       index,
       arch_vec: formatArchVec(stages),
-      model_hash: modelHash(stages)!,
+      model_hash: this.modelHash(index),
       compact: stages.map(compactStage).join('_'),
     };
     u.forEach((c, s) => {
