@@ -81,7 +81,7 @@ export function loadOrBuildHashTable(classes: readonly CellClass[], opts: HashTa
   const cached = readCache(path, classes);
   if (cached) return { table: new ModelHashTable(cached), how: 'loaded', written: false };
   const digests = buildDigests(classes, opts.quiet ?? false);
-  const written = tryWriteAtomic(path, encodeHashCache(digests));
+  const written = writeHashCache(path, digests);
   return { table: new ModelHashTable(digests), how: 'built', written };
 }
 
@@ -106,8 +106,9 @@ function buildDigests(classes: readonly CellClass[], quiet: boolean): Buffer {
   return digests;
 }
 
-/** Temp file + rename; false (and nothing left behind) when the folder is not writable. */
-function tryWriteAtomic(path: string, data: Uint8Array): boolean {
+/** Write the cache file (temp file + rename); false, leaving nothing behind, when that fails. */
+export function writeHashCache(path: string, digests: Buffer): boolean {
+  const data = encodeHashCache(digests);
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
   try {
     mkdirSync(dirname(path), { recursive: true });
