@@ -9,6 +9,7 @@ import { strategyNames } from '../search/index.js';
 import { buildConfig, type StudyOptions } from '../study/config.js';
 import { importStudyData } from '../study/data.js';
 import { defaultThreads } from '../study/execute.js';
+import { feasibilityText, restricts } from '../study/feasibility.js';
 import { runStudy } from '../study/index.js';
 import { studyPaths } from '../study/layout.js';
 import { parseIntOption, toJson } from './output.js';
@@ -43,6 +44,12 @@ export function register(program: Command): void {
     .option('--checkpoints <list>', 'evaluation counts to record (default 10,100,250,500,1000,2000,3000)')
     .option('--population <n>', 'population size (default 100)')
     .option('--sample <n>', 'tournament sample size (default 25)')
+    .option(
+      '--constraint <expr>',
+      'hard constraint, repeatable: params<=N, macs<=N, flops<=N, weights<=BYTES[@int8|@fp32], peak<=BYTES[@...], latency<=MS (per device), fits:<device> (docs/constraints.md)',
+      collect,
+    )
+    .option('--allow-missing', 'accept sources that miss architectures: the study runs on the covered subset')
     .option('--config <file>', 'study config JSON (keys as the options; flags override it)')
     .option('--out <dir>', 'study folder (resumed when it holds the same study)', 'hwnas-study')
     .option('--threads <n>', `worker threads (default: ${defaultThreads()})`)
@@ -55,7 +62,10 @@ export function register(program: Command): void {
 Outputs in the study folder: study.sqlite (results store; rerun to resume), tables/*.csv|md (GD, mean GD,
 IGD+, HV, time to quality, pruning audit), plots/*.svg|png, results/*.csv|json (exports), report.html.
 GD/IGD+/HV are computed in the objective space normalised by each device's true front (HV reference 1.1, 1.1).
-Ctrl-C finishes the runs in flight, commits them and exits; rerunning the same command resumes.`,
+Ctrl-C finishes the runs in flight, commits them and exits; rerunning the same command resumes.
+With --constraint or --allow-missing, searches only evaluate feasible, covered architectures (others cost
+no evaluation), and the true fronts, normalisation and pruning audit range over them; tables/feasibility.*
+says how many there are per device.`,
     )
     .action(async (flags: ReproduceFlags) => {
       const config = buildConfig(flags, strategyNames);
@@ -86,7 +96,7 @@ Ctrl-C finishes the runs in flight, commits them and exits; rerunning the same c
         },
       });
       bar?.stop();
-      const { execution, report } = outcome;
+      const { execution, report, feasibility } = outcome;
       if (!report) {
         throw new HwnasError(
           `interrupted: ${execution.skipped + execution.ran} of ${execution.total} runs finished and saved in ${flags.out}`,
@@ -101,6 +111,7 @@ Ctrl-C finishes the runs in flight, commits them and exits; rerunning the same c
             out: flags.out,
             runs: { total: execution.total, ran: execution.ran, resumed: execution.skipped },
             summary: report.summary,
+            ...(restricts(feasibility) ? { feasibility } : {}),
             report: paths.report,
           }),
         );
@@ -108,10 +119,16 @@ Ctrl-C finishes the runs in flight, commits them and exits; rerunning the same c
       }
       if (!flags.quiet) {
         process.stdout.write(`${report.text}\n`);
+        if (restricts(feasibility)) process.stdout.write(`${feasibilityText(feasibility)}\n`);
         const resumed = execution.skipped > 0 ? ` (${execution.skipped} resumed from the store)` : '';
         process.stdout.write(
           `${execution.total} runs${resumed}. Wrote ${paths.report}, tables in ${paths.tables}, plots in ${paths.plots}, exports in ${paths.results}.\n`,
         );
       }
     });
+}
+
+/** Commander collector for repeatable options. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }

@@ -4,6 +4,7 @@
  * pruned space converges to at best), and the IGD+ of that front for coverage. GD is the original form, both fronts normalised by the true front's
  * ideal and nadir, as in the search checkpoints.
  */
+import { fail } from '../errors.js';
 import { gd, igdPlus, normalizationFromFront, normalize } from '../pareto/index.js';
 import { AllowedSpace } from '../search/allowed.js';
 import { pickRows, trueFront } from '../search/trace.js';
@@ -20,8 +21,10 @@ export interface FrontRecallInput {
   /** Objectives of the whole space (n x m, minimised); rows with non-finite values are ignored. */
   objectives: Float64Array;
   m: number;
-  /** The true front (architecture indices) of the whole space. */
+  /** The true front (architecture indices) of the whole space (of its feasible part, with `feasible`). */
   front: Int32Array;
+  /** Only architectures with 1 here count (constraints, covered rows): the pruned front is taken among them. */
+  feasible?: Uint8Array;
 }
 
 export interface FrontRecall {
@@ -43,7 +46,14 @@ export function frontRecall(input: FrontRecallInput): FrontRecall {
   const space = new AllowedSpace(radix, allowed);
   let kept = 0;
   for (const a of front) if (space.contains(a)) kept++;
-  const prunedFront = trueFront(objectives, m, space.indices());
+  let among = space.indices();
+  if (input.feasible) {
+    const mask = input.feasible;
+    among = among.filter((i) => mask[i] === 1);
+    if (among.length === 0)
+      fail('no feasible architecture is left in the pruned space', 'prune less, or relax the constraints');
+  }
+  const prunedFront = trueFront(objectives, m, among);
   const Z = pickRows(objectives, m, front);
   const norm = normalizationFromFront(Z, m);
   const A = normalize(pickRows(objectives, m, prunedFront), m, norm);

@@ -14,13 +14,25 @@ export interface RunClosedOptions {
    * space). Default 100,000.
    */
   maxRepeats?: number;
+  /**
+   * Feasibility per architecture (1 = feasible), e.g. from `--constraint`. With a mask, an infeasible
+   * architecture, or one whose objectives are missing (NaN), is told +Infinity for every objective (the
+   * strategy learns it is worst) and costs no evaluation: it is not counted, not returned in `archs`.
+   */
+  feasible?: Uint8Array;
+  /** Treat architectures with missing (non-finite) objectives as infeasible (implied by `feasible`). */
+  allowMissing?: boolean;
+  /** With a mask: fail after this many consecutive infeasible asks (default 1,000,000). */
+  maxInfeasible?: number;
 }
 
 export interface ClosedRun {
   /** Architecture index evaluated at each counted step, in order (with `unique`: each new one once). */
   archs: Int32Array;
-  /** Asks made, repeats included. */
+  /** Asks made, repeats and infeasible ones included. */
   asks: number;
+  /** Asks answered +Infinity because the architecture was infeasible or missing (only with a mask). */
+  infeasible?: number;
 }
 
 export function runClosed(
@@ -56,6 +68,7 @@ export function runClosed(
     if (tellFrom) tellFrom(a, objectives, off);
     else strategy.tell(a, objectives.subarray(off, off + m));
   };
+  if (opts.feasible || opts.allowMissing) return runMasked(strategy, objectives, m, evals, opts, check, tell);
   if (!opts.unique && tellFrom) {
     // the hot loop of closed benchmarks, written out: no closures, no views
     for (let i = 0; i < evals; i++) {
@@ -94,4 +107,67 @@ export function runClosed(
     archs[count++] = a;
   }
   return { archs: count === evals ? archs : archs.slice(0, count), asks };
+}
+
+/**
+ * The driver with feasibility: infeasible or missing architectures are told a row of +Infinity (read from
+ * one preallocated buffer, so the loop still allocates nothing) and do not count towards the budget.
+ */
+function runMasked(
+  strategy: Strategy,
+  objectives: Float64Array,
+  m: number,
+  evals: number,
+  opts: RunClosedOptions,
+  check: (a: number) => number,
+  tell: (a: number, off: number) => void,
+): ClosedRun {
+  const n = objectives.length / m;
+  const feasible = opts.feasible;
+  if (feasible && feasible.length !== n)
+    fail(`feasibility mask has ${feasible.length} entries but the table has ${n} architectures`);
+  const maxInfeasible = opts.maxInfeasible ?? 1_000_000;
+  const maxRepeats = opts.maxRepeats ?? 100_000;
+  const infinite = new Float64Array(m).fill(Number.POSITIVE_INFINITY);
+  const tellInfinite = strategy.tellFrom
+    ? (a: number) => strategy.tellFrom!(a, infinite, 0)
+    : (a: number) => strategy.tell(a, infinite);
+  const seen = opts.unique ? new Uint8Array(n) : null;
+  const archs = new Int32Array(evals);
+  let count = 0;
+  let asks = 0;
+  let infeasible = 0;
+  let run = 0; // consecutive infeasible asks
+  let repeats = 0;
+  while (count < evals) {
+    const a = strategy.ask();
+    asks++;
+    if (!(a >= 0 && a < n && (a | 0) === a)) check(a);
+    const off = a * m;
+    let ok = feasible === undefined || feasible[a] === 1;
+    for (let o = 0; o < m && ok; o++) ok = Number.isFinite(objectives[off + o]!);
+    if (!ok) {
+      tellInfinite(a);
+      infeasible++;
+      if (++run >= maxInfeasible) {
+        fail(
+          `${run} architectures in a row were infeasible or missing (${count} of ${evals} evaluations done)`,
+          'almost nothing in this (pruned) space is feasible: relax --constraint, prune less, or cover more architectures',
+        );
+      }
+      continue;
+    }
+    run = 0;
+    tell(a, off);
+    if (seen) {
+      if (seen[a]) {
+        if (++repeats >= maxRepeats) break;
+        continue;
+      }
+      seen[a] = 1;
+      repeats = 0;
+    }
+    archs[count++] = a;
+  }
+  return { archs: count === evals ? archs : archs.slice(0, count), asks, infeasible };
 }

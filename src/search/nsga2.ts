@@ -103,7 +103,9 @@ export class Nsga2 implements Strategy {
   private survive(): void {
     const m = this.m;
     const arch = [...this.popArch, ...this.poolArch];
-    const obj = Float64Array.from([...this.popObj, ...this.poolObj]);
+    // +Infinity (infeasible) -> the largest finite value: src/pareto takes finite points only, and every
+    // infeasible architecture is equally worst either way
+    const obj = Float64Array.from([...this.popObj, ...this.poolObj], finiteWorst);
     this.poolArch = [];
     this.poolObj = [];
     const keep: number[] = [];
@@ -131,4 +133,8 @@ export class Nsga2 implements Strategy {
     }
     this.pending = [];
   }
+}
+
+function finiteWorst(v: number): number {
+  return v === Number.POSITIVE_INFINITY ? Number.MAX_VALUE : v;
 }

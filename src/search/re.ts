@@ -162,7 +162,13 @@ export function drawSlots(rng: Rng, n: number, k: number, out: Int32Array, s: nu
   }
 }
 
+/** A told objective: finite, or +Infinity for an infeasible architecture (worse than anything feasible). */
 export function checked(arch: number, v: number): number {
-  if (!Number.isFinite(v)) fail(`objective of architecture ${arch} is ${v}`, 'every objective must be a finite number');
+  if (!(v <= Number.POSITIVE_INFINITY && v > Number.NEGATIVE_INFINITY)) {
+    fail(
+      `objective of architecture ${arch} is ${v}`,
+      'every objective must be a finite number (or +Infinity: infeasible)',
+    );
+  }
   return v;
 }

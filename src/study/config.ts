@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fail } from '../errors.js';
+import { parseConstraints } from '../objectives/constraints.js';
 
 export interface StudyConfig {
   /** Registered space name (`nb201`, `blox`) or a user space `.json`. */
@@ -29,6 +30,13 @@ export interface StudyConfig {
   frontsAt: number[];
   population: number;
   sample: number;
+  /**
+   * Hard constraints (canonical `--constraint` texts, docs/constraints.md): only feasible architectures
+   * are searched, counted, on the true front and in the audit. Absent = none.
+   */
+  constraints?: string[];
+  /** Let sources that miss architectures through: the study runs on the covered subset. */
+  allowMissing?: boolean;
 }
 
 export interface PruningSetting {
@@ -135,6 +143,9 @@ export interface StudyOptions {
   checkpoints?: string;
   population?: string;
   sample?: string;
+  /** Repeatable `--constraint` (commander collects them). */
+  constraint?: string[];
+  allowMissing?: boolean;
 }
 
 const FILE_KEYS = new Set<keyof StudyConfig>([
@@ -150,6 +161,8 @@ const FILE_KEYS = new Set<keyof StudyConfig>([
   'frontsAt',
   'population',
   'sample',
+  'constraints',
+  'allowMissing',
 ]);
 
 /** Read a `study.json`: any subset of StudyConfig's keys; unknown keys or wrong types are errors. */
@@ -216,6 +229,11 @@ export function readConfigFile(path: string): Partial<StudyConfig> {
   assign('frontsAt', ints('frontsAt'));
   assign('population', int('population'));
   assign('sample', int('sample'));
+  assign('constraints', strs('constraints'));
+  const allowMissing = obj.allowMissing;
+  if (allowMissing !== undefined && typeof allowMissing !== 'boolean')
+    fail(`'allowMissing' in study config '${path}' must be true or false`);
+  assign('allowMissing', allowMissing);
   return out;
 }
 
@@ -242,6 +260,8 @@ export function buildConfig(opts: StudyOptions, strategyNames: readonly string[]
   if (opts.checkpoints !== undefined) c.checkpoints = parseIntList('--checkpoints', opts.checkpoints);
   if (opts.population !== undefined) c.population = positiveInt('--population', opts.population);
   if (opts.sample !== undefined) c.sample = positiveInt('--sample', opts.sample);
+  if (opts.constraint !== undefined && opts.constraint.length > 0) c.constraints = [...opts.constraint];
+  if (opts.allowMissing) c.allowMissing = true;
   return validateConfig(c, strategyNames, explicitCheckpoints);
 }
 
@@ -323,6 +343,9 @@ export function validateConfig(
     sample: c.sample,
   };
   if (c.bloxData) out.bloxData = c.bloxData;
+  const constraints = parseConstraints(c.constraints ?? []).map((x) => x.text);
+  if (constraints.length > 0) out.constraints = constraints;
+  if (c.allowMissing) out.allowMissing = true;
   return out;
 }
 
@@ -349,6 +372,9 @@ export function canonicalConfig(c: StudyConfig): string {
     frontsAt: c.frontsAt,
     population: c.population,
     sample: c.sample,
+    // only when set, so studies without them keep their hash (and resume)
+    ...(c.constraints && c.constraints.length > 0 ? { constraints: c.constraints } : {}),
+    ...(c.allowMissing ? { allowMissing: true } : {}),
   };
   return JSON.stringify(ordered);
 }

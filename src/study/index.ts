@@ -6,8 +6,9 @@ import { writeFileAtomic } from '../cli/output.js';
 import { type WrittenReport, writeReport } from '../report/index.js';
 import { canonicalConfig, type StudyConfig } from './config.js';
 import { type ExecuteSummary, executeStudy } from './execute.js';
+import { restricts, writeFeasibility } from './feasibility.js';
 import { studyPaths } from './layout.js';
-import { type DataImporter, type PreparedStudy, prepareStudy } from './prepare.js';
+import { type DataImporter, type Feasibility, type PreparedStudy, prepareStudy } from './prepare.js';
 import { StudyStore } from './store.js';
 
 export { buildConfig, type StudyConfig, type StudyOptions } from './config.js';
@@ -30,6 +31,8 @@ export interface StudyOutcome {
   execution: ExecuteSummary;
   /** Null when interrupted: the report is rebuilt when the resumed study finishes (or by `hwnas report`). */
   report: WrittenReport | null;
+  /** Covered and feasible architectures per device (constraints, --allow-missing). */
+  feasibility: Feasibility;
 }
 
 export async function runStudy(config: StudyConfig, opts: StudyRunOptions): Promise<StudyOutcome> {
@@ -52,6 +55,7 @@ export async function runStudy(config: StudyConfig, opts: StudyRunOptions): Prom
         })),
       });
     }
+    if (restricts(prepared.feasibility)) store.saveFeasibility(prepared.feasibility);
     writeFileAtomic(studyPaths(opts.out).config, `${JSON.stringify(JSON.parse(canonicalConfig(config)), null, 2)}\n`);
     const done = store.doneKeys();
     opts.onStart?.(prepared, prepared.tasks.filter((t) => !done.has(t.spec.key)).length);
@@ -59,7 +63,9 @@ export async function runStudy(config: StudyConfig, opts: StudyRunOptions): Prom
   } finally {
     store.close();
   }
-  if (execution.interrupted) return { execution, report: null };
+  const { feasibility } = prepared;
+  if (execution.interrupted) return { execution, report: null, feasibility };
   const report = await writeReport(opts.out, { plots: opts.plots });
-  return { execution, report };
+  if (restricts(feasibility)) report.files.push(...writeFeasibility(opts.out, feasibility));
+  return { execution, report, feasibility };
 }

@@ -25,6 +25,12 @@ export interface DevicePlan {
   distToFront: Float64Array;
   ideal: number[];
   nadir: number[];
+  /**
+   * Architectures the study may evaluate (1): covered by every source and satisfying every constraint.
+   * Null when that is all of them (no constraint, complete tables): the run is then exactly the
+   * unconstrained one. Rows outside the mask may hold NaN in `objectives`, `normalized` and `distToFront`.
+   */
+  feasible: Uint8Array | null;
 }
 
 export interface StudyPlan {
@@ -45,6 +51,8 @@ export interface PruneInfo {
   recall: number;
   bestGd: number;
   r2: number | null;
+  /** Feasible architectures in the pruned space (= size without constraints or missing rows). */
+  feasibleSize?: number;
 }
 
 export interface RunTask {

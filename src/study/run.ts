@@ -19,7 +19,13 @@ export function executeRun(plan: StudyPlan, task: RunTask): RunResult {
     population: plan.population,
     sample: plan.sample,
   });
-  const { archs } = runClosed(strategy, device.objectives, M, plan.evals);
+  const { archs } = runClosed(
+    strategy,
+    device.objectives,
+    M,
+    plan.evals,
+    device.feasible ? { feasible: device.feasible } : {},
+  );
   return replay(plan, spec.device, spec.index, spec.key, archs);
 }
 

@@ -229,6 +229,20 @@ export class StudyStore {
     };
   }
 
+  /** Feasibility counts of the study (constraints, --allow-missing), as JSON in the meta table. */
+  saveFeasibility(feasibility: unknown): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)')
+      .run('feasibility', JSON.stringify(feasibility));
+  }
+
+  loadFeasibility(): unknown {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'feasibility'").get() as
+      | { value: string }
+      | undefined;
+    return row ? JSON.parse(row.value) : null;
+  }
+
   /** Commit one finished run (row, checkpoints, fronts) in one transaction. */
   commitRun(task: RunTask, result: RunResult, elapsedMs: number): void {
     const { spec, prune } = task;
