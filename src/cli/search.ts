@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { fail } from '../errors.js';
 import { resolveSource } from '../objectives/all.js';
+import { countMask, coveredMask, feasibleMask, parseConstraints } from '../objectives/constraints.js';
 import { paretoFrontIndices } from '../pareto/index.js';
 import { pruneMetricNames, pruneSpace } from '../prune/index.js';
 import { AllowedSpace } from '../search/allowed.js';
@@ -39,6 +40,8 @@ interface SearchFlags {
   checkpoints?: string;
   out?: string;
   json?: boolean;
+  constraint?: string[];
+  allowMissing?: boolean;
 }
 
 export async function runSearch(f: SearchFlags): Promise<{ json: Record<string, unknown>; text: string }> {
@@ -67,6 +70,7 @@ export async function runSearch(f: SearchFlags): Promise<{ json: Record<string, 
   const checkpoints = f.checkpoints
     ? f.checkpoints.split(',').map((s) => parseIntOption('--checkpoints', s, 1, 100_000_000))
     : [...posterCheckpoints.filter((k) => k < evals), evals];
+  const constraints = parseConstraints(f.constraint ?? []);
 
   const space = getSpace(f.space);
   const quiet = f.json === true;
@@ -83,19 +87,36 @@ export async function runSearch(f: SearchFlags): Promise<{ json: Record<string, 
   let missing = 0;
   for (const i of indices)
     if (!Number.isFinite(objectives[2 * i]!) || !Number.isFinite(objectives[2 * i + 1]!)) missing++;
-  if (missing > 0) {
+  if (missing > 0 && f.allowMissing !== true) {
     fail(
       `${missing} of the ${indices.length} architectures searched have no finite accuracy or latency value`,
-      'a closed-benchmark search needs both objectives for every architecture of the (pruned) space',
+      'a closed-benchmark search needs both objectives for every architecture of the (pruned) space, or --allow-missing to search the covered ones',
+    );
+  }
+
+  // Feasible = covered (both objectives finite) and within every constraint. Without constraints and with
+  // complete data no mask is used at all: the run is the unconstrained one, byte for byte.
+  const covered = coveredMask(space.size, [accuracy.values, latency.values]);
+  const mask = constraints.length > 0 ? feasibleMask(space, constraints, { latency: latency.values }) : null;
+  const feasible = covered;
+  if (mask) for (let i = 0; i < feasible.length; i++) feasible[i]! &= mask.mask[i]!;
+  let feasibleSearched = 0;
+  for (const i of indices) feasibleSearched += feasible[i]!;
+  const restricted = constraints.length > 0 || missing > 0;
+  if (feasibleSearched === 0) {
+    fail(
+      `none of the ${indices.length} architectures searched is ${missing > 0 ? 'covered and ' : ''}within the constraints`,
+      'relax --constraint, prune less, or cover more architectures',
     );
   }
 
   const strategy = createStrategy(f.strategy, { radix, allowed, objectives: 2, seed, population, sample });
-  const run = runClosed(strategy, objectives, 2, evals, { unique: f.unique === true });
-  const front = trueFront(objectives, 2);
-  let rows = 0;
-  for (let i = 0; i < space.size; i++)
-    if (Number.isFinite(objectives[2 * i]!) && Number.isFinite(objectives[2 * i + 1]!)) rows++;
+  const run = runClosed(strategy, objectives, 2, evals, {
+    unique: f.unique === true,
+    ...(restricted ? { feasible } : {}),
+  });
+  const rows = countMask(feasible);
+  const front = constraints.length > 0 ? trueFront(objectives, 2, maskIndices(feasible)) : trueFront(objectives, 2);
   const conv = convergence(run.archs, objectives, 2, front, checkpoints);
   const distinct = [...new Set(run.archs)];
   const foundLocal = paretoFrontIndices(pickRows(objectives, 2, distinct), 2);
@@ -116,6 +137,13 @@ export async function runSearch(f: SearchFlags): Promise<{ json: Record<string, 
     evals,
     unique: f.unique === true,
     asks: run.asks,
+    ...(restricted
+      ? {
+          constraints: constraints.map((c) => c.text),
+          allowMissing: f.allowMissing === true,
+          feasible: { space: rows, searched: feasibleSearched, infeasibleAsks: run.infeasible ?? 0 },
+        }
+      : {}),
     ...(usesPopulation ? { population: p } : {}),
     ...(f.strategy === 're' ? { sample: sample ?? 25 } : {}),
     prune: pruned
@@ -153,7 +181,10 @@ export async function runSearch(f: SearchFlags): Promise<{ json: Record<string, 
   const head =
     `${f.strategy} on ${space.id} (${searched.size} of ${space.size} architectures${pruned ? `, pruned ${pruned.metric} ${pruned.ratio}` : ''}), ` +
     `seed ${seed}, ${run.archs.length} evaluations${f.unique ? ' (unique)' : ''}; true front: ${front.length} architectures`;
-  return { json, text: `${head}\n${table}\n` };
+  const feas = restricted
+    ? `feasible (covered${constraints.length > 0 ? ` and ${constraints.map((c) => c.text).join(' ')}` : ''}): ${rows} of ${space.size} architectures, ${feasibleSearched} of ${searched.size} searched; ${run.infeasible ?? 0} infeasible asks cost no evaluation; the true front is over the feasible ones\n`
+    : '';
+  return { json, text: `${head}\n${feas}${table}\n` };
 }
 
 export function register(program: Command): void {
@@ -176,6 +207,12 @@ export function register(program: Command): void {
       '--checkpoints <list>',
       "evaluation counts to report, e.g. 10,100,1000 (default: the poster's up to --evals)",
     )
+    .option(
+      '--constraint <expr>',
+      'hard constraint, repeatable: params<=N, macs<=N, flops<=N, weights<=BYTES[@int8|@fp32], peak<=BYTES[@...], latency<=MS, fits:<device> (docs/constraints.md)',
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+    )
+    .option('--allow-missing', 'search only the architectures both sources cover (others cost no evaluation)')
     .option('--out <run.json>', 'write the run (config, checkpoints, found front, evaluated architectures) as JSON')
     .option('--json', 'print the run as JSON')
     .action(async (f: SearchFlags) => {
@@ -184,4 +221,10 @@ export function register(program: Command): void {
       if (f.out) writeFileAtomic(f.out, text);
       process.stdout.write(f.json ? text : `${r.text}${f.out ? `run written to ${f.out}\n` : ''}`);
     });
+}
+
+function maskIndices(mask: Uint8Array): Int32Array {
+  const out: number[] = [];
+  for (let i = 0; i < mask.length; i++) if (mask[i] === 1) out.push(i);
+  return Int32Array.from(out);
 }
