@@ -139,6 +139,33 @@ function runMasked(
   let infeasible = 0;
   let run = 0; // consecutive infeasible asks
   let repeats = 0;
+  const tooMany = (): never =>
+    fail(
+      `${run} architectures in a row were infeasible or missing (${count} of ${evals} evaluations done)`,
+      'almost nothing in this (pruned) space is feasible: relax --constraint, prune less, or cover more architectures',
+    );
+  const tellFrom = strategy.tellFrom?.bind(strategy);
+  if (tellFrom && !seen && feasible) {
+    // the hot loop of constrained studies, written out as the unmasked one: no closures, no views
+    while (count < evals) {
+      const a = strategy.ask();
+      asks++;
+      if (!(a >= 0 && a < n && (a | 0) === a)) check(a);
+      const off = a * m;
+      let ok = feasible[a] === 1;
+      for (let o = 0; o < m && ok; o++) ok = Number.isFinite(objectives[off + o]!);
+      if (ok) {
+        run = 0;
+        tellFrom(a, objectives, off);
+        archs[count++] = a;
+      } else {
+        tellFrom(a, infinite, 0);
+        infeasible++;
+        if (++run >= maxInfeasible) tooMany();
+      }
+    }
+    return { archs, asks, infeasible };
+  }
   while (count < evals) {
     const a = strategy.ask();
     asks++;
@@ -149,12 +176,7 @@ function runMasked(
     if (!ok) {
       tellInfinite(a);
       infeasible++;
-      if (++run >= maxInfeasible) {
-        fail(
-          `${run} architectures in a row were infeasible or missing (${count} of ${evals} evaluations done)`,
-          'almost nothing in this (pruned) space is feasible: relax --constraint, prune less, or cover more architectures',
-        );
-      }
+      if (++run >= maxInfeasible) tooMany();
       continue;
     }
     run = 0;
