@@ -206,6 +206,10 @@ describe('hwnas reproduce --constraint --allow-missing', () => {
     expect(csv[0]).toBe('device,architectures,covered,feasible,pruning,pruned size,feasible in pruned');
     expect(csv[1]).toBe(`table:${table.path}#ms,15625,11718,${feasible},none,15625,${feasible}`);
     expect(csv).toHaveLength(3);
+    // the HTML report names the restriction and shows the same table
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<h2>Feasibility</h2>');
+    expect(html).toContain('<dt>Constraints</dt><dd>params&lt;=1000000 latency&lt;=8</dd>');
     // every evaluated architecture is feasible, and each run has its full budget of evaluations
     const db = new Database(join(out, 'study.sqlite'), { readonly: true });
     try {

@@ -36,6 +36,8 @@ function configList(c: StudyConfig, hash: string): string {
     ['Evaluations', String(c.evals)],
     ['Checkpoints', c.checkpoints.join(', ')],
     ['Population / sample', `${c.population} / ${c.sample}`],
+    ['Constraints', c.constraints && c.constraints.length > 0 ? c.constraints.join(' ') : 'none'],
+    ['Missing values', c.allowMissing ? 'allowed (study runs on the covered subset)' : 'refused'],
     ['Config hash', hash],
   ];
   return `<dl>${items.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`;
@@ -48,8 +50,10 @@ export function reportHtml(opts: {
   total: number;
   tables: Table[];
   plots: RenderedPlot[];
+  /** Markdown of the feasibility table when the study has constraints or allows missing values. */
+  feasibility?: string;
 }): string {
-  const { config, hash, finished, total, tables, plots } = opts;
+  const { config, hash, finished, total, tables, plots, feasibility } = opts;
   const status =
     finished < total
       ? `<p class="note"><strong>Incomplete study:</strong> ${finished} of ${total} runs finished; rerun <code>hwnas reproduce</code> on the folder to finish it.</p>`
@@ -75,6 +79,7 @@ ${p.svg}
 <p>Multi-objective search (accuracy, latency per device) in pruned and unpruned spaces; convergence measured against each device's true Pareto front in the space normalised by that front's ideal and nadir. Hypervolume reference point: (1.1, 1.1).</p>
 ${configList(config, hash)}
 ${status}
+${feasibility ? `<h2>Feasibility</h2>\n<pre>${escapeHtml(feasibility)}</pre>` : ''}
 <h2>Tables</h2>
 ${tables.map(renderHtml).join('\n')}
 <h2>Plots</h2>

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../cli/output.js';
 import { configHash } from '../study/config.js';
 import { checkpointsCsv, resultsJson, runsCsv } from '../study/export.js';
+import { feasibilityMarkdown, restricts, writeFeasibility } from '../study/feasibility.js';
 import { studyPaths } from '../study/layout.js';
+import type { Feasibility } from '../study/prepare.js';
 import { StudyStore } from '../study/store.js';
 import { type RenderedPlot, reportHtml } from './html.js';
 import { allPlots } from './plots.js';
@@ -28,10 +30,12 @@ export async function writeReport(folder: string, opts: { plots?: boolean } = {}
   let config: ReturnType<StudyStore['config']>;
   let runs: ReturnType<StudyStore['loadRuns']>;
   let data: ReturnType<StudyStore['loadData']>;
+  let feasibility: Feasibility | null;
   try {
     config = store.config();
     data = store.loadData();
     runs = store.loadRuns();
+    feasibility = store.loadFeasibility() as Feasibility | null;
   } finally {
     store.close();
   }
@@ -54,6 +58,9 @@ export async function writeReport(folder: string, opts: { plots?: boolean } = {}
     write(join(paths.tables, `${t.id}.md`), renderMarkdown(t));
   }
 
+  const restricted = feasibility && restricts(feasibility) ? feasibility : null;
+  if (restricted) files.push(...writeFeasibility(folder, restricted));
+
   const rendered: RenderedPlot[] = [];
   if (opts.plots !== false) {
     for (const p of allPlots(config, runs, data)) {
@@ -66,7 +73,15 @@ export async function writeReport(folder: string, opts: { plots?: boolean } = {}
   }
   write(
     paths.report,
-    reportHtml({ config, hash, finished: runs.length, total: summary.totalRuns, tables, plots: rendered }),
+    reportHtml({
+      config,
+      hash,
+      finished: runs.length,
+      total: summary.totalRuns,
+      tables,
+      plots: rendered,
+      feasibility: restricted ? feasibilityMarkdown(restricted) : undefined,
+    }),
   );
 
   const text = tables.map(renderText).join('\n');
