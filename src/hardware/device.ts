@@ -33,6 +33,12 @@ export interface FusionRules {
   elementwiseAct: boolean;
   /** Any single-consumer element-wise op joins the kernel before it (GPU delegate "linkable" ops). */
   linkElementwise: boolean;
+  /**
+   * The converter prunes the graph (TFLite converter / grappler): ops whose result cannot reach the network
+   * output are removed, and a network whose output does not depend on its input is folded to a constant.
+   * Optional, default false (eager runtimes run every op).
+   */
+  deadCode?: boolean;
 }
 
 export interface Figure {
@@ -163,6 +169,11 @@ export function parseDeviceFile(text: string, name: string): DeviceFile {
   for (const k of ['convBnAct', 'convAdd', 'elementwiseAct', 'linkElementwise'] as const) {
     if (typeof fusion[k] !== 'boolean') fail(`device file ${name}: fusion.${k} is missing`, 'fix the device file');
     rules[k] = fusion[k] as boolean;
+  }
+  if (fusion.deadCode !== undefined) {
+    if (typeof fusion.deadCode !== 'boolean')
+      fail(`device file ${name}: fusion.deadCode must be true or false`, 'fix the device file');
+    rules.deadCode = fusion.deadCode;
   }
   const vec = (raw.vector ?? {}) as Record<string, unknown>;
   const variantsRaw = raw.variants as Record<string, Record<string, unknown>> | undefined;

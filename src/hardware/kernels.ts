@@ -66,6 +66,30 @@ function resolveAliases(g: Graph): Int32Array {
   return src;
 }
 
+/**
+ * Nodes that run when the converter prunes the graph: real nodes whose value reaches the network output
+ * (walking back from the output through real, non-zero inputs). When the output does not depend on the
+ * network input at all (every path passes through a zero op), the whole network is a constant: nothing runs.
+ */
+function liveNodes(g: Graph, src: Int32Array): Uint8Array {
+  const n = g.nodes.length;
+  const live = new Uint8Array(n);
+  const dependsOnInput = new Uint8Array(n);
+  for (const node of g.nodes) {
+    if (node.op === 'input') dependsOnInput[node.id] = 1;
+    else if (src[node.id] === node.id)
+      for (const i of node.inputs) if (src[i]! >= 0 && dependsOnInput[src[i]!]) dependsOnInput[node.id] = 1;
+  }
+  const out = src[g.output]!;
+  if (out < 0 || !dependsOnInput[out]) return live;
+  live[out] = 1;
+  for (let id = n - 1; id >= 0; id--) {
+    if (!live[id]) continue;
+    for (const i of g.nodes[id]!.inputs) if (src[i]! >= 0) live[src[i]!] = 1;
+  }
+  return live;
+}
+
 function passes(n: Node, realInputs: number): number {
   if (n.op === 'batchnorm') return 2; // stand-alone BN runs as mul + add
   if (n.op === 'add') return Math.max(1, realInputs - 1);
@@ -87,10 +111,11 @@ function rootKind(n: Node, g: Graph): KernelKind {
 export function detectKernels(g: Graph, rules: FusionRules): Kernel[] {
   const src = resolveAliases(g);
   const n = g.nodes.length;
+  const live = rules.deadCode ? liveNodes(g, src) : undefined;
   // Consumers of each real node, through aliases.
   const consumers: number[][] = Array.from({ length: n }, () => []);
   for (const node of g.nodes) {
-    if (src[node.id] !== node.id || node.op === 'input') continue;
+    if (src[node.id] !== node.id || node.op === 'input' || (live && !live[node.id])) continue;
     for (const i of node.inputs) {
       const s = src[i]!;
       if (s >= 0 && !consumers[s]!.includes(node.id)) consumers[s]!.push(node.id);
@@ -102,6 +127,7 @@ export function detectKernels(g: Graph, rules: FusionRules): Kernel[] {
 
   for (const root of g.nodes) {
     if (root.op === 'input' || src[root.id] !== root.id || owner[root.id] !== -1) continue;
+    if (live && !live[root.id]) continue;
     const kind = rootKind(root, g);
     const members = [root.id];
     owner[root.id] = kernels.length;
