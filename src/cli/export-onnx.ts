@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { numel } from '../ir/graph.js';
 import { toOnnx } from '../ir/onnx.js';
 import { getSpace } from '../space/all.js';
-import { parseIntOption, toJson, writeFileAtomic } from './output.js';
+import { checkOutputFile, parseIntOption, toJson, writeFileAtomic } from './output.js';
 
 interface ExportFlags {
   out: string;
@@ -26,6 +26,7 @@ export function register(program: Command): void {
     .option('--json', 'print a JSON summary')
     .addHelpText('after', '\nInput `input`: N x C x H x W float32; output `logits`: N x classes.')
     .action((spaceName: string, arch: string, f: ExportFlags) => {
+      checkOutputFile('--out', f.out);
       const space = getSpace(spaceName);
       const index = space.parse(arch);
       const seed = parseIntOption('--seed', f.seed, 0, 0xffffffff);

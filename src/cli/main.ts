@@ -11,10 +11,47 @@ export function buildProgram(): Command {
     .description('Hardware-aware neural architecture search with search-space pruning')
     .version('0.1.0')
     .option('--verbose', 'print stack traces of errors')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerAll(program);
+  oneLineUsageErrors(program);
   return program;
+}
+
+/** The full name of a command, e.g. `hwnas space info`. */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/**
+ * Commander's usage errors (unknown option, missing argument, ...) span several lines: the message, a
+ * "(Did you mean ...?)" line and a help pointer. Fold them into the CLI's one-line format with the hint
+ * naming the exact `--help` to run; applied to every command, since each keeps its own output settings.
+ */
+export function usageErrorLine(message: string, command: string): string {
+  const lines = message
+    .trim()
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const main = lines[0] ?? 'bad command line';
+  const suggestion = lines
+    .slice(1)
+    .map((l) => l.replace(/^\((.*)\)$/, '$1'))
+    .map((l) => l.charAt(0).toLowerCase() + l.slice(1))
+    .join('; ');
+  const help = `run '${command} --help' for usage`;
+  return `hwnas: ${main} (${suggestion ? `${suggestion} ` : ''}${help})`;
+}
+
+function oneLineUsageErrors(cmd: Command): void {
+  const path = commandPath(cmd);
+  cmd.showHelpAfterError(false).configureOutput({
+    outputError: (str, write) => write(`${usageErrorLine(str, path)}\n`),
+  });
+  for (const sub of cmd.commands) oneLineUsageErrors(sub);
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -8,7 +8,7 @@ import { ORT_DEFAULTS } from '../hardware/ort/measure.js';
 import { measureTable, sampleIndices } from '../hardware/ort/table.js';
 import { getSpace } from '../space/all.js';
 import type { SearchSpace } from '../space/types.js';
-import { parseIntOption, toJson } from './output.js';
+import { checkOutputFile, parseIntOption, toJson } from './output.js';
 import { progressBar } from './progress.js';
 
 interface MeasureFlags {
@@ -70,6 +70,7 @@ export function register(program: Command): void {
         'interruption skips finished architectures. Use the table as a latency source: table:<out>#median_ms.',
     )
     .action(async (spaceName: string, f: MeasureFlags) => {
+      checkOutputFile('--out', f.out);
       const space = getSpace(spaceName);
       const seed = parseIntOption('--seed', f.seed, 0, 0xffffffff);
       const measure = {

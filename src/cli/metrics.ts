@@ -21,7 +21,7 @@ import {
   normalize,
   paretoFrontIndices,
 } from '../pareto/index.js';
-import { parseFloatOption, toJson } from './output.js';
+import { toJson } from './output.js';
 
 export interface ObjectiveTable {
   /** Column names as selected (with '-' for negated ones). */
@@ -71,13 +71,22 @@ export function readObjectiveCsv(path: string, columns?: string[]): ObjectiveTab
       if (!Number.isFinite(v)) {
         fail(
           `${path} row ${r + 1}: column '${name}' is '${cell ?? ''}', not a finite number`,
-          'objective columns must be numeric',
+          columns
+            ? 'objective columns must be numeric'
+            : `every column is an objective unless --columns picks them, e.g. --columns ${exampleColumns(header)}`,
         );
       }
       points[(r - 1) * m + k] = sign * v;
     }
   }
   return { names: [...select], m, n, points };
+}
+
+/** A --columns example for a header: its numeric-looking columns, accuracy-like ones negated. */
+function exampleColumns(header: string[]): string {
+  const skip = /^(index|arch|architecture|cell|name|id)$/i;
+  const picks = header.filter((h) => !skip.test(h));
+  return (picks.length > 0 ? picks : header).map((h) => (/acc|top\d/i.test(h) ? `-${h}` : h)).join(',');
 }
 
 /** A comma-separated list of finite numbers (reference point, bounds). */
@@ -88,6 +97,13 @@ export function parseNumberList(flag: string, value: string): number[] {
     fail(`${flag} must be comma-separated numbers, got '${value}'`, `e.g. ${flag} 1.1,1.1`);
   }
   return nums;
+}
+
+function parsePower(value: string): number {
+  const v = Number(value);
+  if (value.trim() === '' || !Number.isFinite(v) || v <= 0)
+    fail(`--p must be a positive number, got '${value}'`, 'e.g. --p 2');
+  return v;
 }
 
 export const indicators = ['gd', 'gd-mean', 'gd-power', 'gd+', 'igd', 'igd+', 'hv'] as const;
@@ -131,7 +147,9 @@ export function computeMetric(f: MetricsFlags): MetricsResult {
   const columns = f.columns === undefined ? undefined : f.columns.split(',').map((s) => s.trim());
   const A = readObjectiveCsv(f.points, columns);
   if (A.n === 0) fail(`${f.points} has no points`, 'the points file needs at least one data row');
-  const Z = f.front === undefined ? undefined : readObjectiveCsv(f.front, columns);
+  // Without --columns the front's columns are picked by the points' header names, so a front with other
+  // column names (or another order) is an error instead of a silent mix-up of objectives.
+  const Z = f.front === undefined ? undefined : readObjectiveCsv(f.front, columns ?? A.names);
   if (Z && Z.m !== A.m)
     fail(`${f.front} has ${Z.m} objective columns but ${f.points} has ${A.m}`, 'both files need the same objectives');
   if (Z && Z.n === 0) fail(`${f.front} has no points`, 'the front file needs at least one data row');
@@ -151,7 +169,7 @@ export function computeMetric(f: MetricsFlags): MetricsResult {
   const a = norm ? normalize(A.points, m, norm) : A.points;
   const z = Z ? (norm ? normalize(Z.points, m, norm) : Z.points) : undefined;
   const usesP = indicator === 'gd' || indicator === 'gd-power';
-  const p = usesP ? parseFloatOption('--p', f.p, Number.MIN_VALUE) : null;
+  const p = usesP ? parsePower(f.p) : null;
   let ref: number[] | null = null;
   let value: number;
   switch (indicator) {

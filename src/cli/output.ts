@@ -1,5 +1,5 @@
 /** Shared CLI output helpers: stable JSON, atomic file writes, option parsing. */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fail } from '../errors.js';
 
@@ -8,12 +8,59 @@ export function toJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-/** Write a file atomically: temp file in the same folder, then rename, so no half-written output remains. */
+function errorCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+}
+
+/**
+ * Write a file atomically: temp file in the same folder, then rename, so no half-written output remains.
+ * Missing parent folders are created (study and cache layouts rely on it); a path that cannot be written
+ * (a folder, a file in the way, no permission, a full disk) is a user error naming the path, and the temp
+ * file is removed.
+ */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
+  if (isFolder(path)) fail(`cannot write ${path}: it is a folder`, 'give a file name, e.g. out/result.csv');
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (e) {
+    fail(`cannot create the folder of ${path}: ${errorCode(e)}`, 'check the path and its permissions');
+  }
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // the temp file was never created (its folder is missing or not a folder)
+    }
+    fail(`cannot write ${path}: ${errorCode(e)}`, 'check the path, its permissions and the free space');
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return path.endsWith('/');
+  }
+}
+
+/**
+ * Check an output file named on the command line before any work is done: its folder must exist (a typo
+ * in a folder name should not silently create a new tree) and it must not be a folder itself.
+ */
+export function checkOutputFile(flag: string, path: string): void {
+  if (isFolder(path)) fail(`${flag} ${path} is a folder`, 'give a file name inside it');
+  const dir = dirname(path);
+  let st: ReturnType<typeof statSync> | undefined;
+  try {
+    st = statSync(dir);
+  } catch {
+    fail(`${flag} ${path}: folder '${dir}' does not exist`, `create it first (mkdir -p ${dir}) or fix the path`);
+  }
+  if (!st.isDirectory()) fail(`${flag} ${path}: '${dir}' is not a folder`, 'fix the path');
 }
 
 export function parseIntOption(

@@ -11,7 +11,7 @@ import { frontRecall, type PruneResult, pruneMetricNames, pruneSpace } from '../
 import { trueFront } from '../search/index.js';
 import { getSpace } from '../space/all.js';
 import { radices, type SearchSpace } from '../space/types.js';
-import { parseFloatOption, parseIntOption, toJson } from './output.js';
+import { parseIntOption, toJson } from './output.js';
 
 /** Minimised objective table (n x 2): objective 0 = accuracy-like column (negated when maximised), 1 = latency. */
 export function objectiveTable(space: SearchSpace, accuracy: ObjectiveColumn, latency: ObjectiveColumn): Float64Array {
@@ -181,21 +181,38 @@ export function pruneText(
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * A latency source is minimised: passing an accuracy as --latency (e.g. nb201:cifar100) would silently
+ * prune for the wrong objective. An accuracy may be minimised (an error rate), but not a latency in ms.
+ */
+function checkLatencySource(col: ObjectiveColumn): void {
+  if (col.direction === 'min') return;
+  const tableHint = col.source.startsWith('table:') ? ', or mark a table column with #<column>:min' : '';
+  fail(`--latency ${col.source} is maximised, not a latency`, `use e.g. model:cortex-m7 or help:pixel3${tableHint}`);
+}
+
+function checkAccuracySource(col: ObjectiveColumn): void {
+  if (col.unit !== 'ms') return;
+  fail(`--accuracy ${col.source} is a latency (ms), not an accuracy`, 'use e.g. nb201:cifar100 or blox:test_top1');
+}
+
 export async function runPrune(spaceName: string, f: PruneFlags): Promise<string> {
   const space = getSpace(spaceName);
-  const ratio = parseFloatOption('--ratio', f.ratio, 0, 1);
-  if (ratio >= 1)
+  const ratio = Number(f.ratio);
+  if (f.ratio.trim() === '' || !Number.isFinite(ratio) || ratio < 0 || ratio >= 1)
     fail(`--ratio must be in [0, 1), got '${f.ratio}'`, 'e.g. 0.7 removes 70 % of the blocks of each decision');
   if (!pruneMetricNames().includes(f.metric))
     fail(`unknown pruning metric '${f.metric}'`, `use one of: ${pruneMetricNames().join(', ')}`);
   const seed = f.seed === undefined ? 0 : parseIntOption('--seed', f.seed, 0, 2 ** 32 - 1);
   const quiet = f.json === true;
   const latency = f.latency ? await resolveSource(f.latency, { space, quiet, allowMissing: true }) : undefined;
+  if (latency) checkLatencySource(latency);
   const result = pruneSpace({ space, latency, metric: f.metric, ratio, seed });
   let audit: PruneAudit | undefined;
   if (f.accuracy) {
     if (!latency) fail('--accuracy needs --latency: the audit compares fronts of accuracy and latency');
     const accuracy = await resolveSource(f.accuracy, { space, quiet, allowMissing: true });
+    checkAccuracySource(accuracy);
     audit = auditPrune(space, result, accuracy, latency);
   }
   if (f.json) {

@@ -44,7 +44,10 @@ async function download(file: PinnedFile, datasetId: string, onBytes: (n: number
   const src = sourceLocation(file);
   if (src.kind === 'path') {
     if (!existsSync(src.location))
-      fail(`cannot read ${src.location}: no such file in the mirror HWNAS_MIRROR`, offlineHint(datasetId));
+      fail(
+        `cannot read ${src.location}: no such file in the mirror HWNAS_MIRROR=${process.env.HWNAS_MIRROR}`,
+        `point HWNAS_MIRROR at a folder laid out like raw.githubusercontent.com (<owner>/<repo>/<commit>/<path>), or unset it to download, then run 'hwnas data fetch ${datasetId}'`,
+      );
     const bytes = readFileSync(src.location);
     onBytes(bytes.length);
     return bytes;
@@ -82,14 +85,21 @@ export function storeVerified(file: PinnedFile, bytes: Uint8Array, from: string)
     );
   }
   const dest = cachedFilePath(file);
-  mkdirSync(dirname(dest), { recursive: true });
   const tmp = `${dest}.tmp-${process.pid}-${Date.now()}`;
   try {
+    mkdirSync(dirname(dest), { recursive: true });
     writeFileSync(tmp, bytes);
     renameSync(tmp, dest);
   } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // the temp file was never created (its folder is missing or not a folder)
+    }
+    fail(
+      `cannot write the cache file ${dest}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      'set HWNAS_CACHE to a writable folder',
+    );
   }
   return dest;
 }

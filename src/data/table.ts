@@ -60,10 +60,20 @@ export function readTableColumn(
 ): ObjectiveColumn {
   const path = resolve(spec.file);
   const name = basename(spec.file);
-  if (!existsSync(path)) fail(`table ${spec.file}: no such file`);
+  if (!existsSync(path))
+    fail(`table ${spec.file}: no such file`, 'check the path; it is relative to the current folder');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    fail(
+      `table ${spec.file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      'give a readable CSV file',
+    );
+  }
   let rows: Row[];
   try {
-    rows = parseCsv(readFileSync(path, 'utf8'), {
+    rows = parseCsv(text, {
       bom: true,
       skip_empty_lines: true,
       trim: true,
@@ -83,6 +93,8 @@ export function readTableColumn(
   if (archCol < 0) fail(`table ${name}: no 'arch' or 'index' column in the header (${header.join(', ')})`);
   const valCol = header.indexOf(spec.column);
   if (valCol < 0) fail(`table ${name}: no column '${spec.column}'`, `columns: ${header.join(', ')}`);
+
+  if (rows.length === 1) fail(`table ${name}: no data rows after the header`, 'add one row per measured architecture');
 
   const values = new Float64Array(space.size).fill(Number.NaN);
   const lineOf = new Map<number, number>();
