@@ -260,6 +260,7 @@ export function validateLayeredSpace(doc: unknown): LayeredSpec {
   );
   const spaceName = name(root.name, 'name');
   if (spaceName === undefined) fail('name is required (a short id such as "nas-bench-macro")');
+  if (root.input === undefined) fail('input is required (e.g. "input": { "channels": 3, "resolution": 32 })');
   const input = object(root.input, 'input');
   onlyFields(input, 'input', ['channels', 'resolution'], 'input');
   let h: number;
