@@ -4,12 +4,18 @@
  * fusion crosses a block boundary in a way that depends on another decision), the total is
  * fixed + sum of per-block costs, computed once per (decision, choice): 91,125 BLOX networks cost
  * 3 x 45 block graphs. Additivity is checked, not assumed: on sampled architectures the cached sum must
- * equal predicting the full graph; otherwise every network is costed in full.
+ * equal predicting the full graph; otherwise every network is costed in full: assembled from pieces and
+ * costed on typed arrays where the space splices (`splice.ts`, `flat-cost.ts`; NAS-Bench-201), checked
+ * bit for bit against building and costing the graph on the sampled architectures, else built one by one.
  */
+import type { Graph } from '../ir/graph.js';
 import { Rng } from '../rng.js';
 import { blockNetwork, mixedRadixDecode, radices, type SearchSpace } from '../space/types.js';
 import { blockFeatures, FEATURES, type FeatureDevice, featuresMs, graphFeatures } from './cost.js';
 import type { Device } from './device.js';
+import { flattenGraph } from './flat-cost.js';
+import { type KernelStream, kernelStream, streamFeatures } from './kernel-stream.js';
+import { allocSpliced, type SpliceTemplate, sameFlat, spliceNetwork, spliceTemplate } from './splice.js';
 
 export interface SpaceFeatures {
   n: number;
@@ -75,6 +81,7 @@ export function spaceFeatures(space: SearchSpace, d: FeatureDevice, opts: { samp
   const sum = new Float64Array(FEATURES);
   const codes: number[] = [];
   let maxDeviation = 0;
+  const checked: { index: number; graph: Graph; features: Float64Array }[] = [];
   for (const idx of checkIndices(space.size, opts.samples ?? 48)) {
     mixedRadixDecode(idx, radix, codes);
     sum.set(fixed);
@@ -82,22 +89,71 @@ export function spaceFeatures(space: SearchSpace, d: FeatureDevice, opts: { samp
       const b = block[dec]![codes[dec]!]!;
       for (let j = 0; j < FEATURES; j++) sum[j] += b[j]!;
     }
-    maxDeviation = Math.max(maxDeviation, relDiff(sum, graphFeatures(space.network(idx), d)));
+    const graph = space.network(idx);
+    const features = graphFeatures(graph, d);
+    checked.push({ index: idx, graph, features });
+    maxDeviation = Math.max(maxDeviation, relDiff(sum, features));
   }
   const additive = maxDeviation < 1e-9;
   const out: SpaceFeatures = { n: space.size, radix, fixed, block, additive, maxDeviation };
-  if (!additive) {
-    const full = new Float64Array(space.size * FEATURES);
-    const row = new Float64Array(FEATURES);
-    for (let i = 0; i < space.size; i++) {
-      row.fill(0);
-      graphFeatures(space.network(i), d, undefined, row);
-      full.set(row, i * FEATURES);
-    }
-    out.full = full;
-  }
+  if (!additive) out.full = splicedSpaceFeatures(space, d, checked) ?? builtSpaceFeatures(space, d);
   cache.set(key, out);
   return out;
+}
+
+/** Every network built and costed in full (the reference path). */
+function builtSpaceFeatures(space: SearchSpace, d: FeatureDevice): Float64Array {
+  const full = new Float64Array(space.size * FEATURES);
+  const row = new Float64Array(FEATURES);
+  for (let i = 0; i < space.size; i++) {
+    row.fill(0);
+    graphFeatures(space.network(i), d, undefined, row);
+    full.set(row, i * FEATURES);
+  }
+  return full;
+}
+
+interface Spliced {
+  template: SpliceTemplate | null;
+  /** Kernel streams by fusion rules (JSON): shared by devices whose runtimes fuse alike. */
+  streams: Map<string, KernelStream>;
+}
+const spliced = new WeakMap<SearchSpace, Spliced>();
+
+/**
+ * Every network assembled from the space's splice template (no graph building), its kernels detected once
+ * per set of fusion rules, and costed from the distinct kernels. Undefined (use the reference path) when
+ * the space does not splice, or when on any checked architecture the assembled network differs from
+ * `space.network(i)` or its features differ from `graphFeatures` by a single bit.
+ */
+function splicedSpaceFeatures(
+  space: SearchSpace,
+  d: FeatureDevice,
+  checked: readonly { index: number; graph: Graph; features: Float64Array }[],
+): Float64Array | undefined {
+  let entry = spliced.get(space);
+  if (!entry) {
+    entry = { template: spliceTemplate(space) ?? null, streams: new Map() };
+    spliced.set(space, entry);
+  }
+  const t = entry.template;
+  if (!t) return undefined;
+  const net = allocSpliced(t);
+  const starts = new Int32Array(t.runBlock.length);
+  for (const c of checked) {
+    spliceNetwork(t, mixedRadixDecode(c.index, t.radix), net, starts);
+    if (!sameFlat(net, flattenGraph(c.graph))) return undefined;
+  }
+  const rulesKey = JSON.stringify(d.file.fusion);
+  let stream = entry.streams.get(rulesKey);
+  if (!stream) {
+    stream = kernelStream(t, space.size, d.file.fusion);
+    entry.streams.set(rulesKey, stream);
+  }
+  const full = streamFeatures(stream, d);
+  for (const c of checked)
+    for (let j = 0; j < FEATURES; j++) if (full[c.index * FEATURES + j] !== c.features[j]) return undefined;
+  return full;
 }
 
 /** Features of architecture `i` into `out`. */

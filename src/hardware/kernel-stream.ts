@@ -1,0 +1,173 @@
+/**
+ * The kernels of every network of a spliceable closed space under one set of fusion rules, stored once
+ * and shared by every device with those rules. Kernel fields do not depend on a device's constants,
+ * vector widths or memory sizes, and the networks of a space are made of few distinct kernels (NAS-Bench-201:
+ * a few hundred among 15,625 x ~60), so each network is a list of ids into a table of distinct kernels.
+ * A device's features are then: each distinct kernel's contribution once, summed per network in kernel
+ * order, which is the same sequence of additions as `graphFeatures` (bit-identical totals).
+ */
+import { addKernelFeatures, FEATURES, type FeatureDevice } from './cost.js';
+import type { FusionRules } from './device.js';
+import { FlatScratch, flatKernels } from './flat-cost.js';
+import type { Kernel, KernelKind } from './kernels.js';
+import { allocSpliced, type SpliceTemplate, spliceNetwork } from './splice.js';
+
+const KINDS: readonly KernelKind[] = ['conv', 'pointwise', 'depthwise', 'linear', 'pool', 'elementwise'];
+const KIND_CODE = new Map<KernelKind, number>(KINDS.map((k, i) => [k, i]));
+/** Fields per distinct kernel: kind, macs, cout, cinPerGroup, elements, inValues, outValues, weights. */
+const F = 8;
+
+export interface KernelStream {
+  n: number;
+  /** Distinct kernels, F fields each. */
+  table: Float64Array;
+  distinct: number;
+  /** Kernels of network i: ids[offsets[i] .. offsets[i + 1]). */
+  offsets: Int32Array;
+  ids: Uint32Array;
+}
+
+/** Open-addressing intern table of kernel field tuples. */
+class Interner {
+  table = new Float64Array(256 * F);
+  slots = new Int32Array(1024).fill(-1);
+  size = 0;
+  private readonly t = new Float64Array(F);
+
+  id(k: Kernel): number {
+    const t = this.t;
+    t[0] = KIND_CODE.get(k.kind)!;
+    t[1] = k.macs;
+    t[2] = k.cout;
+    t[3] = k.cinPerGroup;
+    t[4] = k.elements;
+    t[5] = k.inValues;
+    t[6] = k.outValues;
+    t[7] = k.weights;
+    let h = 0x811c9dc5;
+    for (let j = 0; j < F; j++) {
+      const v = t[j]!;
+      h = Math.imul(h ^ (v | 0), 0x01000193);
+      h = Math.imul(h ^ ((v / 4294967296) | 0), 0x01000193);
+    }
+    const mask = this.slots.length - 1;
+    for (let p = h & mask; ; p = (p + 1) & mask) {
+      const s = this.slots[p]!;
+      if (s < 0) {
+        this.slots[p] = this.add();
+        return this.size - 1;
+      }
+      let same = true;
+      for (let j = 0; j < F; j++)
+        if (this.table[s * F + j] !== t[j]) {
+          same = false;
+          break;
+        }
+      if (same) return s;
+    }
+  }
+
+  private add(): number {
+    if ((this.size + 1) * F > this.table.length) {
+      const grown = new Float64Array(this.table.length * 2);
+      grown.set(this.table);
+      this.table = grown;
+    }
+    this.table.set(this.t, this.size * F);
+    const id = this.size++;
+    if (this.size * 2 > this.slots.length) this.rehash();
+    return id;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2).fill(-1);
+    const mask = slots.length - 1;
+    for (let s = 0; s < this.size; s++) {
+      let h = 0x811c9dc5;
+      for (let j = 0; j < F; j++) {
+        const v = this.table[s * F + j]!;
+        h = Math.imul(h ^ (v | 0), 0x01000193);
+        h = Math.imul(h ^ ((v / 4294967296) | 0), 0x01000193);
+      }
+      let p = h & mask;
+      while (slots[p]! >= 0) p = (p + 1) & mask;
+      slots[p] = s;
+    }
+    this.slots = slots;
+  }
+}
+
+/** Kernels of every network of the template under `rules` (networks in index order, first decision fastest). */
+export function kernelStream(t: SpliceTemplate, size: number, rules: FusionRules): KernelStream {
+  const interner = new Interner();
+  const scratch = new FlatScratch();
+  const net = allocSpliced(t);
+  const starts = new Int32Array(t.runBlock.length);
+  const codes = new Int32Array(t.radix.length);
+  const offsets = new Int32Array(size + 1);
+  let ids = new Uint32Array(size * 16);
+  let len = 0;
+  const visit = (k: Kernel) => {
+    if (len === ids.length) {
+      const grown = new Uint32Array(ids.length * 2);
+      grown.set(ids);
+      ids = grown;
+    }
+    ids[len++] = interner.id(k);
+  };
+  const radix = t.radix;
+  for (let i = 0; i < size; i++) {
+    offsets[i] = len;
+    spliceNetwork(t, codes, net, starts);
+    flatKernels(net, rules, scratch, visit);
+    for (let d = 0; d < radix.length; d++) {
+      if (++codes[d]! < radix[d]!) break;
+      codes[d] = 0;
+    }
+  }
+  offsets[size] = len;
+  return { n: size, table: interner.table, distinct: interner.size, offsets, ids: ids.slice(0, len) };
+}
+
+/** Features of every network (n x FEATURES, row-major) on device `d`. */
+export function streamFeatures(st: KernelStream, d: FeatureDevice): Float64Array {
+  const contrib = new Float64Array(st.distinct * FEATURES);
+  const k: Kernel = {
+    kind: 'conv',
+    nodes: [],
+    block: -1,
+    macs: 0,
+    cout: 0,
+    cinPerGroup: 0,
+    elements: 0,
+    inValues: 0,
+    outValues: 0,
+    weights: 0,
+  };
+  const one = new Float64Array(FEATURES);
+  for (let s = 0; s < st.distinct; s++) {
+    const o = s * F;
+    k.kind = KINDS[st.table[o]!]!;
+    k.macs = st.table[o + 1]!;
+    k.cout = st.table[o + 2]!;
+    k.cinPerGroup = st.table[o + 3]!;
+    k.elements = st.table[o + 4]!;
+    k.inValues = st.table[o + 5]!;
+    k.outValues = st.table[o + 6]!;
+    k.weights = st.table[o + 7]!;
+    one.fill(0);
+    addKernelFeatures(k, d, one);
+    contrib.set(one, s * FEATURES);
+  }
+  const full = new Float64Array(st.n * FEATURES);
+  const { offsets, ids } = st;
+  for (let i = 0; i < st.n; i++) {
+    const row = i * FEATURES;
+    for (let e = offsets[i]!; e < offsets[i + 1]!; e++) {
+      const c = ids[e]! * FEATURES;
+      // Same additions, in the same order, as addKernelFeatures into a running total (adding 0 is exact).
+      for (let j = 0; j < FEATURES; j++) full[row + j] += contrib[c + j]!;
+    }
+  }
+  return full;
+}
