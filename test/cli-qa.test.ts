@@ -73,7 +73,9 @@ describe('usage errors are one line', () => {
 
 describe('output files', () => {
   it('writeFileAtomic: unwritable paths are user errors and leave no temp file', () => {
-    expect(errorOf(() => writeFileAtomic(file('file/x.csv'), 'a')).message).toMatch(/cannot (create|write)/);
+    expect(errorOf(() => writeFileAtomic(file('file/x.csv'), 'a')).message).toBe(
+      `cannot create the folder of ${file('file/x.csv')}: a file is in the way`,
+    );
     expect(errorOf(() => writeFileAtomic(dir, 'a')).message).toBe(`cannot write ${dir}: it is a folder`);
     expect(readdirSync(dir).filter((n) => n.includes('.tmp-'))).toEqual([]);
     writeFileAtomic(file('made/here.csv'), 'ok\n'); // library callers (study, cache) still get folders made

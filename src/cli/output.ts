@@ -23,7 +23,10 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
   } catch (e) {
-    fail(`cannot create the folder of ${path}: ${errorCode(e)}`, 'check the path and its permissions');
+    const code = errorCode(e);
+    // EEXIST / ENOTDIR: a file sits where a folder of the path should be.
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : code;
+    fail(`cannot create the folder of ${path}: ${why}`, 'check the path and its permissions');
   }
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
   try {
