@@ -3,6 +3,8 @@
  * failure modes, the asynchronous search (equal to the synchronous closed run at concurrency 1, resume,
  * error budget), open-problem convergence and the CLI's bad-input errors.
  */
+
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +21,7 @@ import { HwnasError } from '../src/errors.js';
 import { createStrategy, runClosed, strategyNames } from '../src/search/index.js';
 import { getSpace } from '../src/space/all.js';
 import { radices } from '../src/space/types.js';
-import { runCli } from './helpers/cli.js';
+import { repoRoot, runCli } from './helpers/cli.js';
 import { frontOf, toyEvaluator, toyProgram, toySpecs, toyTable } from './helpers/toy-open.js';
 
 const space = getSpace('nb201');
@@ -371,6 +373,47 @@ describe('CLI', () => {
     expect(readFileSync(join(out, 'front.csv'), 'utf8').split('\n')[0]).toBe('index,arch,evaluation,accuracy,latency');
     expect(readFileSync(join(out, 'trace.csv'), 'utf8').split('\n')[0]).toBe('evals,seconds,ok,front,hv');
   }, 60_000);
+
+  it('a coordinator killed with SIGKILL resumes from its history: same front as an uninterrupted run', async () => {
+    const args = (out: string) => [
+      '--import',
+      'tsx',
+      join(repoRoot, 'src/cli/run.ts'),
+      'open-search',
+      '--space',
+      'nb201',
+      '--evaluator',
+      `node ${toyProgram} --sleep 50`,
+      '--no-onnx',
+      '--population',
+      '8',
+      '--sample',
+      '3',
+      '--evals',
+      '40',
+      '--seed',
+      '9',
+      '--out',
+      out,
+      '--quiet',
+    ];
+    const killed = freshDir();
+    const child = spawn(process.execPath, args(killed), { cwd: repoRoot, stdio: 'ignore' });
+    const history = join(killed, 'history.jsonl');
+    const tellsIn = () => (existsSync(history) ? readFileSync(history, 'utf8').split('"type":"tell"').length - 1 : 0);
+    while (tellsIn() < 12) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(tellsIn()).toBeLessThan(40);
+    expect(existsSync(join(killed, 'front.json'))).toBe(false);
+    const resumed = runCli(args(killed).slice(3));
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/40\/40 evaluations \(0 failed, \d+ resumed from the history\)/);
+    const whole = freshDir();
+    expect(runCli(args(whole).slice(3)).code).toBe(0);
+    expect(readFileSync(join(killed, 'front.json'), 'utf8')).toBe(readFileSync(join(whole, 'front.json'), 'utf8'));
+    expect(readFileSync(join(killed, 'front.csv'), 'utf8')).toBe(readFileSync(join(whole, 'front.csv'), 'utf8'));
+  }, 120_000);
 
   it.each([
     [['--queue', 'localhost:6379'], /^hwnas: bad queue URL 'localhost:6379'/],

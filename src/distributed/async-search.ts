@@ -7,6 +7,7 @@
  * Failed evaluations are recorded with their reason and not told; an error budget stops the search when
  * most of the recent evaluations fail.
  */
+import { setMaxListeners } from 'node:events';
 import { fail } from '../errors.js';
 import { mixSeed } from '../rng.js';
 import type { Strategy } from '../search/types.js';
@@ -147,6 +148,7 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
   const redispatched = pending.length;
 
   const inner = new AbortController();
+  setMaxListeners(0, inner.signal); // one listener per evaluation in flight
   const onOuterAbort = (): void => inner.abort();
   if (o.signal?.aborted) inner.abort();
   o.signal?.addEventListener('abort', onOuterAbort, { once: true });

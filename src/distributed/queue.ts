@@ -110,11 +110,20 @@ export interface QueueDispatcherOptions {
   attempts?: number;
   /** Keep finished jobs this long so a restarted coordinator finds their results (default 7 days). */
   keepSeconds?: number;
+  /**
+   * Look up jobs unanswered for this long directly (default 5 s): completion events are a capped Redis
+   * stream, so a coordinator that falls far behind could miss some; this finds their results anyway.
+   */
+  sweepMs?: number;
 }
 
 export class QueueDispatcher implements Dispatcher {
   readonly title: string;
   private readonly waiters = new Map<string, (d: Dispatched) => void>();
+  /** When each unanswered job was enqueued (ms), for the sweep. */
+  private readonly since = new Map<string, number>();
+  private readonly sweepTimer: NodeJS.Timeout;
+  private sweeping = false;
 
   private constructor(
     private readonly queue: Queue,
@@ -128,15 +137,20 @@ export class QueueDispatcher implements Dispatcher {
     events.on('failed', ({ jobId, failedReason }) =>
       this.settle(jobId, { result: { ok: false, reason: `job failed: ${failedReason}` } }),
     );
+    this.sweepTimer = setInterval(() => void this.sweep(), opts.sweepMs);
+    this.sweepTimer.unref();
   }
 
   static async open(target: RedisTarget, o: QueueDispatcherOptions = {}): Promise<QueueDispatcher> {
     await probeRedis(target);
-    const opts = { queueName: DEFAULT_QUEUE_NAME, attempts: 2, keepSeconds: 7 * 24 * 3600, ...o };
+    const opts = { queueName: DEFAULT_QUEUE_NAME, attempts: 2, keepSeconds: 7 * 24 * 3600, sweepMs: 5000, ...o };
     const qc = redisConnection(target);
     const ec = redisConnection(target);
     const queue = new Queue(opts.queueName, { connection: qc });
-    const events = new QueueEvents(opts.queueName, { connection: ec });
+    // Read events from the stream's current end, fixed NOW: '$' would mean "when the first read happens",
+    // and jobs finishing before that would never be heard of.
+    const last = (await qc.xrevrange(`bull:${opts.queueName}:events`, '+', '-', 'COUNT', 1)) as [string, string[]][];
+    const events = new QueueEvents(opts.queueName, { connection: ec, lastEventId: last[0]?.[0] ?? '0-0' });
     await queue.waitUntilReady();
     await events.waitUntilReady();
     return new QueueDispatcher(queue, events, [qc, ec], opts, target);
@@ -146,7 +160,31 @@ export class QueueDispatcher implements Dispatcher {
     const w = this.waiters.get(jobId);
     if (!w) return; // another study's job, or already settled
     this.waiters.delete(jobId);
+    this.since.delete(jobId);
     w(d);
+  }
+
+  /** Settle `id` from the job's stored state if it has finished. */
+  private async lookup(id: string): Promise<void> {
+    const state = await this.queue.getJobState(id);
+    if (state !== 'completed' && state !== 'failed') return;
+    const j: Job | undefined = await this.queue.getJob(id);
+    if (!j) return;
+    if (state === 'completed') this.settle(id, toDispatched(j.returnvalue));
+    else this.settle(id, { result: { ok: false, reason: `job failed: ${j.failedReason}` } });
+  }
+
+  private async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const old = Date.now() - this.opts.sweepMs;
+      for (const [id, t] of [...this.since]) if (t < old) await this.lookup(id);
+    } catch {
+      // Redis unreachable for a moment: the next sweep retries.
+    } finally {
+      this.sweeping = false;
+    }
   }
 
   dispatch(job: EvalJob, signal: AbortSignal, resumed: boolean): Promise<Dispatched> {
@@ -159,6 +197,7 @@ export class QueueDispatcher implements Dispatcher {
         signal.removeEventListener('abort', onAbort);
         resolve(d);
       });
+      this.since.set(id, Date.now());
       this.queue
         .add('evaluate', job, {
           jobId: id,
@@ -167,17 +206,12 @@ export class QueueDispatcher implements Dispatcher {
           removeOnFail: { age: this.opts.keepSeconds },
         })
         .then(async () => {
-          if (!resumed) return;
-          // The job may have finished while no coordinator listened.
-          const state = await this.queue.getJobState(id);
-          if (state !== 'completed' && state !== 'failed') return;
-          const j: Job | undefined = await this.queue.getJob(id);
-          if (!j) return;
-          if (state === 'completed') this.settle(id, toDispatched(j.returnvalue));
-          else this.settle(id, { result: { ok: false, reason: `job failed: ${j.failedReason}` } });
+          // A resumed job may have finished while no coordinator listened.
+          if (resumed) await this.lookup(id);
         })
         .catch((e: unknown) => {
           this.waiters.delete(id);
+          this.since.delete(id);
           signal.removeEventListener('abort', onAbort);
           reject(e);
         });
@@ -185,6 +219,7 @@ export class QueueDispatcher implements Dispatcher {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.sweepTimer);
     await this.events.close();
     await this.queue.close();
     for (const c of this.connections) c.disconnect();
