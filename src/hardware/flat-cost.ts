@@ -133,7 +133,8 @@ const KIND_DEPTHWISE = 2;
 const KIND_LINEAR = 3;
 const KIND_POOL = 4;
 const KIND_ELEMENTWISE = 5;
-const KIND_NAMES = ['conv', 'pointwise', 'depthwise', 'linear', 'pool', 'elementwise'] as const;
+/** Kernel kinds by code (the order of the feature vector's compute entries). */
+export const KERNEL_KINDS = ['conv', 'pointwise', 'depthwise', 'linear', 'pool', 'elementwise'] as const;
 
 function isFusableAct(op: number): boolean {
   return op === RELU || op === RELU6 || op === HSWISH;
@@ -153,7 +154,9 @@ export class FlatScratch {
   mark = new Int32Array(0);
   live = new Uint8Array(0);
   dep = new Uint8Array(0);
-  readonly kernel: Kernel = {
+  /** The kernel handed to `flatKernels` visitors; `kindCode` indexes KERNEL_KINDS. */
+  readonly kernel: Kernel & { kindCode: number } = {
+    kindCode: 0,
     kind: 'conv',
     nodes: [],
     block: -1,
@@ -312,7 +315,12 @@ export function flatFeatures(
  * The kernels of `g` under `rules`, in `detectKernels` order, each passed to `visit` as one reused object
  * (its `nodes` and `block` are not filled in: the costing does not read them).
  */
-export function flatKernels(g: FlatGraph, rules: FusionRules, s: FlatScratch, visit: (k: Kernel) => void): void {
+export function flatKernels(
+  g: FlatGraph,
+  rules: FusionRules,
+  s: FlatScratch,
+  visit: (k: Kernel & { kindCode: number }) => void,
+): void {
   const n = g.n;
   s.ensure(n);
   const { src, count, first, last, owner, members, mark, live } = s;
@@ -390,7 +398,8 @@ export function flatKernels(g: FlatGraph, rules: FusionRules, s: FlatScratch, vi
       const kk = g.kernel[root]!;
       elements = rootOp === GAP ? numel[in0]! : numel[root]! * (kk || 1) * (kk || 1);
     }
-    k.kind = KIND_NAMES[kind]!;
+    k.kindCode = kind;
+    k.kind = KERNEL_KINDS[kind]!;
     k.macs = rootOp === CONV || rootOp === LINEAR ? macsOf(g, root) : 0;
     k.cout = c[root]!;
     k.cinPerGroup = (in0 >= 0 ? c[in0]! : c[root]!) / (rootOp === CONV ? g.groups[root]! : 1);

@@ -8,12 +8,10 @@
  */
 import { addKernelFeatures, FEATURES, type FeatureDevice } from './cost.js';
 import type { FusionRules } from './device.js';
-import { FlatScratch, flatKernels } from './flat-cost.js';
-import type { Kernel, KernelKind } from './kernels.js';
+import { FlatScratch, flatKernels, KERNEL_KINDS } from './flat-cost.js';
+import type { Kernel } from './kernels.js';
 import { allocSpliced, type SpliceTemplate, spliceNetwork } from './splice.js';
 
-const KINDS: readonly KernelKind[] = ['conv', 'pointwise', 'depthwise', 'linear', 'pool', 'elementwise'];
-const KIND_CODE = new Map<KernelKind, number>(KINDS.map((k, i) => [k, i]));
 /** Fields per distinct kernel: kind, macs, cout, cinPerGroup, elements, inValues, outValues, weights. */
 const F = 8;
 
@@ -27,6 +25,20 @@ export interface KernelStream {
   ids: Uint32Array;
 }
 
+function hashOf(t: Float64Array, o: number): number {
+  // Any mix of the fields will do (equal tuples are compared in full); kept cheap, it runs per kernel.
+  const x =
+    t[o]! +
+    3 * t[o + 1]! +
+    5 * t[o + 2]! +
+    7 * t[o + 3]! +
+    11 * t[o + 4]! +
+    13 * t[o + 5]! +
+    17 * t[o + 6]! +
+    19 * t[o + 7]!;
+  return Math.imul((x % 2147483629) | 0, 0x9e3779b1) ^ ((x / 2147483629) | 0);
+}
+
 /** Open-addressing intern table of kernel field tuples. */
 class Interner {
   table = new Float64Array(256 * F);
@@ -34,9 +46,9 @@ class Interner {
   size = 0;
   private readonly t = new Float64Array(F);
 
-  id(k: Kernel): number {
+  id(k: Kernel & { kindCode: number }): number {
     const t = this.t;
-    t[0] = KIND_CODE.get(k.kind)!;
+    t[0] = k.kindCode;
     t[1] = k.macs;
     t[2] = k.cout;
     t[3] = k.cinPerGroup;
@@ -44,26 +56,26 @@ class Interner {
     t[5] = k.inValues;
     t[6] = k.outValues;
     t[7] = k.weights;
-    let h = 0x811c9dc5;
-    for (let j = 0; j < F; j++) {
-      const v = t[j]!;
-      h = Math.imul(h ^ (v | 0), 0x01000193);
-      h = Math.imul(h ^ ((v / 4294967296) | 0), 0x01000193);
-    }
     const mask = this.slots.length - 1;
-    for (let p = h & mask; ; p = (p + 1) & mask) {
+    const table = this.table;
+    for (let p = hashOf(t, 0) & mask; ; p = (p + 1) & mask) {
       const s = this.slots[p]!;
       if (s < 0) {
         this.slots[p] = this.add();
         return this.size - 1;
       }
-      let same = true;
-      for (let j = 0; j < F; j++)
-        if (this.table[s * F + j] !== t[j]) {
-          same = false;
-          break;
-        }
-      if (same) return s;
+      const o = s * F;
+      if (
+        table[o] === t[0] &&
+        table[o + 1] === t[1] &&
+        table[o + 2] === t[2] &&
+        table[o + 3] === t[3] &&
+        table[o + 4] === t[4] &&
+        table[o + 5] === t[5] &&
+        table[o + 6] === t[6] &&
+        table[o + 7] === t[7]
+      )
+        return s;
     }
   }
 
@@ -83,13 +95,7 @@ class Interner {
     const slots = new Int32Array(this.slots.length * 2).fill(-1);
     const mask = slots.length - 1;
     for (let s = 0; s < this.size; s++) {
-      let h = 0x811c9dc5;
-      for (let j = 0; j < F; j++) {
-        const v = this.table[s * F + j]!;
-        h = Math.imul(h ^ (v | 0), 0x01000193);
-        h = Math.imul(h ^ ((v / 4294967296) | 0), 0x01000193);
-      }
-      let p = h & mask;
+      let p = hashOf(this.table, s * F) & mask;
       while (slots[p]! >= 0) p = (p + 1) & mask;
       slots[p] = s;
     }
@@ -107,7 +113,7 @@ export function kernelStream(t: SpliceTemplate, size: number, rules: FusionRules
   const offsets = new Int32Array(size + 1);
   let ids = new Uint32Array(size * 16);
   let len = 0;
-  const visit = (k: Kernel) => {
+  const visit = (k: Kernel & { kindCode: number }) => {
     if (len === ids.length) {
       const grown = new Uint32Array(ids.length * 2);
       grown.set(ids);
@@ -147,7 +153,7 @@ export function streamFeatures(st: KernelStream, d: FeatureDevice): Float64Array
   const one = new Float64Array(FEATURES);
   for (let s = 0; s < st.distinct; s++) {
     const o = s * F;
-    k.kind = KINDS[st.table[o]!]!;
+    k.kind = KERNEL_KINDS[st.table[o]!]!;
     k.macs = st.table[o + 1]!;
     k.cout = st.table[o + 2]!;
     k.cinPerGroup = st.table[o + 3]!;
@@ -161,13 +167,40 @@ export function streamFeatures(st: KernelStream, d: FeatureDevice): Float64Array
   }
   const full = new Float64Array(st.n * FEATURES);
   const { offsets, ids } = st;
+  if (FEATURES !== 9) throw new Error('streamFeatures: expected 9 kernel features');
   for (let i = 0; i < st.n; i++) {
-    const row = i * FEATURES;
+    // Same additions, in the same order, as addKernelFeatures into a running total (adding 0 is exact).
+    let f0 = 0;
+    let f1 = 0;
+    let f2 = 0;
+    let f3 = 0;
+    let f4 = 0;
+    let f5 = 0;
+    let f6 = 0;
+    let f7 = 0;
+    let f8 = 0;
     for (let e = offsets[i]!; e < offsets[i + 1]!; e++) {
-      const c = ids[e]! * FEATURES;
-      // Same additions, in the same order, as addKernelFeatures into a running total (adding 0 is exact).
-      for (let j = 0; j < FEATURES; j++) full[row + j] += contrib[c + j]!;
+      const c = ids[e]! * 9;
+      f0 += contrib[c]!;
+      f1 += contrib[c + 1]!;
+      f2 += contrib[c + 2]!;
+      f3 += contrib[c + 3]!;
+      f4 += contrib[c + 4]!;
+      f5 += contrib[c + 5]!;
+      f6 += contrib[c + 6]!;
+      f7 += contrib[c + 7]!;
+      f8 += contrib[c + 8]!;
     }
+    const row = i * 9;
+    full[row] = f0;
+    full[row + 1] = f1;
+    full[row + 2] = f2;
+    full[row + 3] = f3;
+    full[row + 4] = f4;
+    full[row + 5] = f5;
+    full[row + 6] = f6;
+    full[row + 7] = f7;
+    full[row + 8] = f8;
   }
   return full;
 }
