@@ -1,13 +1,24 @@
 /**
  * Validation of the device models against real measured NAS-Bench-201 latencies (HELP tables, read
  * through the data module; needs HWNAS_MIRROR or network). Prints Kendall tau-b over all 15,625 cells:
- * zero-shot `model:cortex-a72` vs raspi4 and `model:cortex-a75` vs pixel3, and the few-shot `fit:`
- * correction from K = 20 random measured cells for every HELP device (tau on the whole space, measured
- * cells included), each beside the MACs-only baseline (reference: 0.74 raspi4, 0.67 pixel3; a few-shot
- * fit a + b * MACs is monotone in MACs, so its tau is the MACs tau).
+ * zero-shot `model:cortex-a72` vs raspi4 and `model:cortex-a75` vs pixel3 (with and without converter
+ * dead-code elimination, to show what it changes), and the few-shot `fit:` correction from K random
+ * measured cells for every HELP device (K = 20, 50, 100 by default; FIT_K=20,50 to choose; FIT_REPEATS
+ * draws, default 10; tau on the whole space, measured cells included), each beside the MACs-only baseline
+ * (reference: 0.74 raspi4, 0.67 pixel3; a few-shot fit a + b * MACs is monotone in MACs, so its tau is
+ * the MACs tau). `pruned` = draws whose leave-one-out selection picked the dead-code-pruned features.
  */
 import { HELP_DEVICES } from '../src/data/index.js';
-import { featureTimes, fitRows, getDevice, kendallTau, spaceLatency } from '../src/hardware/index.js';
+import {
+  applyCorrection,
+  type Device,
+  featureTimes,
+  getDevice,
+  kendallTau,
+  selectFit,
+  spaceLatency,
+  withDeadCode,
+} from '../src/hardware/index.js';
 import { archFeatures, spaceFeatures } from '../src/hardware/space-latency.js';
 import { countMacs } from '../src/ir/count.js';
 import { resolveSource } from '../src/objectives/all.js';
@@ -18,8 +29,8 @@ if (!process.env.HWNAS_MIRROR) {
   console.log('SKIPPED: set HWNAS_MIRROR (e.g. /work/shared/data/mirror) to read the HELP latency tables');
   process.exit(0);
 }
-const K = Number(process.env.FIT_K ?? 20);
-const REPEATS = Number(process.env.FIT_REPEATS ?? 5);
+const KS = (process.env.FIT_K ?? '20,50,100').split(',').map(Number);
+const REPEATS = Number(process.env.FIT_REPEATS ?? 10);
 const space = getSpace('nb201');
 const t0 = performance.now();
 const macs = new Float64Array(space.size);
@@ -27,6 +38,10 @@ for (let i = 0; i < space.size; i++) macs[i] = countMacs(space.network(i));
 console.log(`MACs of ${space.size} cells: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 const fmt = (x: number) => x.toFixed(3);
+const measuredOf = new Map<string, Float64Array>();
+for (const help of HELP_DEVICES)
+  measuredOf.set(help, (await resolveSource(`help:${help}`, { space, quiet: true })).values);
+
 const zeroShot: [string, string][] = [
   ['raspi4', 'cortex-a72'],
   ['raspi4', 'cortex-a72@threads=1'],
@@ -34,15 +49,17 @@ const zeroShot: [string, string][] = [
   ['pixel3', 'cortex-a75@threads=1'],
   ['pixel3', 'cortex-a76'],
 ];
-console.log('\nzero-shot (no measured data used)');
-console.log('help device | model                  | tau model | tau MACs');
+console.log('\nzero-shot (no measured data used); "every op runs" = the same model without dead-code elimination');
+console.log('help device | model                  | tau model | tau every op runs | tau MACs');
 for (const [help, dev] of zeroShot) {
-  const measured = (await resolveSource(`help:${help}`, { space, quiet: true })).values;
+  const measured = measuredOf.get(help)!;
+  const device = getDevice(dev);
   const t = performance.now();
-  const pred = spaceLatency(space, getDevice(dev)).values;
+  const pred = spaceLatency(space, device).values;
   const ms = performance.now() - t;
+  const eager = spaceLatency(space, withDeadCode(device, false)).values;
   console.log(
-    `${help.padEnd(11)} | ${dev.padEnd(22)} | ${fmt(kendallTau(pred, measured))}     | ${fmt(kendallTau(macs, measured))}   (${ms.toFixed(0)} ms)`,
+    `${help.padEnd(11)} | ${dev.padEnd(22)} | ${fmt(kendallTau(pred, measured))}     | ${fmt(kendallTau(eager, measured))}             | ${fmt(kendallTau(macs, measured))}   (${ms.toFixed(0)} ms)`,
   );
 }
 
@@ -53,41 +70,68 @@ function baseFor(help: string): string {
   return 'cortex-a76';
 }
 
-console.log(`\nfew-shot fit: K = ${K} random measured cells, mean (min..max) over ${REPEATS} draws; tau on all cells`);
-console.log('help device      | base model  | tau fit             | tau MACs | tau model zero-shot');
-const feats = new Float64Array(9);
-const codes: number[] = [];
-for (const help of HELP_DEVICES) {
-  const measured = (await resolveSource(`help:${help}`, { space, quiet: true })).values;
-  const device = getDevice(baseFor(help));
+/** Per-feature times of every cell under a device's semantics, row-major (n x 9). */
+function allTimes(device: Device): Float64Array[] {
   const sf = spaceFeatures(space, device);
-  const times = Array.from({ length: space.size }, (_, i) => featureTimes(archFeatures(sf, i, feats, codes), device));
-  const zero = spaceLatency(space, device).values;
-  const taus: number[] = [];
-  for (let r = 0; r < REPEATS; r++) {
-    const rng = new Rng(1000 + r);
-    const rows: number[] = [];
-    const seen = new Set<number>();
-    while (rows.length < K) {
-      const i = rng.nextInt(space.size);
-      if (seen.has(i) || Number.isNaN(measured[i]!)) continue;
-      seen.add(i);
-      rows.push(i);
-    }
-    const m = fitRows(
-      rows.map((i) => times[i]!),
-      rows.map((i) => measured[i]!),
-    );
-    const pred = new Float64Array(space.size);
-    for (let i = 0; i < space.size; i++) {
-      let v = m.intercept;
-      for (let j = 0; j < 9; j++) v += m.weights[j]! * times[i]![j]!;
-      pred[i] = v;
-    }
-    taus.push(kendallTau(pred, measured));
+  const feats = new Float64Array(9);
+  const codes: number[] = [];
+  return Array.from({ length: space.size }, (_, i) => featureTimes(archFeatures(sf, i, feats, codes), device));
+}
+const timesCache = new Map<string, Float64Array[][]>();
+function candidateTimes(spec: string): Float64Array[][] {
+  let t = timesCache.get(spec);
+  if (!t) {
+    const d = getDevice(spec);
+    t = [allTimes(d), allTimes(withDeadCode(d, !d.file.fusion.deadCode))];
+    timesCache.set(spec, t);
   }
-  const mean = taus.reduce((a, b) => a + b, 0) / taus.length;
+  return t;
+}
+
+const stats = (v: number[]) => {
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length);
+  return { mean, sd, min: Math.min(...v), max: Math.max(...v) };
+};
+
+for (const K of KS) {
   console.log(
-    `${help.padEnd(16)} | ${device.spec.padEnd(11)} | ${fmt(mean)} (${fmt(Math.min(...taus))}..${fmt(Math.max(...taus))}) | ${fmt(kendallTau(macs, measured))}    | ${fmt(kendallTau(zero, measured))}`,
+    `\nfew-shot fit: K = ${K} random measured cells, mean ± sd (min..max) over ${REPEATS} draws; tau on all cells`,
   );
+  console.log('help device      | base model  | tau fit                     | pruned | tau MACs | tau zero-shot');
+  const tk = performance.now();
+  for (const help of HELP_DEVICES) {
+    const measured = measuredOf.get(help)!;
+    const spec = baseFor(help);
+    const cands = candidateTimes(spec);
+    const zero = spaceLatency(space, getDevice(spec)).values;
+    const taus: number[] = [];
+    let pruned = 0;
+    const ownPruned = getDevice(spec).file.fusion.deadCode === true;
+    const pred = new Float64Array(space.size);
+    for (let r = 0; r < REPEATS; r++) {
+      const rng = new Rng(1000 + r);
+      const rows: number[] = [];
+      const seen = new Set<number>();
+      while (rows.length < K) {
+        const i = rng.nextInt(space.size);
+        if (seen.has(i) || Number.isNaN(measured[i]!)) continue;
+        seen.add(i);
+        rows.push(i);
+      }
+      const { index, model } = selectFit(
+        cands.map((c) => rows.map((i) => c[i]!)),
+        rows.map((i) => measured[i]!),
+      );
+      if ((index === 0) === ownPruned) pruned++;
+      const times = cands[index]!;
+      for (let i = 0; i < space.size; i++) pred[i] = applyCorrection(model, times[i]!);
+      taus.push(kendallTau(pred, measured));
+    }
+    const s = stats(taus);
+    console.log(
+      `${help.padEnd(16)} | ${spec.padEnd(11)} | ${fmt(s.mean)} ± ${fmt(s.sd)} (${fmt(s.min)}..${fmt(s.max)}) | ${String(pruned).padStart(2)}/${REPEATS}  | ${fmt(kendallTau(macs, measured))}    | ${fmt(kendallTau(zero, measured))}`,
+    );
+  }
+  console.log(`(K = ${K}: ${((performance.now() - tk) / 1000).toFixed(1)} s)`);
 }

@@ -8,6 +8,12 @@
  * The loss is the mean absolute relative error (L1, by iteratively reweighted NNLS): measured tables
  * have heavy-tailed noise that a squared loss chases. Errors are relative to max(y, median(y) / 5): degenerate measurements near 0 ms (HW-NAS-Bench stores
  * 0.01 ms for some cells) would otherwise dominate a relative fit.
+ *
+ * Two graph semantics compete: the device's runtime as modelled, and the same with converter dead-code
+ * elimination switched the other way (TFLite-class converters prune ops whose result cannot reach the
+ * output; eager runtimes such as PyTorch run every op, NAS-Bench-201 zero edges included). The measured
+ * table says which one it follows: the variant with the lower leave-one-out error wins, the device's own
+ * semantics on a tie.
  */
 import { fail } from '../errors.js';
 import type { SearchSpace } from '../space/types.js';
@@ -98,28 +104,55 @@ export interface SpaceCorrection extends CorrectionModel {
   k: number;
   values: Float64Array;
   blockValue?: (d: number, c: number) => number;
+  /** Whether the chosen features prune dead code (converter semantics) rather than run every op. */
+  pruned: boolean;
+}
+
+/** `device` with converter dead-code elimination set to `on`. */
+export function withDeadCode(device: Device, on: boolean): Device {
+  return { ...device, file: { ...device.file, fusion: { ...device.file.fusion, deadCode: on } } };
+}
+
+/**
+ * Fit each candidate feature set (rows[c][r]: per-feature times of measured row r under candidate c) and
+ * keep the one with the lowest leave-one-out error; the first candidate wins ties.
+ */
+export function selectFit(rows: Float64Array[][], y: number[]): { index: number; model: CorrectionModel } {
+  let best: { index: number; model: CorrectionModel } | undefined;
+  rows.forEach((r, index) => {
+    const model = fitRows(r, y);
+    if (!best || model.looError < best.model.looError) best = { index, model };
+  });
+  if (!best) fail('fit: no candidate feature set');
+  return best;
 }
 
 /** Fit on the measured (non-NaN) entries of `measured` (aligned with the space index), predict all. */
 export function fitCorrection(space: SearchSpace, device: Device, measured: Float64Array): SpaceCorrection {
-  const sf = spaceFeatures(space, device);
-  const feats = new Float64Array(FEATURES);
-  const codes: number[] = [];
-  const rows: Float64Array[] = [];
+  const own = device.file.fusion.deadCode === true;
+  const candidates = [device, withDeadCode(device, !own)];
+  const indices: number[] = [];
   const y: number[] = [];
   for (let i = 0; i < measured.length; i++) {
     const v = measured[i]!;
     if (Number.isNaN(v)) continue;
     if (!(v > 0)) fail(`fit: measured latency of architecture ${i} must be positive, got ${v}`);
-    rows.push(featureTimes(archFeatures(sf, i, feats, codes), device));
+    indices.push(i);
     y.push(v);
   }
-  const m = fitRows(rows, y);
+  if (y.length < 2) fail(`fit: needs at least 2 measured architectures, got ${y.length}`);
+  const feats = new Float64Array(FEATURES);
+  const codes: number[] = [];
+  const sfs = candidates.map((d) => spaceFeatures(space, d));
+  const rows = candidates.map((d, c) => indices.map((i) => featureTimes(archFeatures(sfs[c]!, i, feats, codes), d)));
+  const { index, model: m } = selectFit(rows, y);
+  const d = candidates[index]!;
+  const sf = sfs[index]!;
   const values = new Float64Array(space.size);
   for (let i = 0; i < space.size; i++)
-    values[i] = applyCorrection(m, featureTimes(archFeatures(sf, i, feats, codes), device));
-  const out: SpaceCorrection = { ...m, k: y.length, values };
+    values[i] = applyCorrection(m, featureTimes(archFeatures(sf, i, feats, codes), d));
+  const out: SpaceCorrection = { ...m, k: y.length, values, pruned: index === 0 ? own : !own };
   if (sf.additive)
-    out.blockValue = (d, c) => applyCorrection({ ...m, intercept: 0 }, featureTimes(sf.block[d]![c]!, device));
+    out.blockValue = (dec, c) => applyCorrection({ ...m, intercept: 0 }, featureTimes(sf.block[dec]![c]!, d));
   return out;
 }

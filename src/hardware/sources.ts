@@ -141,6 +141,9 @@ export async function resolveFit(rest: string, ctx: SourceContext): Promise<Obje
     notes: [
       `${fit.k} measured architectures correct model:${device.spec} (weights per kernel type ${Array.from(fit.weights, (w) => w.toFixed(2)).join(', ')}; prior weight ${fit.lambda})`,
       `leave-one-out mean relative error on the measured rows: ${(100 * fit.looError).toFixed(1)}%`,
+      fit.pruned
+        ? 'features: dead code pruned (the table follows converter semantics: ops that cannot reach the output do not run)'
+        : 'features: every op runs (the table follows eager semantics: dead ops and ops fed by zero edges run)',
     ],
   };
 }
