@@ -85,6 +85,24 @@ async function startWorkers(
   return procs;
 }
 
+/** The CLI in a child process without blocking this event loop. */
+function runCliAsync(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/run.ts'), ...args], {
+      cwd: repoRoot,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      stdout += s;
+    });
+    child.stderr.setEncoding('utf8').on('data', (s: string) => {
+      stderr += s;
+    });
+    child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
 async function stopWorkers(procs: WorkerProc[]): Promise<void> {
   await Promise.all(
     procs.map(
@@ -139,6 +157,43 @@ describe.skipIf(!redisAvailable)('distributed evaluation on Redis (BullMQ)', () 
         for (const t of r.tells)
           expect(t.objectives).toEqual({ accuracy: -table[2 * t.arch]!, latency: table[2 * t.arch + 1]! });
       }
+    } finally {
+      await stopWorkers(workers);
+    }
+  }, 120_000);
+
+  it('CLI: hwnas open-search --queue with hwnas worker processes', async () => {
+    const workers = await startWorkers(redis.url, 2, [], 'q-cli');
+    try {
+      const out = join(tmp, 'cli');
+      const r = await runCliAsync([
+        'open-search',
+        '--space',
+        'nb201',
+        '--queue',
+        redis.url,
+        '--queue-name',
+        'q-cli',
+        '--strategy',
+        'random',
+        '--evals',
+        '12',
+        '--concurrency',
+        '4',
+        '--seed',
+        '3',
+        '--out',
+        out,
+        '--json',
+      ]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const j = JSON.parse(r.stdout);
+      expect([j.told, j.failed]).toEqual([12, 0]);
+      const sync = runClosed(createStrategy('random', { radix: radices(space), objectives: 2, seed: 3 }), table, 2, 12);
+      expect(j.front.map((f: { index: number }) => f.index).sort((a: number, b: number) => a - b)).toEqual(
+        frontOf(sync.archs, table),
+      );
     } finally {
       await stopWorkers(workers);
     }

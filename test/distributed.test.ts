@@ -104,6 +104,20 @@ describe('evaluator command', () => {
     ]);
   });
 
+  it('runs the example evaluator (ONNX Runtime on the exported network)', async () => {
+    const ev = new CommandEvaluator({
+      argv: ['node', join(repoRoot, 'examples/evaluator-ort.mjs'), '--repeats', '3'],
+      space,
+    });
+    const r = await ev.evaluate(1234, signal, job);
+    expect(r.ok).toBe(true);
+    if (r.ok) {
+      expect(Object.keys(r.objectives).sort()).toEqual(['latency', 'size']);
+      expect(r.objectives.latency).toBeGreaterThan(0);
+      expect(r.objectives.size).toBeGreaterThan(0.01); // NB201 cells have 0.07 to 1.5 M parameters
+    }
+  }, 30_000);
+
   it('reports a program that cannot start', async () => {
     const ev = new CommandEvaluator({ argv: ['/nonexistent/evaluator'], space, onnx: false });
     const r = await ev.evaluate(1, signal, job);

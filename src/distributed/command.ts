@@ -47,6 +47,8 @@ export interface EvaluatorRequest {
   /** Path of the exported network (ONNX, opset 17), or null when export is off or failed. */
   onnx: string | null;
   onnxError?: string;
+  /** Network input (one image, channels x height x width): the ONNX input `input` is N x c x h x w. */
+  inputShape: { c: number; h: number; w: number } | null;
   seed: number;
   budget: unknown;
   timeoutMs: number;
@@ -142,10 +144,13 @@ export class CommandEvaluator implements Evaluator {
       const seed = job?.seed ?? 0;
       let onnx: string | null = null;
       let onnxError: string | undefined;
+      let inputShape: EvaluatorRequest['inputShape'] = null;
       if (this.o.onnx) {
         try {
+          const graph = space.network(arch);
+          inputShape = { ...graph.inputShape };
           const path = join(dir, `arch-${arch}.onnx`);
-          writeFileSync(path, toOnnx(space.network(arch), { seed }));
+          writeFileSync(path, toOnnx(graph, { seed }));
           onnx = path;
         } catch (e) {
           onnxError = e instanceof Error ? e.message : String(e);
@@ -161,6 +166,7 @@ export class CommandEvaluator implements Evaluator {
         codes: space.decode(arch),
         onnx,
         ...(onnxError !== undefined ? { onnxError } : {}),
+        inputShape,
         seed,
         budget: job?.budget ?? null,
         timeoutMs: this.o.timeoutMs,
