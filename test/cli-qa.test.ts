@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runFront } from '../src/cli/front.js';
 import { usageErrorLine } from '../src/cli/main.js';
 import { computeMetric } from '../src/cli/metrics.js';
 import { checkOutputFile, writeFileAtomic } from '../src/cli/output.js';
@@ -14,6 +15,8 @@ import { sha256Hex, storeVerified } from '../src/data/fetch.js';
 import type { PinnedFile } from '../src/data/manifest.js';
 import { readTableColumn } from '../src/data/table.js';
 import { isHwnasError } from '../src/errors.js';
+import { defaultConfig } from '../src/study/config.js';
+import { StudyStore } from '../src/study/store.js';
 import { runCli } from './helpers/cli.js';
 import { toySpace } from './helpers/data.js';
 
@@ -161,5 +164,36 @@ describe('prune: sources in the wrong role', () => {
     } finally {
       process.chdir(cwd);
     }
+  });
+
+  it('front and search refuse sources in the wrong role', async () => {
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const e = await asyncErrorOf(() =>
+        runFront({ space: 'nb201', accuracy: 'table:acc.csv#top1', latency: 'table:acc.csv#top1', allowMissing: true }),
+      );
+      expect(e.message).toBe('--latency table:acc.csv#top1 is maximised, not a latency');
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('search and front check --out before any work: one line, exit 2', () => {
+    for (const cmd of [
+      ['search', '--space', 'nb201', '--accuracy', 'nb201:cifar100', '--latency', 'model:cortex-m7'],
+      ['front', '--space', 'nb201', '--accuracy', 'nb201:cifar100', '--latency', 'model:cortex-m7'],
+    ]) {
+      const r = runCli([...cmd, '--out', file('no-such-folder/run.json')], { env: { HWNAS_MIRROR: '' } });
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain("folder '");
+      expect(existsSync(file('no-such-folder'))).toBe(false);
+    }
+  });
+
+  it('a study folder that cannot be created is a user error', () => {
+    const e = errorOf(() => StudyStore.create(file('file/study'), defaultConfig()));
+    expect(e.message).toMatch(/^cannot create output folder '.*file\/study' \(ENOTDIR\)$/);
   });
 });

@@ -9,11 +9,12 @@ import { stringify } from 'csv-stringify/sync';
 import { fail } from '../errors.js';
 import { resolveSource } from '../objectives/all.js';
 import { feasibleMask, parseConstraints } from '../objectives/constraints.js';
+import { checkAccuracySource, checkLatencySource } from '../objectives/roles.js';
 import type { ObjectiveColumn } from '../objectives/types.js';
 import { paretoFrontIndices } from '../pareto/index.js';
 import { getSpace } from '../space/all.js';
 import type { SearchSpace } from '../space/types.js';
-import { toJson, writeFileAtomic } from './output.js';
+import { checkOutputFile, toJson, writeFileAtomic } from './output.js';
 
 export interface FrontRow {
   index: number;
@@ -96,6 +97,8 @@ export async function runFront(f: FrontFlags): Promise<{ text: string; csv: stri
   const allowMissing = f.allowMissing === true;
   const accuracy = await resolveSource(f.accuracy, { space, quiet: f.json === true, allowMissing });
   const latency = await resolveSource(f.latency, { space, quiet: f.json === true, allowMissing });
+  checkAccuracySource(accuracy);
+  checkLatencySource(latency);
   const mask = constraints.length > 0 ? feasibleMask(space, constraints, { latency: latency.values }) : undefined;
   const rows = exactFront(space, accuracy, latency, { ...(mask ? { feasible: mask.mask } : {}), allowMissing });
   let covered = 0;
@@ -156,6 +159,7 @@ export function register(program: Command): void {
     .option('--out <F.csv>', 'write the front as CSV: index, arch, accuracy, latency')
     .option('--json', 'print the front and its sources as JSON')
     .action(async (f: FrontFlags) => {
+      if (f.out) checkOutputFile('--out', f.out);
       const r = await runFront(f);
       if (f.out) writeFileAtomic(f.out, r.csv);
       if (r.note) process.stderr.write(r.note);

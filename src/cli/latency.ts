@@ -10,7 +10,7 @@ import { resolveSource } from '../objectives/all.js';
 import type { ObjectiveColumn } from '../objectives/types.js';
 import { getSpace } from '../space/all.js';
 import type { SearchSpace } from '../space/types.js';
-import { toJson, writeFileAtomic } from './output.js';
+import { checkOutputFile, toJson, writeFileAtomic } from './output.js';
 
 interface Flags {
   latency: string;
@@ -62,6 +62,7 @@ export function register(program: Command): void {
           'give one of --arch A, --all, --per-block',
         );
       }
+      if (f.out) checkOutputFile('--out', f.out);
       const space = getSpace(spaceName);
       const indices = f.arch ? f.arch.map((a) => space.parse(a)) : [];
       const col = await resolveSource(f.latency, { space, quiet: true });

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { fail } from '../errors.js';
 import { resolveSource } from '../objectives/all.js';
+import { checkAccuracySource, checkLatencySource } from '../objectives/roles.js';
 import type { ObjectiveColumn } from '../objectives/types.js';
 import { frontRecall, type PruneResult, pruneMetricNames, pruneSpace } from '../prune/index.js';
 import { trueFront } from '../search/index.js';
@@ -179,21 +180,6 @@ export function pruneText(
     );
   }
   return `${lines.join('\n')}\n`;
-}
-
-/**
- * A latency source is minimised: passing an accuracy as --latency (e.g. nb201:cifar100) would silently
- * prune for the wrong objective. An accuracy may be minimised (an error rate), but not a latency in ms.
- */
-function checkLatencySource(col: ObjectiveColumn): void {
-  if (col.direction === 'min') return;
-  const tableHint = col.source.startsWith('table:') ? ', or mark a table column with #<column>:min' : '';
-  fail(`--latency ${col.source} is maximised, not a latency`, `use e.g. model:cortex-m7 or help:pixel3${tableHint}`);
-}
-
-function checkAccuracySource(col: ObjectiveColumn): void {
-  if (col.unit !== 'ms') return;
-  fail(`--accuracy ${col.source} is a latency (ms), not an accuracy`, 'use e.g. nb201:cifar100 or blox:test_top1');
 }
 
 export async function runPrune(spaceName: string, f: PruneFlags): Promise<string> {

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { fail } from '../errors.js';
 import { resolveSource } from '../objectives/all.js';
 import { countMask, coveredMask, feasibleMask, parseConstraints } from '../objectives/constraints.js';
+import { checkAccuracySource, checkLatencySource } from '../objectives/roles.js';
 import { paretoFrontIndices } from '../pareto/index.js';
 import { pruneMetricNames, pruneSpace } from '../prune/index.js';
 import { AllowedSpace } from '../search/allowed.js';
@@ -21,7 +22,7 @@ import {
 } from '../search/index.js';
 import { getSpace } from '../space/all.js';
 import { radices } from '../space/types.js';
-import { parseFloatOption, parseIntOption, toJson, writeFileAtomic } from './output.js';
+import { checkOutputFile, parseFloatOption, parseIntOption, toJson, writeFileAtomic } from './output.js';
 import { objectiveTable } from './prune.js';
 
 interface SearchFlags {
@@ -76,6 +77,8 @@ export async function runSearch(f: SearchFlags): Promise<{ json: Record<string, 
   const quiet = f.json === true;
   const accuracy = await resolveSource(f.accuracy, { space, quiet, allowMissing: true });
   const latency = await resolveSource(f.latency, { space, quiet, allowMissing: true });
+  checkAccuracySource(accuracy);
+  checkLatencySource(latency);
   const radix = radices(space);
   const objectives = objectiveTable(space, accuracy, latency);
 
@@ -216,6 +219,7 @@ export function register(program: Command): void {
     .option('--out <run.json>', 'write the run (config, checkpoints, found front, evaluated architectures) as JSON')
     .option('--json', 'print the run as JSON')
     .action(async (f: SearchFlags) => {
+      if (f.out) checkOutputFile('--out', f.out);
       const r = await runSearch(f);
       const text = toJson(r.json);
       if (f.out) writeFileAtomic(f.out, text);

@@ -7,6 +7,7 @@ import { fail } from '../errors.js';
 import '../objectives/all.js';
 import { resolveSource } from '../objectives/all.js';
 import { type Constraint, countMask, coveredMask, feasibleMask, parseConstraints } from '../objectives/constraints.js';
+import { checkAccuracySource, checkLatencySource } from '../objectives/roles.js';
 import type { ObjectiveColumn } from '../objectives/types.js';
 import { normalizationFromFront, normalize, paretoFrontIndices } from '../pareto/index.js';
 import { frontRecall, prunedIndices, pruneSpace } from '../prune/index.js';
@@ -76,6 +77,7 @@ export async function prepareStudy(
   const ctx = { space, quiet, allowMissing };
   const accuracyColumn = await resolveSource(config.accuracy, ctx);
   checkColumn(accuracyColumn, space, config.accuracy, allowMissing);
+  checkAccuracySource(accuracyColumn);
   const accuracySign = accuracyColumn.direction === 'max' ? -1 : 1;
 
   // Constraints that do not depend on the device: one mask for the space, shared by every device.
@@ -97,6 +99,7 @@ export async function prepareStudy(
   for (const spec of config.devices) {
     const latency = await resolveSource(spec, ctx);
     checkColumn(latency, space, spec, allowMissing);
+    checkLatencySource(latency, '--devices');
     columns.push(latency);
     const mask = deviceMask(space, accuracyColumn.values, latency.values, spaceMask?.mask ?? null, perDevice);
     const covered = countMask(coveredMask(space.size, [accuracyColumn.values, latency.values]));

@@ -112,7 +112,12 @@ export class StudyStore {
   static create(folder: string, config: StudyConfig, opts: { force?: boolean } = {}): StudyStore {
     const paths = studyPaths(folder);
     if (StudyStore.check(folder, config, opts) === 'replace') StudyStore.clear(folder);
-    mkdirSync(folder, { recursive: true });
+    try {
+      mkdirSync(folder, { recursive: true });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? 'error';
+      fail(`cannot create output folder '${folder}' (${code})`, 'choose another --out');
+    }
     const db = new Database(paths.store);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
