@@ -466,3 +466,41 @@ describe('CLI', () => {
     }
   }, 30_000);
 });
+
+const mirror = process.env.HWNAS_MIRROR;
+describe.runIf(mirror)('real NB201 (HWNAS_MIRROR)', () => {
+  it('open-search at concurrency 1 evaluates exactly what `hwnas search` evaluates, same front', () => {
+    const env = { HWNAS_MIRROR: mirror, HWNAS_CACHE: process.env.HWNAS_CACHE };
+    const common = ['--space', 'nb201', '--evals', '300', '--seed', '4'];
+    const s = runCli(['search', ...common, '--accuracy', 'nb201:cifar100', '--latency', 'model:cortex-m7', '--json'], {
+      env,
+    });
+    expect(s.code).toBe(0);
+    const out = freshDir();
+    const o = runCli(
+      [
+        'open-search',
+        ...common,
+        '--objective',
+        'nb201:cifar100',
+        '--objective',
+        'model:cortex-m7',
+        '--out',
+        out,
+        '--json',
+      ],
+      { env },
+    );
+    expect(o.code).toBe(0);
+    const closed = JSON.parse(s.stdout);
+    const tells = readHistory(join(out, 'history.jsonl'))!.records.filter((r) => r.type === 'tell') as TellRecord[];
+    expect(tells.map((t) => t.arch)).toEqual(closed.archs);
+    const sorted = (xs: { index: number }[]) => xs.map((x) => x.index).sort((a, b) => a - b);
+    expect(sorted(JSON.parse(o.stdout).front)).toEqual(sorted(closed.found));
+  }, 120_000);
+});
+if (!mirror) {
+  describe('real NB201', () => {
+    it.skip('skipped: set HWNAS_MIRROR (e.g. /work/shared/data/mirror) to run against the real benchmark', () => {});
+  });
+}
