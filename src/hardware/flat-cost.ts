@@ -154,9 +154,10 @@ export class FlatScratch {
   mark = new Int32Array(0);
   live = new Uint8Array(0);
   dep = new Uint8Array(0);
-  /** The kernel handed to `flatKernels` visitors; `kindCode` indexes KERNEL_KINDS. */
-  readonly kernel: Kernel & { kindCode: number } = {
-    kindCode: 0,
+  /** Kernel fields written by `flatKernels` (KERNEL_FIELDS per kernel). */
+  fields = new Float64Array(0);
+  /** A kernel object reused to hand fields to `addKernelFeatures`. */
+  readonly kernel: Kernel = {
     kind: 'conv',
     nodes: [],
     block: -1,
@@ -307,20 +308,32 @@ export function flatFeatures(
   s: FlatScratch,
 ): Float64Array {
   if (out.length < FEATURES) throw new Error('flatFeatures: output too short');
-  flatKernels(g, rules, s, (k) => addKernelFeatures(k, d, out));
+  const count = flatKernels(g, rules, s);
+  const f = s.fields;
+  const k = s.kernel;
+  for (let q = 0; q < count; q++) {
+    const o = q * KERNEL_FIELDS;
+    k.kind = KERNEL_KINDS[f[o]!]!;
+    k.macs = f[o + 1]!;
+    k.cout = f[o + 2]!;
+    k.cinPerGroup = f[o + 3]!;
+    k.elements = f[o + 4]!;
+    k.inValues = f[o + 5]!;
+    k.outValues = f[o + 6]!;
+    k.weights = f[o + 7]!;
+    addKernelFeatures(k, d, out);
+  }
   return out;
 }
 
+/** Fields per kernel in `FlatScratch.fields`: kind code, macs, cout, cinPerGroup, elements, inValues, outValues, weights. */
+export const KERNEL_FIELDS = 8;
+
 /**
- * The kernels of `g` under `rules`, in `detectKernels` order, each passed to `visit` as one reused object
- * (its `nodes` and `block` are not filled in: the costing does not read them).
+ * The kernels of `g` under `rules`, in `detectKernels` order, written to `s.fields` (KERNEL_FIELDS each;
+ * node lists and blocks are not kept: the costing does not read them). Returns the number of kernels.
  */
-export function flatKernels(
-  g: FlatGraph,
-  rules: FusionRules,
-  s: FlatScratch,
-  visit: (k: Kernel & { kindCode: number }) => void,
-): void {
+export function flatKernels(g: FlatGraph, rules: FusionRules, s: FlatScratch): number {
   const n = g.n;
   s.ensure(n);
   const { src, count, first, last, owner, members, mark, live } = s;
@@ -349,7 +362,8 @@ export function flatKernels(
     if (count[outSrc] === 0) first[outSrc] = -1;
     count[outSrc]!++;
   }
-  const k = s.kernel;
+  if (s.fields.length < n * KERNEL_FIELDS) s.fields = new Float64Array(2 * n * KERNEL_FIELDS);
+  const f = s.fields;
   let kernels = 0;
   for (let root = 0; root < n; root++) {
     const rootOp = op[root]!;
@@ -398,16 +412,16 @@ export function flatKernels(
       const kk = g.kernel[root]!;
       elements = rootOp === GAP ? numel[in0]! : numel[root]! * (kk || 1) * (kk || 1);
     }
-    k.kindCode = kind;
-    k.kind = KERNEL_KINDS[kind]!;
-    k.macs = rootOp === CONV || rootOp === LINEAR ? macsOf(g, root) : 0;
-    k.cout = c[root]!;
-    k.cinPerGroup = (in0 >= 0 ? c[in0]! : c[root]!) / (rootOp === CONV ? g.groups[root]! : 1);
-    k.elements = elements;
-    k.inValues = inValues;
-    k.outValues = numel[cur]!;
-    k.weights = weights;
-    visit(k);
+    const o = kernels * KERNEL_FIELDS;
+    f[o] = kind;
+    f[o + 1] = rootOp === CONV || rootOp === LINEAR ? macsOf(g, root) : 0;
+    f[o + 2] = c[root]!;
+    f[o + 3] = (in0 >= 0 ? c[in0]! : c[root]!) / (rootOp === CONV ? g.groups[root]! : 1);
+    f[o + 4] = elements;
+    f[o + 5] = inValues;
+    f[o + 6] = numel[cur]!;
+    f[o + 7] = weights;
     kernels++;
   }
+  return kernels;
 }

@@ -8,12 +8,12 @@
  */
 import { addKernelFeatures, FEATURES, type FeatureDevice } from './cost.js';
 import type { FusionRules } from './device.js';
-import { FlatScratch, flatKernels, KERNEL_KINDS } from './flat-cost.js';
+import { FlatScratch, flatKernels, KERNEL_FIELDS, KERNEL_KINDS } from './flat-cost.js';
 import type { Kernel } from './kernels.js';
 import { allocSpliced, type SpliceTemplate, spliceNetwork } from './splice.js';
 
 /** Fields per distinct kernel: kind, macs, cout, cinPerGroup, elements, inValues, outValues, weights. */
-const F = 8;
+const F = KERNEL_FIELDS;
 
 export interface KernelStream {
   n: number;
@@ -44,48 +44,39 @@ class Interner {
   table = new Float64Array(256 * F);
   slots = new Int32Array(1024).fill(-1);
   size = 0;
-  private readonly t = new Float64Array(F);
 
-  id(k: Kernel & { kindCode: number }): number {
-    const t = this.t;
-    t[0] = k.kindCode;
-    t[1] = k.macs;
-    t[2] = k.cout;
-    t[3] = k.cinPerGroup;
-    t[4] = k.elements;
-    t[5] = k.inValues;
-    t[6] = k.outValues;
-    t[7] = k.weights;
+  /** Id of the kernel whose fields are t[a .. a + F). */
+  id(t: Float64Array, a: number): number {
     const mask = this.slots.length - 1;
     const table = this.table;
-    for (let p = hashOf(t, 0) & mask; ; p = (p + 1) & mask) {
+    for (let p = hashOf(t, a) & mask; ; p = (p + 1) & mask) {
       const s = this.slots[p]!;
       if (s < 0) {
-        this.slots[p] = this.add();
+        this.slots[p] = this.add(t, a);
         return this.size - 1;
       }
       const o = s * F;
       if (
-        table[o] === t[0] &&
-        table[o + 1] === t[1] &&
-        table[o + 2] === t[2] &&
-        table[o + 3] === t[3] &&
-        table[o + 4] === t[4] &&
-        table[o + 5] === t[5] &&
-        table[o + 6] === t[6] &&
-        table[o + 7] === t[7]
+        table[o] === t[a] &&
+        table[o + 1] === t[a + 1] &&
+        table[o + 2] === t[a + 2] &&
+        table[o + 3] === t[a + 3] &&
+        table[o + 4] === t[a + 4] &&
+        table[o + 5] === t[a + 5] &&
+        table[o + 6] === t[a + 6] &&
+        table[o + 7] === t[a + 7]
       )
         return s;
     }
   }
 
-  private add(): number {
+  private add(t: Float64Array, a: number): number {
     if ((this.size + 1) * F > this.table.length) {
       const grown = new Float64Array(this.table.length * 2);
       grown.set(this.table);
       this.table = grown;
     }
-    this.table.set(this.t, this.size * F);
+    this.table.set(t.subarray(a, a + F), this.size * F);
     const id = this.size++;
     if (this.size * 2 > this.slots.length) this.rehash();
     return id;
@@ -113,19 +104,18 @@ export function kernelStream(t: SpliceTemplate, size: number, rules: FusionRules
   const offsets = new Int32Array(size + 1);
   let ids = new Uint32Array(size * 16);
   let len = 0;
-  const visit = (k: Kernel & { kindCode: number }) => {
-    if (len === ids.length) {
-      const grown = new Uint32Array(ids.length * 2);
-      grown.set(ids);
-      ids = grown;
-    }
-    ids[len++] = interner.id(k);
-  };
   const radix = t.radix;
   for (let i = 0; i < size; i++) {
     offsets[i] = len;
     spliceNetwork(t, codes, net, starts);
-    flatKernels(net, rules, scratch, visit);
+    const count = flatKernels(net, rules, scratch);
+    if (len + count > ids.length) {
+      const grown = new Uint32Array(Math.max(2 * ids.length, len + count));
+      grown.set(ids);
+      ids = grown;
+    }
+    const f = scratch.fields;
+    for (let q = 0; q < count; q++) ids[len++] = interner.id(f, q * F);
     for (let d = 0; d < radix.length; d++) {
       if (++codes[d]! < radix[d]!) break;
       codes[d] = 0;
