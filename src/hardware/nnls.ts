@@ -4,41 +4,38 @@
  * fits have at most a dozen unknowns. A is row-major, m x n.
  */
 
-/** Unconstrained least squares on the columns in `passive` (normal equations, Cholesky-free Gauss-Jordan). */
-function lsqSubset(A: Float64Array, b: ArrayLike<number>, m: number, n: number, passive: boolean[]): Float64Array {
+/**
+ * Unconstrained least squares on the columns in `passive`, from the normal equations G = A^T A, c = A^T b
+ * (Gauss-Jordan, no Cholesky).
+ */
+function lsqSubset(G: Float64Array, c: Float64Array, n: number, passive: boolean[]): Float64Array {
   const idx: number[] = [];
   for (let j = 0; j < n; j++) if (passive[j]) idx.push(j);
   const k = idx.length;
   const M = new Float64Array(k * (k + 1));
   for (let r = 0; r < k; r++) {
-    for (let c = 0; c < k; c++) {
-      let s = 0;
-      for (let i = 0; i < m; i++) s += A[i * n + idx[r]!]! * A[i * n + idx[c]!]!;
-      M[r * (k + 1) + c] = s;
-    }
-    let s = 0;
-    for (let i = 0; i < m; i++) s += A[i * n + idx[r]!]! * b[i]!;
-    M[r * (k + 1) + k] = s;
+    for (let q = 0; q < k; q++) M[r * (k + 1) + q] = G[idx[r]! * n + idx[q]!]!;
+    M[r * (k + 1) + k] = c[idx[r]!]!;
   }
   // Gauss-Jordan with partial pivoting; a tiny ridge keeps collinear columns solvable.
   for (let r = 0; r < k; r++) M[r * (k + 1) + r] += 1e-12 * (M[r * (k + 1) + r]! + 1e-300);
-  for (let c = 0; c < k; c++) {
-    let piv = c;
-    for (let r = c + 1; r < k; r++) if (Math.abs(M[r * (k + 1) + c]!) > Math.abs(M[piv * (k + 1) + c]!)) piv = r;
-    if (piv !== c) {
+  for (let col = 0; col < k; col++) {
+    let piv = col;
+    for (let r = col + 1; r < k; r++) if (Math.abs(M[r * (k + 1) + col]!) > Math.abs(M[piv * (k + 1) + col]!)) piv = r;
+    if (piv !== col) {
       for (let j = 0; j <= k; j++) {
-        const t = M[c * (k + 1) + j]!;
-        M[c * (k + 1) + j] = M[piv * (k + 1) + j]!;
+        const t = M[col * (k + 1) + j]!;
+        M[col * (k + 1) + j] = M[piv * (k + 1) + j]!;
         M[piv * (k + 1) + j] = t;
       }
     }
-    const d = M[c * (k + 1) + c]!;
+    const d = M[col * (k + 1) + col]!;
     if (d === 0) continue;
     for (let r = 0; r < k; r++) {
-      if (r === c) continue;
-      const f = M[r * (k + 1) + c]! / d;
+      if (r === col) continue;
+      const f = M[r * (k + 1) + col]! / d;
       if (f === 0) continue;
-      for (let j = c; j <= k; j++) M[r * (k + 1) + j] -= f * M[c * (k + 1) + j]!;
+      for (let j = col; j <= k; j++) M[r * (k + 1) + j] -= f * M[col * (k + 1) + j]!;
     }
   }
   const z = new Float64Array(n);
@@ -49,18 +46,32 @@ function lsqSubset(A: Float64Array, b: ArrayLike<number>, m: number, n: number, 
   return z;
 }
 
+/**
+ * Active-set NNLS. The normal equations (A^T A, A^T b) are formed once, so each iteration costs O(n^3)
+ * whatever the number of rows: leave-one-out few-shot fits solve thousands of these.
+ */
 export function nnls(A: Float64Array, b: ArrayLike<number>, m: number, n: number, maxIter = 30 * n + 30): Float64Array {
+  const G = new Float64Array(n * n);
+  const c = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    for (let q = r; q < n; q++) {
+      let s = 0;
+      for (let i = 0; i < m; i++) s += A[i * n + r]! * A[i * n + q]!;
+      G[r * n + q] = s;
+      G[q * n + r] = s;
+    }
+    let s = 0;
+    for (let i = 0; i < m; i++) s += A[i * n + r]! * b[i]!;
+    c[r] = s;
+  }
   const x = new Float64Array(n);
   const passive = new Array<boolean>(n).fill(false);
   const w = new Float64Array(n);
+  // Gradient of -1/2 ||Ax - b||^2: A^T (b - A x) = c - G x.
   const gradient = () => {
     for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let i = 0; i < m; i++) {
-        let r = b[i]!;
-        for (let l = 0; l < n; l++) r -= A[i * n + l]! * x[l]!;
-        s += A[i * n + j]! * r;
-      }
+      let s = c[j]!;
+      for (let l = 0; l < n; l++) s -= G[j * n + l]! * x[l]!;
       w[j] = s;
     }
   };
@@ -74,7 +85,7 @@ export function nnls(A: Float64Array, b: ArrayLike<number>, m: number, n: number
     if (best < 0) break;
     passive[best] = true;
     for (let inner = 0; inner < 3 * n; inner++) {
-      const z = lsqSubset(A, b, m, n, passive);
+      const z = lsqSubset(G, c, n, passive);
       let ok = true;
       for (let j = 0; j < n; j++) if (passive[j] && z[j]! <= 0) ok = false;
       if (ok) {
