@@ -4,7 +4,7 @@
  * an asynchronous search of an open problem (each evaluation an expensive job), in process or through
  * BullMQ workers (`hwnas worker`). The history in DIR/history.jsonl makes a stopped search resumable:
  * rerun the same command. Writes the found front (CSV, JSON) and the convergence trace (HV, front size
- * over evaluations and wall time). See docs/distributed.md.
+ * over evaluations and wall time), plots and report.html. See docs/distributed.md.
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -46,6 +46,7 @@ interface OpenSearchFlags {
   maxFail: string;
   failWindow: string;
   ref?: string;
+  report?: boolean;
   quiet?: boolean;
   json?: boolean;
 }
@@ -173,13 +174,17 @@ export async function openSearch(
   writeFileAtomic(join(f.out, 'front.json'), toJson(rows));
   writeFileAtomic(join(f.out, 'trace.csv'), traceCsv);
   writeFileAtomic(join(f.out, 'search.json'), toJson(json));
+  // The report module (vega, resvg) loads only when a report is written.
+  const report =
+    f.report !== false ? await import('../report/open-report.js').then((m) => m.writeOpenReport(f.out)) : undefined;
   const last = conv.checkpoints[conv.checkpoints.length - 1];
   const text =
     `${f.strategy} on ${space.id}, study ${result.study}: ${result.tells.length}/${evals} evaluations` +
     ` (${result.failed} failed${result.replayed ? `, ${result.replayed} resumed from the history` : ''})` +
     ` in ${(result.wallMs / 1000).toFixed(1)} s; front ${last?.front ?? 0}, HV ${last ? last.hv.toFixed(4) : 0}\n` +
     (result.stopped ? `stopped before the budget: rerun the same command to resume\n` : '') +
-    `written to ${f.out}: history.jsonl, front.csv, front.json, trace.csv, search.json\n`;
+    `written to ${f.out}: history.jsonl, front.csv, front.json, trace.csv, search.json` +
+    `${report ? ', plots/, report.html' : ''}\n`;
   return { json, text };
 }
 
@@ -215,6 +220,7 @@ export function register(program: Command): void {
     .option('--max-fail <share>', 'stop when more than this share of the recent evaluations failed', '0.5')
     .option('--fail-window <n>', 'recent evaluations the error budget looks at', '20')
     .option('--ref <r1,r2>', 'HV reference point in objective units (default: normalised by all evaluations, 1.1)')
+    .option('--no-report', 'do not write plots/ and report.html (`hwnas report DIR` writes them later)')
     .option('--quiet', 'no progress bar')
     .option('--json', 'print the result as JSON')
     .action(async (f: OpenSearchFlags) => {

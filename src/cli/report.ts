@@ -1,18 +1,41 @@
-/** `hwnas report <folder>`: rebuild a study folder's tables, plots, exports and self-contained HTML report. */
+/**
+ * `hwnas report <folder>`: rebuild a study folder's tables, plots, exports and self-contained HTML report,
+ * or, for an open-search folder (search.json + history.jsonl), its plots and HTML report.
+ */
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { writeReport } from '../report/index.js';
+import { openSearchFolderKind } from '../report/open.js';
+import { writeOpenReport } from '../report/open-report.js';
 import { studyPaths } from '../study/layout.js';
 import { toJson } from './output.js';
+
+interface ReportFlags {
+  plots: boolean;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+async function openReport(folder: string, flags: ReportFlags): Promise<void> {
+  const r = await writeOpenReport(folder, { plots: flags.plots });
+  if (flags.json) process.stdout.write(toJson({ report: r.report, summary: r.summary, files: r.files }));
+  else if (!flags.quiet) process.stdout.write(`${r.text}\nWrote ${r.report} (${r.files.length} files).\n`);
+}
 
 export function register(program: Command): void {
   program
     .command('report')
-    .description('write the HTML report (and tables, plots, exports) of a study folder from its results store')
-    .argument('<folder>', 'study folder written by hwnas reproduce')
+    .description(
+      'write the HTML report (and tables, plots, exports) of a study folder from its results store, or the plots and HTML report of an open-search folder',
+    )
+    .argument('<folder>', 'study folder written by hwnas reproduce, or an --out folder of hwnas open-search')
     .option('--no-plots', 'skip the SVG/PNG plots')
     .option('--quiet', 'print nothing but errors')
     .option('--json', 'print the summary as JSON')
-    .action(async (folder: string, flags: { plots: boolean; quiet?: boolean; json?: boolean }) => {
+    .action(async (folder: string, flags: ReportFlags) => {
+      // A study's store wins; history.jsonl without search.json is an unfinished open search (loadOpenReport says so).
+      const open = openSearchFolderKind(folder);
+      if (open !== 'none' && !existsSync(studyPaths(folder).store)) return openReport(folder, flags);
       const report = await writeReport(folder, { plots: flags.plots });
       const path = studyPaths(folder).report;
       if (flags.json) process.stdout.write(toJson({ report: path, summary: report.summary, files: report.files }));

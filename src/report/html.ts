@@ -12,7 +12,7 @@ export interface RenderedPlot {
   png: Uint8Array;
 }
 
-const STYLE = `
+export const STYLE = `
 body { font-family: 'DejaVu Sans', system-ui, sans-serif; margin: 2rem auto; max-width: 1200px; color: #222; }
 h1 { font-size: 1.5rem; } h2 { margin-top: 2.5rem; border-bottom: 1px solid #ddd; } h3 { font-size: 1rem; }
 table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0; }
@@ -21,6 +21,23 @@ th { background: #f4f4f4; } p.note { font-size: 0.8rem; color: #555; }
 figure { margin: 1.5rem 0; } figcaption { font-size: 0.85rem; color: #444; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; font-size: 0.9rem; } dt { font-weight: bold; }
 `;
+
+/** Every plot inlined as SVG markup, with its PNG as a data-URI download link. */
+export function figuresHtml(plots: RenderedPlot[]): string {
+  return plots
+    .map(
+      (p) => `<figure class="plot" id="plot-${p.id}" data-plot="${p.id}">
+${p.svg}
+<figcaption>${escapeHtml(p.title)} · <a download="${p.id}.png" href="data:image/png;base64,${Buffer.from(p.png).toString('base64')}">PNG</a></figcaption>
+</figure>`,
+    )
+    .join('\n');
+}
+
+/** A definition list of settings (label, value), escaped. */
+export function settingsList(items: [string, string][]): string {
+  return `<dl>${items.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`;
+}
 
 function configList(c: StudyConfig, hash: string): string {
   const items: [string, string][] = [
@@ -40,7 +57,7 @@ function configList(c: StudyConfig, hash: string): string {
     ['Missing values', c.allowMissing ? 'allowed (study runs on the covered subset)' : 'refused'],
     ['Config hash', hash],
   ];
-  return `<dl>${items.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`;
+  return settingsList(items);
 }
 
 export function reportHtml(opts: {
@@ -58,14 +75,7 @@ export function reportHtml(opts: {
     finished < total
       ? `<p class="note"><strong>Incomplete study:</strong> ${finished} of ${total} runs finished; rerun <code>hwnas reproduce</code> on the folder to finish it.</p>`
       : `<p class="note">${finished} runs.</p>`;
-  const figures = plots
-    .map(
-      (p) => `<figure class="plot" id="plot-${p.id}" data-plot="${p.id}">
-${p.svg}
-<figcaption>${escapeHtml(p.title)} · <a download="${p.id}.png" href="data:image/png;base64,${Buffer.from(p.png).toString('base64')}">PNG</a></figcaption>
-</figure>`,
-    )
-    .join('\n');
+  const figures = figuresHtml(plots);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

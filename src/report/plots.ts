@@ -19,7 +19,8 @@ export interface PlotSpec {
 const WIDTH = 520;
 const HEIGHT = 320;
 const FONT = 'DejaVu Sans, sans-serif';
-const BASE = {
+/** Size, font and background shared by every figure of the reports. */
+export const BASE = {
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
   width: WIDTH,
   height: HEIGHT,

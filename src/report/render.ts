@@ -3,9 +3,12 @@
  * DejaVu fonts of Debian's fonts-dejavu-core when present, otherwise whatever the system has.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import type { RenderedPlot } from './html.js';
+import type { PlotSpec } from './plots.js';
 
 const FONT_FILES = [
   '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
@@ -35,4 +38,21 @@ export function svgToPng(svg: string, scale = 2): Uint8Array {
     fitTo: { mode: 'zoom', value: scale },
   });
   return resvg.render().asPng();
+}
+
+/** Render each plot to `<dir>/<id>.svg` and `<dir>/<id>.png` through `write`; returns them for the HTML. */
+export async function renderPlots(
+  plots: PlotSpec[],
+  dir: string,
+  write: (path: string, content: string | Uint8Array) => void,
+): Promise<RenderedPlot[]> {
+  const rendered: RenderedPlot[] = [];
+  for (const p of plots) {
+    const svg = await toSvg(p.spec);
+    const png = svgToPng(svg);
+    write(join(dir, `${p.id}.svg`), svg);
+    write(join(dir, `${p.id}.png`), png);
+    rendered.push({ id: p.id, title: p.title, svg, png });
+  }
+  return rendered;
 }
