@@ -9,7 +9,7 @@ import { type FusionRules, getDevice, listDevices } from '../src/hardware/device
 import { FlatScratch, flatFeatures, flattenGraph } from '../src/hardware/flat-cost.js';
 import { kernelStream, streamFeatures } from '../src/hardware/kernel-stream.js';
 import { spaceFeatures, spaceLatency } from '../src/hardware/space-latency.js';
-import { allocSpliced, sameFlat, spliceNetwork, spliceTemplate } from '../src/hardware/splice.js';
+import { allocSpliced, allocStarts, sameFlat, spliceNetwork, spliceTemplate } from '../src/hardware/splice.js';
 import { type Graph, GraphBuilder } from '../src/ir/graph.js';
 import { zooGraph, zooNames } from '../src/ir/zoo.js';
 import { Rng } from '../src/rng.js';
@@ -73,7 +73,7 @@ describe('networks assembled from block runs (splice)', () => {
       const t = spliceTemplate(space);
       expect(t).toBeDefined();
       const net = allocSpliced(t!);
-      const starts = new Int32Array(t!.runBlock.length);
+      const starts = allocStarts(t!);
       const rng = new Rng(3);
       for (const i of [0, space.size - 1, ...Array.from({ length: 40 }, () => rng.nextInt(space.size))]) {
         spliceNetwork(t!, space.decode(i), net, starts);

@@ -185,57 +185,71 @@ export class FlatScratch {
   }
 }
 
-/** x + 0 is x, 0 + 0 is 0; identity/flatten alias their input; zero is nothing (as `resolveAliases`). */
-function resolveAliases(g: FlatGraph, src: Int32Array): void {
-  const { op, inStart, inputs } = g;
-  for (let i = 0; i < g.n; i++) {
+/**
+ * One forward pass: alias resolution as `resolveAliases` (x + 0 is x, 0 + 0 is 0; identity/flatten alias
+ * their input; zero is nothing), whether each node depends on the network input (for `liveNodes`), and
+ * the reset of the per-node work arrays.
+ */
+function forwardPass(g: FlatGraph, s: FlatScratch): void {
+  const { op, inStart, inputs, n } = g;
+  const { src, dep, live, count, last, owner, mark } = s;
+  for (let i = 0; i < n; i++) {
     const o = op[i]!;
     const a = inStart[i]!;
     const b = inStart[i + 1]!;
+    let x = i;
     if (o === IDENTITY || o === FLATTEN) {
-      src[i] = src[inputs[a]!]!;
+      x = src[inputs[a]!]!;
     } else if (o === ZERO_OP) {
-      src[i] = ZERO;
+      x = ZERO;
     } else if (o === ADD || o === MUL || o === CONCAT) {
       let real = 0;
       let one = -1;
       for (let e = a; e < b; e++) {
-        const s = src[inputs[e]!]!;
-        if (s !== ZERO) {
-          if (real === 0) one = s;
+        const y = src[inputs[e]!]!;
+        if (y !== ZERO) {
+          if (real === 0) one = y;
           real++;
         }
       }
-      if (o === ADD) src[i] = real === 0 ? ZERO : real === 1 ? one : i;
-      else if (o === MUL) src[i] = real < b - a ? ZERO : i;
-      else src[i] = real === 1 && b - a === 1 ? one : i;
-    } else {
-      src[i] = i;
+      if (o === ADD) x = real === 0 ? ZERO : real === 1 ? one : i;
+      else if (o === MUL) x = real < b - a ? ZERO : i;
+      else x = real === 1 && b - a === 1 ? one : i;
     }
+    src[i] = x;
+    let d = 0;
+    if (o === INPUT) d = 1;
+    else if (x === i)
+      for (let e = a; e < b; e++) {
+        const y = src[inputs[e]!]!;
+        if (y >= 0 && dep[y]) {
+          d = 1;
+          break;
+        }
+      }
+    dep[i] = d;
+    live[i] = 0;
+    count[i] = 0;
+    last[i] = -1;
+    owner[i] = -1;
+    mark[i] = -1;
   }
 }
 
-/** Real nodes whose value reaches the output, none when the output does not depend on the input (`liveNodes`). */
+/**
+ * Real nodes whose value reaches the output, none when the output does not depend on the input
+ * (`liveNodes` of kernels.ts); after `forwardPass`.
+ */
 function liveNodes(g: FlatGraph, src: Int32Array, live: Uint8Array, dep: Uint8Array): void {
-  const { op, inStart, inputs, n } = g;
-  live.fill(0, 0, n);
-  dep.fill(0, 0, n);
-  for (let i = 0; i < n; i++) {
-    if (op[i] === INPUT) dep[i] = 1;
-    else if (src[i] === i)
-      for (let e = inStart[i]!; e < inStart[i + 1]!; e++) {
-        const s = src[inputs[e]!]!;
-        if (s >= 0 && dep[s]) dep[i] = 1;
-      }
-  }
+  const { inStart, inputs, n } = g;
   const out = src[g.output]!;
   if (out < 0 || !dep[out]) return;
   live[out] = 1;
   for (let i = n - 1; i >= 0; i--) {
     if (!live[i]) continue;
     for (let e = inStart[i]!; e < inStart[i + 1]!; e++) {
-      const s = src[inputs[e]!]!;
-      if (s >= 0) live[s] = 1;
+      const y = src[inputs[e]!]!;
+      if (y >= 0) live[y] = 1;
     }
   }
 }
@@ -338,13 +352,9 @@ export function flatKernels(g: FlatGraph, rules: FusionRules, s: FlatScratch): n
   s.ensure(n);
   const { src, count, first, last, owner, members, mark, live } = s;
   const { op, inStart, inputs, numel, c } = g;
-  resolveAliases(g, src);
+  forwardPass(g, s);
   const dead = rules.deadCode === true;
   if (dead) liveNodes(g, src, live, s.dep);
-  count.fill(0, 0, n);
-  last.fill(-1, 0, n);
-  owner.fill(-1, 0, n);
-  mark.fill(-1, 0, n);
   // Consumers through aliases: how many distinct real nodes read each real node, and the first of them.
   for (let i = 0; i < n; i++) {
     if (src[i] !== i || op[i] === INPUT || (dead && !live[i])) continue;

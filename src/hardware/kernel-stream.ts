@@ -10,7 +10,7 @@ import { addKernelFeatures, FEATURES, type FeatureDevice } from './cost.js';
 import type { FusionRules } from './device.js';
 import { FlatScratch, flatKernels, KERNEL_FIELDS, KERNEL_KINDS } from './flat-cost.js';
 import type { Kernel } from './kernels.js';
-import { allocSpliced, type SpliceTemplate, spliceNetwork } from './splice.js';
+import { allocSpliced, allocStarts, type SpliceTemplate, spliceNetwork } from './splice.js';
 
 /** Fields per distinct kernel: kind, macs, cout, cinPerGroup, elements, inValues, outValues, weights. */
 const F = KERNEL_FIELDS;
@@ -36,7 +36,7 @@ function hashOf(t: Float64Array, o: number): number {
     13 * t[o + 5]! +
     17 * t[o + 6]! +
     19 * t[o + 7]!;
-  return Math.imul((x % 2147483629) | 0, 0x9e3779b1) ^ ((x / 2147483629) | 0);
+  return Math.imul((x | 0) ^ ((x / 4294967296) | 0), 0x9e3779b1) >>> 7;
 }
 
 /** Open-addressing intern table of kernel field tuples. */
@@ -99,7 +99,7 @@ export function kernelStream(t: SpliceTemplate, size: number, rules: FusionRules
   const interner = new Interner();
   const scratch = new FlatScratch();
   const net = allocSpliced(t);
-  const starts = new Int32Array(t.runBlock.length);
+  const starts = allocStarts(t);
   const codes = new Int32Array(t.radix.length);
   const offsets = new Int32Array(size + 1);
   let ids = new Uint32Array(size * 16);

@@ -15,7 +15,7 @@ import { blockFeatures, FEATURES, type FeatureDevice, featuresMs, graphFeatures 
 import type { Device } from './device.js';
 import { flattenGraph } from './flat-cost.js';
 import { type KernelStream, kernelStream, streamFeatures } from './kernel-stream.js';
-import { allocSpliced, type SpliceTemplate, sameFlat, spliceNetwork, spliceTemplate } from './splice.js';
+import { allocSpliced, allocStarts, type SpliceTemplate, sameFlat, spliceNetwork, spliceTemplate } from './splice.js';
 
 export interface SpaceFeatures {
   n: number;
@@ -139,7 +139,7 @@ function splicedSpaceFeatures(
   const t = entry.template;
   if (!t) return undefined;
   const net = allocSpliced(t);
-  const starts = new Int32Array(t.runBlock.length);
+  const starts = allocStarts(t);
   for (const c of checked) {
     spliceNetwork(t, mixedRadixDecode(c.index, t.radix), net, starts);
     if (!sameFlat(net, flattenGraph(c.graph))) return undefined;

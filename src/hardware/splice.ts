@@ -35,6 +35,73 @@ export interface SpliceTemplate {
   outOff: number;
   maxNodes: number;
   maxEdges: number;
+  /** The contents pooled into flat arrays for `spliceNetwork` (no object access per run). */
+  pool: ContentPool;
+}
+
+/**
+ * All run contents in flat arrays: content id = contentOf[r * stride + choice]; its nodes are pool nodes
+ * nodeStart[id] .. + len[id], their inputs pool edges edgeStart[id] .. in node order.
+ */
+interface ContentPool {
+  stride: number;
+  contentOf: Int32Array;
+  nodeStart: Int32Array;
+  len: Int32Array;
+  edgeStart: Int32Array;
+  op: Uint8Array;
+  c: Float64Array;
+  numel: Float64Array;
+  kernel: Int32Array;
+  groups: Int32Array;
+  inCount: Int32Array;
+  inRun: Int32Array;
+  inOff: Int32Array;
+}
+
+function poolContents(contents: RunContent[][]): ContentPool {
+  const stride = Math.max(...contents.map((cs) => cs.length));
+  const list = contents.flat();
+  const nodes = list.reduce((a, rc) => a + rc.len, 0);
+  const edges = list.reduce((a, rc) => a + rc.inRun.length, 0);
+  const p: ContentPool = {
+    stride,
+    contentOf: new Int32Array(contents.length * stride).fill(-1),
+    nodeStart: new Int32Array(list.length),
+    len: new Int32Array(list.length),
+    edgeStart: new Int32Array(list.length),
+    op: new Uint8Array(nodes),
+    c: new Float64Array(nodes),
+    numel: new Float64Array(nodes),
+    kernel: new Int32Array(nodes),
+    groups: new Int32Array(nodes),
+    inCount: new Int32Array(nodes),
+    inRun: new Int32Array(edges),
+    inOff: new Int32Array(edges),
+  };
+  let id = 0;
+  let node = 0;
+  let edge = 0;
+  contents.forEach((cs, r) => {
+    cs.forEach((rc, choice) => {
+      p.contentOf[r * stride + choice] = id;
+      p.nodeStart[id] = node;
+      p.len[id] = rc.len;
+      p.edgeStart[id] = edge;
+      p.op.set(rc.op, node);
+      p.c.set(rc.c, node);
+      p.numel.set(rc.numel, node);
+      p.kernel.set(rc.kernel, node);
+      p.groups.set(rc.groups, node);
+      p.inCount.set(rc.inCount, node);
+      p.inRun.set(rc.inRun, edge);
+      p.inOff.set(rc.inOff, edge);
+      node += rc.len;
+      edge += rc.inRun.length;
+      id++;
+    });
+  });
+  return p;
 }
 
 interface Runs {
@@ -176,6 +243,7 @@ export function spliceTemplate(space: SearchSpace): SpliceTemplate | undefined {
     outOff: outRef[1],
     maxNodes,
     maxEdges,
+    pool: poolContents(contents),
   };
 }
 
@@ -191,41 +259,56 @@ export function spliceNetwork(
   out: FlatGraph,
   starts: Int32Array,
 ): FlatGraph {
-  const nRuns = t.runBlock.length;
+  const { stride, contentOf, nodeStart, len, edgeStart, op, c, numel, kernel, groups, inCount, inRun, inOff } = t.pool;
+  const runBlock = t.runBlock;
+  const nRuns = runBlock.length;
+  // starts[r] = first node of run r; starts[nRuns] = node count (starts has nRuns + 1 entries).
   let pos = 0;
   for (let r = 0; r < nRuns; r++) {
-    const b = t.runBlock[r]!;
+    const b = runBlock[r]!;
     starts[r] = pos;
-    pos += t.contents[r]![b < 0 ? 0 : codes[b]!]!.len;
+    pos += len[contentOf[r * stride + (b < 0 ? 0 : codes[b]!)]!]!;
   }
+  starts[nRuns] = pos;
+  const oOp = out.op;
+  const oC = out.c;
+  const oNumel = out.numel;
+  const oKernel = out.kernel;
+  const oGroups = out.groups;
+  const oInStart = out.inStart;
+  const oInputs = out.inputs;
   let e = 0;
   for (let r = 0; r < nRuns; r++) {
-    const b = t.runBlock[r]!;
-    const rc = t.contents[r]![b < 0 ? 0 : codes[b]!]!;
+    const b = runBlock[r]!;
+    const id = contentOf[r * stride + (b < 0 ? 0 : codes[b]!)]!;
     const a = starts[r]!;
-    const { op, c, numel, kernel, groups, inCount, inRun, inOff } = rc;
-    let k = 0;
-    for (let j = 0; j < rc.len; j++) {
-      const i = a + j;
-      out.op[i] = op[j]!;
-      out.c[i] = c[j]!;
-      out.numel[i] = numel[j]!;
-      out.kernel[i] = kernel[j]!;
-      out.groups[i] = groups[j]!;
-      out.inStart[i] = e;
+    const from = nodeStart[id]!;
+    const to = from + len[id]!;
+    let k = edgeStart[id]!;
+    for (let j = from, i = a; j < to; j++, i++) {
+      oOp[i] = op[j]!;
+      oC[i] = c[j]!;
+      oNumel[i] = numel[j]!;
+      oKernel[i] = kernel[j]!;
+      oGroups[i] = groups[j]!;
+      oInStart[i] = e;
       for (let q = inCount[j]!; q > 0; q--, k++) {
         const rr = inRun[k]!;
         const off = inOff[k]!;
-        out.inputs[e++] =
-          rr === -1 ? a + off : off === -1 ? (rr + 1 === nRuns ? pos : starts[rr + 1]!) - 1 : starts[rr]! + off;
+        oInputs[e++] = rr === -1 ? a + off : off === -1 ? starts[rr + 1]! - 1 : starts[rr]! + off;
       }
     }
   }
-  out.inStart[pos] = e;
+  oInStart[pos] = e;
   out.n = pos;
   const or = t.outRun;
-  out.output = t.outOff === -1 ? (or + 1 === nRuns ? pos : starts[or + 1]!) - 1 : starts[or]! + t.outOff;
+  out.output = t.outOff === -1 ? starts[or + 1]! - 1 : starts[or]! + t.outOff;
   return out;
+}
+
+/** The `starts` array `spliceNetwork` needs (one entry per run, plus the end). */
+export function allocStarts(t: SpliceTemplate): Int32Array {
+  return new Int32Array(t.runBlock.length + 1);
 }
 
 /** Whether two flat graphs are the same network (ops, shapes, attributes, wiring, output). */
