@@ -57,6 +57,29 @@ function relDiff(a: Float64Array, b: Float64Array): number {
   return worst;
 }
 
+/** Networks every device of a space probes: blockNetwork(d, c) (blocks[0][0] = network 0) and checked ones. */
+interface ProbeGraphs {
+  blocks: Graph[][];
+  checked: Map<number, Graph>;
+}
+const probes = new WeakMap<SearchSpace, ProbeGraphs>();
+
+/** Built once per space and shared by its devices (graphs do not depend on the device). */
+function probeGraphs(space: SearchSpace): ProbeGraphs {
+  let p = probes.get(space);
+  if (!p) {
+    const net0 = space.network(0);
+    p = {
+      blocks: radices(space).map((r, dec) =>
+        Array.from({ length: r }, (_, c) => (c === 0 ? net0 : blockNetwork(space, dec, c))),
+      ),
+      checked: new Map(),
+    };
+    probes.set(space, p);
+  }
+  return p;
+}
+
 /** Architectures checked for additivity: index 0, the last, and `samples` drawn with a fixed seed. */
 function checkIndices(size: number, samples: number): number[] {
   const rng = new Rng(0x5eed);
@@ -71,11 +94,12 @@ export function spaceFeatures(space: SearchSpace, d: FeatureDevice, opts: { samp
   if (hit) return hit;
   const radix = radices(space);
   const nD = radix.length;
-  const base = blockFeatures(space.network(0), d, nD);
+  const graphs = probeGraphs(space);
+  const base = blockFeatures(graphs.blocks[0]![0]!, d, nD);
   const fixed = base[0]!;
   const block = radix.map((r, dec) =>
     Array.from({ length: r }, (_, c) =>
-      c === 0 ? base[dec + 1]! : blockFeatures(blockNetwork(space, dec, c), d, nD)[dec + 1]!,
+      c === 0 ? base[dec + 1]! : blockFeatures(graphs.blocks[dec]![c]!, d, nD)[dec + 1]!,
     ),
   );
   const sum = new Float64Array(FEATURES);
@@ -84,12 +108,16 @@ export function spaceFeatures(space: SearchSpace, d: FeatureDevice, opts: { samp
   const checked: { index: number; graph: Graph; features: Float64Array }[] = [];
   for (const idx of checkIndices(space.size, opts.samples ?? 48)) {
     mixedRadixDecode(idx, radix, codes);
+    let graph = graphs.checked.get(idx);
+    if (!graph) {
+      graph = space.network(idx);
+      graphs.checked.set(idx, graph);
+    }
     sum.set(fixed);
     for (let dec = 0; dec < nD; dec++) {
       const b = block[dec]![codes[dec]!]!;
       for (let j = 0; j < FEATURES; j++) sum[j] += b[j]!;
     }
-    const graph = space.network(idx);
     const features = graphFeatures(graph, d);
     checked.push({ index: idx, graph, features });
     maxDeviation = Math.max(maxDeviation, relDiff(sum, features));
@@ -133,7 +161,7 @@ function splicedSpaceFeatures(
 ): Float64Array | undefined {
   let entry = spliced.get(space);
   if (!entry) {
-    entry = { template: spliceTemplate(space) ?? null, streams: new Map() };
+    entry = { template: spliceTemplate(space, probeGraphs(space).blocks) ?? null, streams: new Map() };
     spliced.set(space, entry);
   }
   const t = entry.template;

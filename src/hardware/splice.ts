@@ -189,9 +189,13 @@ function sameContent(a: RunContent, b: RunContent): boolean {
  * The splice template of `space`, or undefined when its networks are not assembled this way (a choice
  * changes a fixed part or another decision's nodes, a run's result shape, or the run layout).
  */
-export function spliceTemplate(space: SearchSpace): SpliceTemplate | undefined {
+export function spliceTemplate(
+  space: SearchSpace,
+  /** blockNetwork(space, d, c) for every decision and choice, where the caller has them already. */
+  blocks?: readonly (readonly Graph[])[],
+): SpliceTemplate | undefined {
   const radix = radices(space);
-  const ref = space.network(0);
+  const ref = blocks?.[0]?.[0] ?? space.network(0);
   const refRuns = runsOf(ref);
   const refFlat = flattenGraph(ref);
   const nRuns = refRuns.block.length;
@@ -210,7 +214,7 @@ export function spliceTemplate(space: SearchSpace): SpliceTemplate | undefined {
     let growNodes = 0;
     let growEdges = 0;
     for (let choice = 1; choice < radix[d]!; choice++) {
-      const g = blockNetwork(space, d, choice);
+      const g = blocks?.[d]?.[choice] ?? blockNetwork(space, d, choice);
       const runs = runsOf(g);
       if (runs.block.length !== nRuns || runs.block.some((b, r) => b !== refRuns.block[r])) return undefined;
       const f = flattenGraph(g);
