@@ -13,7 +13,7 @@ import { Rng } from '../rng.js';
 import { blockNetwork, mixedRadixDecode, radices, type SearchSpace } from '../space/types.js';
 import { blockFeatures, FEATURES, type FeatureDevice, featuresMs, graphFeatures } from './cost.js';
 import type { Device } from './device.js';
-import { flattenGraph } from './flat-cost.js';
+import { FlatScratch, flatFeatures, flattenGraph } from './flat-cost.js';
 import { type KernelStream, kernelStream, streamFeatures } from './kernel-stream.js';
 import { allocSpliced, allocStarts, type SpliceTemplate, sameFlat, spliceNetwork, spliceTemplate } from './splice.js';
 
@@ -141,6 +141,27 @@ function builtSpaceFeatures(space: SearchSpace, d: FeatureDevice): Float64Array 
   return full;
 }
 
+/** Largest space whose kernel streams are kept (about 0.4 KB per network and set of fusion rules). */
+const STREAM_MAX_NETWORKS = 1_000_000;
+
+/** Every network spliced and costed on `d` without a stream (spaces too large to keep one; tests). */
+export function directFeatures(t: SpliceTemplate, size: number, d: FeatureDevice): Float64Array {
+  const full = new Float64Array(size * FEATURES);
+  const net = allocSpliced(t);
+  const starts = allocStarts(t);
+  const scratch = new FlatScratch();
+  const codes = new Int32Array(t.radix.length);
+  for (let i = 0; i < size; i++) {
+    spliceNetwork(t, codes, net, starts);
+    flatFeatures(net, d.file.fusion, d, full.subarray(i * FEATURES, (i + 1) * FEATURES), scratch);
+    for (let dec = 0; dec < codes.length; dec++) {
+      if (++codes[dec]! < t.radix[dec]!) break;
+      codes[dec] = 0;
+    }
+  }
+  return full;
+}
+
 interface Spliced {
   template: SpliceTemplate | null;
   /** Kernel streams by fusion rules (JSON): shared by devices whose runtimes fuse alike. */
@@ -172,13 +193,19 @@ function splicedSpaceFeatures(
     spliceNetwork(t, mixedRadixDecode(c.index, t.radix), net, starts);
     if (!sameFlat(net, flattenGraph(c.graph))) return undefined;
   }
-  const rulesKey = JSON.stringify(d.file.fusion);
-  let stream = entry.streams.get(rulesKey);
-  if (!stream) {
-    stream = kernelStream(t, space.size, d.file.fusion);
-    entry.streams.set(rulesKey, stream);
+  let full: Float64Array;
+  if (space.size > STREAM_MAX_NETWORKS) {
+    // A stream holds ~100 kernel ids per network: beyond this, cost each network directly, per device.
+    full = directFeatures(t, space.size, d);
+  } else {
+    const rulesKey = JSON.stringify(d.file.fusion);
+    let stream = entry.streams.get(rulesKey);
+    if (!stream) {
+      stream = kernelStream(t, space.size, d.file.fusion);
+      entry.streams.set(rulesKey, stream);
+    }
+    full = streamFeatures(stream, d);
   }
-  const full = streamFeatures(stream, d);
   for (const c of checked)
     for (let j = 0; j < FEATURES; j++) if (full[c.index * FEATURES + j] !== c.features[j]) return undefined;
   return full;
