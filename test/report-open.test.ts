@@ -25,7 +25,7 @@ import { curveGrid, reasonPattern } from '../src/report/open.js';
 import { axesOf, objectivePairs } from '../src/report/open-plots.js';
 import { num } from '../src/report/tables.js';
 import { getSpace } from '../src/space/all.js';
-import { runCli } from './helpers/cli.js';
+import { repoRoot, runCli } from './helpers/cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -298,6 +298,49 @@ describe('hwnas report <open-search folder>', () => {
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/Plots were not rendered/);
     expect(existsSync(join(out, 'plots'))).toBe(false);
   }, 60_000);
+
+  it('user-defined JSON space: notations from open-search itself or from --space FILE, else index only', () => {
+    const spaceFile = join(repoRoot, 'examples/mcu-dscnn.json');
+    const space = getSpace(spaceFile);
+    const csv = join(dir, 'mcu.csv');
+    const lines = ['index,top1,latency_ms'];
+    for (let i = 0; i < space.size; i++) lines.push(`${i},${50 + ((i * 37) % 100) / 4},${1 + ((i * 53) % 97) / 10}`);
+    writeFileSync(csv, `${lines.join('\n')}\n`);
+    const out = join(dir, 'mcu');
+    const r = runCli([
+      'open-search',
+      '--space',
+      spaceFile,
+      '--objective',
+      `table:${csv}#top1`,
+      '--objective',
+      `table:${csv}#latency_ms`,
+      '--evals',
+      '20',
+      '--out',
+      out,
+      '--quiet',
+    ]);
+    expect(r.code).toBe(0);
+    const front = readCsv(join(out, 'front.csv'));
+    const withNotations = front.map((f) => {
+      const n = space.notations(Number(f.index));
+      return [...Object.keys(n).map((k) => String(n[k])), f.evaluation, num(Number(f.top1)), num(Number(f.latency_ms))];
+    });
+    const html = () => readFileSync(join(out, 'report.html'), 'utf8');
+    expect(htmlRows(html(), 'open-front')).toEqual(withNotations);
+    // search.json names the space 'mcu-dscnn', not its file: without --space only the index is known.
+    expect(runCli(['report', out, '--no-plots', '--quiet']).code).toBe(0);
+    expect(htmlRows(html(), 'open-front')).toEqual(
+      front.map((f) => [f.index, f.evaluation, num(Number(f.top1)), num(Number(f.latency_ms))]),
+    );
+    expect(html()).toMatch(/Space 'mcu-dscnn' is not known here, so architectures are shown by index only/);
+    expect(runCli(['report', out, '--no-plots', '--quiet', '--space', spaceFile]).code).toBe(0);
+    expect(htmlRows(html(), 'open-front')).toEqual(withNotations);
+    const wrong = runCli(['report', out, '--space', 'nb201']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/^hwnas: space 'nb201' is not the space of this search \('mcu-dscnn'\)/);
+  }, 90_000);
 
   it('a history without search.json (a search that never finished a session) is one line, exit 2', () => {
     const out = join(dir, 'unfinished');

@@ -176,7 +176,9 @@ export async function openSearch(
   writeFileAtomic(join(f.out, 'search.json'), toJson(json));
   // The report module (vega, resvg) loads only when a report is written.
   const report =
-    f.report !== false ? await import('../report/open-report.js').then((m) => m.writeOpenReport(f.out)) : undefined;
+    f.report !== false
+      ? await import('../report/open-report.js').then((m) => m.writeOpenReport(f.out, { space }))
+      : undefined;
   const last = conv.checkpoints[conv.checkpoints.length - 1];
   const text =
     `${f.strategy} on ${space.id}, study ${result.study}: ${result.tells.length}/${evals} evaluations` +

@@ -4,20 +4,24 @@
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { fail } from '../errors.js';
 import { writeReport } from '../report/index.js';
 import { openSearchFolderKind } from '../report/open.js';
 import { writeOpenReport } from '../report/open-report.js';
+import { getSpace } from '../space/all.js';
 import { studyPaths } from '../study/layout.js';
 import { toJson } from './output.js';
 
 interface ReportFlags {
   plots: boolean;
+  space?: string;
   quiet?: boolean;
   json?: boolean;
 }
 
 async function openReport(folder: string, flags: ReportFlags): Promise<void> {
-  const r = await writeOpenReport(folder, { plots: flags.plots });
+  const space = flags.space === undefined ? undefined : getSpace(flags.space);
+  const r = await writeOpenReport(folder, { plots: flags.plots, ...(space ? { space } : {}) });
   if (flags.json) process.stdout.write(toJson({ report: r.report, summary: r.summary, files: r.files }));
   else if (!flags.quiet) process.stdout.write(`${r.text}\nWrote ${r.report} (${r.files.length} files).\n`);
 }
@@ -30,12 +34,18 @@ export function register(program: Command): void {
     )
     .argument('<folder>', 'study folder written by hwnas reproduce, or an --out folder of hwnas open-search')
     .option('--no-plots', 'skip the SVG/PNG plots')
+    .option(
+      '--space <space>',
+      'open-search folder: the user-defined space file (.json) the search used, for every notation',
+    )
     .option('--quiet', 'print nothing but errors')
     .option('--json', 'print the summary as JSON')
     .action(async (folder: string, flags: ReportFlags) => {
       // A study's store wins; history.jsonl without search.json is an unfinished open search (loadOpenReport says so).
       const open = openSearchFolderKind(folder);
       if (open !== 'none' && !existsSync(studyPaths(folder).store)) return openReport(folder, flags);
+      if (flags.space !== undefined)
+        fail('--space is for open-search folders', 'a study folder keeps its space in its store');
       const report = await writeReport(folder, { plots: flags.plots });
       const path = studyPaths(folder).report;
       if (flags.json) process.stdout.write(toJson({ report: path, summary: report.summary, files: report.files }));

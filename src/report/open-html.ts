@@ -82,7 +82,7 @@ export function frontTable(d: OpenReportData): Table {
       ...d.specs.map((s) => f.objectives[s.name]!),
     ]),
     notes: [
-      `Every notation of each architecture${d.spaceNote ? ` (${d.spaceNote})` : ` (space ${d.search.space})`}; Evaluation = number of its first successful evaluation (0-based, in ask order). Sorted like front.csv.`,
+      `${d.spaceNote ? `${d.spaceNote[0]!.toUpperCase()}${d.spaceNote.slice(1)}.` : `Every notation of each architecture in space ${d.search.space}.`} Evaluation = number of its first successful evaluation (0-based, in ask order). Sorted like front.csv.`,
     ],
   };
 }

@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { writeFileAtomic } from '../cli/output.js';
+import type { SearchSpace } from '../space/types.js';
 import type { RenderedPlot } from './html.js';
 import { type FailureGroup, loadOpenReport } from './open.js';
 import { openReportHtml, openTables } from './open-html.js';
@@ -39,8 +40,11 @@ export function openReportPaths(folder: string) {
   return { plots: join(folder, 'plots'), report: join(folder, 'report.html') };
 }
 
-export async function writeOpenReport(folder: string, opts: { plots?: boolean } = {}): Promise<WrittenOpenReport> {
-  const d = loadOpenReport(folder);
+export async function writeOpenReport(
+  folder: string,
+  opts: { plots?: boolean; space?: SearchSpace } = {},
+): Promise<WrittenOpenReport> {
+  const d = loadOpenReport(folder, opts.space ? { space: opts.space } : {});
   const paths = openReportPaths(folder);
   const files: string[] = [];
   const write = (path: string, content: string | Uint8Array) => {

@@ -145,11 +145,17 @@ function loadSpace(id: string): { space?: SearchSpace; note?: string } {
     return { space: getSpace(id) };
   } catch (e) {
     if (!isHwnasError(e)) throw e;
-    return { note: `space '${id}' cannot be loaded here (${e.line()}): architectures are shown by index only` };
+    return {
+      note: `space '${id}' is not known here, so architectures are shown by index only; \`hwnas report DIR --space FILE.json\` shows every notation`,
+    };
   }
 }
 
-export function loadOpenReport(folder: string): OpenReportData {
+/**
+ * `space`: the search's space when the caller has it (open-search itself, or `hwnas report --space FILE`
+ * for a user-defined JSON space, which search.json names only by its name).
+ */
+export function loadOpenReport(folder: string, opts: { space?: SearchSpace } = {}): OpenReportData {
   const kind = openSearchFolderKind(folder);
   if (kind !== 'open') {
     fail(
@@ -171,7 +177,13 @@ export function loadOpenReport(folder: string): OpenReportData {
     toldSet.add(rec.n);
     tells.push(rec);
   }
-  const { space, note } = loadSpace(search.space);
+  if (opts.space && opts.space.id !== search.space) {
+    fail(
+      `space '${opts.space.id}' is not the space of this search ('${search.space}')`,
+      'give the space file the search used',
+    );
+  }
+  const { space, note } = opts.space ? { space: opts.space, note: undefined } : loadSpace(search.space);
   const format = (a: number): string | undefined => {
     if (!space) return undefined;
     try {
