@@ -136,7 +136,8 @@ describe('model: latency of every NAS-Bench-201 network', () => {
     const space = getSpace('nb201');
     const t = spliceTemplate(space)!;
     const a76 = getDevice('cortex-a76');
-    const st = kernelStream(t, space.size, a76.file.fusion);
+    const st = kernelStream(t, space.size, a76.file.fusion)!;
+    expect(st).toBeDefined();
     expect(st.offsets[space.size]).toBe(st.ids.length);
     expect(st.distinct).toBeLessThan(200);
     // Same stream, another device with the same rules (M7: other constants, vector widths, memory).

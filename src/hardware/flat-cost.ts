@@ -133,6 +133,9 @@ const KIND_DEPTHWISE = 2;
 const KIND_LINEAR = 3;
 const KIND_POOL = 4;
 const KIND_ELEMENTWISE = 5;
+/** Op code of conv2d. */
+export const CONV_OP = CONV;
+
 /** Kernel kinds by code (the order of the feature vector's compute entries). */
 export const KERNEL_KINDS = ['conv', 'pointwise', 'depthwise', 'linear', 'pool', 'elementwise'] as const;
 
@@ -154,8 +157,9 @@ export class FlatScratch {
   mark = new Int32Array(0);
   live = new Uint8Array(0);
   dep = new Uint8Array(0);
-  /** Kernel fields written by `flatKernels` (KERNEL_FIELDS per kernel). */
+  /** Kernel fields written by `flatKernels` (KERNEL_FIELDS per kernel), and each kernel's root node. */
   fields = new Float64Array(0);
+  roots = new Int32Array(0);
   /** A kernel object reused to hand fields to `addKernelFeatures`. */
   readonly kernel: Kernel = {
     kind: 'conv',
@@ -254,7 +258,7 @@ function liveNodes(g: FlatGraph, src: Int32Array, live: Uint8Array, dep: Uint8Ar
   }
 }
 
-function rootKind(g: FlatGraph, i: number): number {
+export function rootKind(g: FlatGraph, i: number): number {
   const o = g.op[i]!;
   if (o === CONV) {
     const cin = g.c[g.inputs[g.inStart[i]!]!]!;
@@ -372,7 +376,10 @@ export function flatKernels(g: FlatGraph, rules: FusionRules, s: FlatScratch): n
     if (count[outSrc] === 0) first[outSrc] = -1;
     count[outSrc]!++;
   }
-  if (s.fields.length < n * KERNEL_FIELDS) s.fields = new Float64Array(2 * n * KERNEL_FIELDS);
+  if (s.fields.length < n * KERNEL_FIELDS) {
+    s.fields = new Float64Array(2 * n * KERNEL_FIELDS);
+    s.roots = new Int32Array(2 * n);
+  }
   const f = s.fields;
   let kernels = 0;
   for (let root = 0; root < n; root++) {
@@ -422,6 +429,7 @@ export function flatKernels(g: FlatGraph, rules: FusionRules, s: FlatScratch): n
       const kk = g.kernel[root]!;
       elements = rootOp === GAP ? numel[in0]! : numel[root]! * (kk || 1) * (kk || 1);
     }
+    s.roots[kernels] = root;
     const o = kernels * KERNEL_FIELDS;
     f[o] = kind;
     f[o + 1] = rootOp === CONV || rootOp === LINEAR ? macsOf(g, root) : 0;

@@ -8,9 +8,9 @@
  */
 import { addKernelFeatures, FEATURES, type FeatureDevice } from './cost.js';
 import type { FusionRules } from './device.js';
-import { FlatScratch, flatKernels, KERNEL_FIELDS, KERNEL_KINDS } from './flat-cost.js';
+import { CONV_OP, FlatScratch, flatKernels, KERNEL_FIELDS, KERNEL_KINDS } from './flat-cost.js';
 import type { Kernel } from './kernels.js';
-import { allocSpliced, allocStarts, type SpliceTemplate, spliceNetwork } from './splice.js';
+import { allocSpliced, allocStarts, type RunContent, type SpliceTemplate, spliceNetwork } from './splice.js';
 
 /** Fields per distinct kernel: kind, macs, cout, cinPerGroup, elements, inValues, outValues, weights. */
 const F = KERNEL_FIELDS;
@@ -94,35 +94,151 @@ class Interner {
   }
 }
 
-/** Kernels of every network of the template under `rules` (networks in index order, first decision fastest). */
-export function kernelStream(t: SpliceTemplate, size: number, rules: FusionRules): KernelStream {
+/** Whether two run contents are equal but for the kernel size of their convolutions. */
+function sameButConvKernel(a: RunContent, b: RunContent): boolean {
+  if (a.len !== b.len || a.inRun.length !== b.inRun.length) return false;
+  for (let j = 0; j < a.len; j++) {
+    if (a.op[j] !== b.op[j] || a.c[j] !== b.c[j] || a.numel[j] !== b.numel[j] || a.groups[j] !== b.groups[j])
+      return false;
+    if (a.inCount[j] !== b.inCount[j] || (a.op[j] !== CONV_OP && a.kernel[j] !== b.kernel[j])) return false;
+  }
+  for (let e = 0; e < a.inRun.length; e++) if (a.inRun[e] !== b.inRun[e] || a.inOff[e] !== b.inOff[e]) return false;
+  return true;
+}
+
+/**
+ * Choices of a decision that differ only in conv kernel sizes (NB201: 1x1 and 3x3 convolutions) give
+ * networks with the same kernels but for those convs' MACs, weights and kind: fusion, aliases and dead
+ * code do not look at kernel sizes. Per decision: each choice's leader (smallest such equal choice), its
+ * index among the leader's group, and the groups.
+ */
+function convVariants(t: SpliceTemplate): { leader: Int32Array[]; variant: Int32Array[]; group: number[][][] } {
+  const leader: Int32Array[] = [];
+  const variant: Int32Array[] = [];
+  const group: number[][][] = [];
+  t.radix.forEach((r, d) => {
+    const runs = [...t.runBlock.keys()].filter((k) => t.runBlock[k] === d);
+    const l = new Int32Array(r);
+    const v = new Int32Array(r);
+    const gr: number[][] = [];
+    for (let c = 0; c < r; c++) {
+      let found = c;
+      for (let p = 0; p < c && found === c; p++)
+        if (l[p] === p && runs.every((k) => sameButConvKernel(t.contents[k]![p]!, t.contents[k]![c]!))) found = p;
+      l[c] = found;
+      if (found === c) gr[c] = [];
+      v[c] = gr[found]!.length;
+      gr[found]!.push(c);
+    }
+    leader.push(l);
+    variant.push(v);
+    group.push(gr);
+  });
+  return { leader, variant, group };
+}
+
+/**
+ * Kernels of every network of the template under `rules` (networks in index order, first decision
+ * fastest). Kernels are detected once per class of networks that differ only in conv kernel sizes
+ * (`convVariants`; NB201: 4,096 of 15,625); the other members of a class take the class's kernels with
+ * each conv-rooted kernel of a varying decision re-costed for that decision's kernel size (MACs, weights,
+ * kind by the formulas of the detection). Undefined if a class leader's own conv kernels do not come out
+ * the same when re-costed that way (then these assumptions do not hold: cost networks one by one).
+ */
+export function kernelStream(t: SpliceTemplate, size: number, rules: FusionRules): KernelStream | undefined {
   const interner = new Interner();
   const scratch = new FlatScratch();
   const net = allocSpliced(t);
   const starts = allocStarts(t);
-  const codes = new Int32Array(t.radix.length);
+  const nRuns = t.runBlock.length;
+  const runOf = new Int32Array(t.maxNodes);
+  const radix = t.radix;
+  const nD = radix.length;
+  const { leader, variant, group } = convVariants(t);
+  const codes = new Int32Array(nD);
   const offsets = new Int32Array(size + 1);
+  // Per class leader: its kernels as (decision or -1, offset of the per-variant ids in vids).
+  const classStart = new Int32Array(size);
+  const classCount = new Int32Array(size);
+  let kDec = new Int32Array(1 << 16);
+  let kBase = new Int32Array(1 << 16);
+  let nK = 0;
+  let vids = new Uint32Array(1 << 16);
+  let nV = 0;
+  const tmp = new Float64Array(F);
   let ids = new Uint32Array(size * 16);
   let len = 0;
-  const radix = t.radix;
   for (let i = 0; i < size; i++) {
-    offsets[i] = len;
-    spliceNetwork(t, codes, net, starts);
-    const count = flatKernels(net, rules, scratch);
-    if (len + count > ids.length) {
-      const grown = new Uint32Array(Math.max(2 * ids.length, len + count));
-      grown.set(ids);
-      ids = grown;
+    let li = 0;
+    for (let d = nD - 1; d >= 0; d--) li = li * radix[d]! + leader[d]![codes[d]!]!;
+    if (li === i) {
+      // A class leader: detect its kernels, and re-cost the conv kernels of varying decisions per variant.
+      spliceNetwork(t, codes, net, starts);
+      const count = flatKernels(net, rules, scratch);
+      for (let r = 0; r < nRuns; r++) runOf.fill(r, starts[r]!, starts[r + 1]!);
+      if (nK + count > kDec.length) {
+        const m = Math.max(2 * kDec.length, nK + count);
+        kDec = grow(kDec, m);
+        kBase = grow(kBase, m);
+      }
+      if (nV + count * Math.max(...radix) > vids.length)
+        vids = growU(vids, Math.max(2 * vids.length, nV + count * Math.max(...radix)));
+      classStart[i] = nK;
+      classCount[i] = count;
+      const f = scratch.fields;
+      for (let q = 0; q < count; q++) {
+        const root = scratch.roots[q]!;
+        const run = runOf[root]!;
+        const d = t.runBlock[run]!;
+        const members = d >= 0 && net.op[root] === CONV_OP ? group[d]![codes[d]!]! : undefined;
+        kBase[nK] = nV;
+        if (!members || members.length === 1) {
+          kDec[nK++] = -1;
+          vids[nV++] = interner.id(f, q * F);
+          continue;
+        }
+        kDec[nK++] = d;
+        const cin = net.c[net.inputs[net.inStart[root]!]!]!;
+        const gr = net.groups[root]!;
+        const off = root - starts[run]!;
+        for (const choice of members) {
+          const k = t.contents[run]![choice]!.kernel[off]!;
+          tmp.set(f.subarray(q * F, q * F + F));
+          tmp[0] = gr > 1 && gr === cin ? 2 : k === 1 ? 1 : 0; // depthwise, pointwise, conv (KERNEL_KINDS)
+          tmp[1] = net.numel[root]! * (cin / gr) * k * k;
+          tmp[7] = net.c[root]! * (cin / gr) * k * k + net.c[root]!;
+          if (choice === codes[d]) for (let j = 0; j < F; j++) if (tmp[j] !== f[q * F + j]) return undefined;
+          vids[nV++] = interner.id(tmp, 0);
+        }
+      }
     }
-    const f = scratch.fields;
-    for (let q = 0; q < count; q++) ids[len++] = interner.id(f, q * F);
-    for (let d = 0; d < radix.length; d++) {
+    // Emit: the leader's kernels, each varying one taking this network's variant.
+    const n0 = classStart[li]!;
+    const count = classCount[li]!;
+    if (len + count > ids.length) ids = growU(ids, Math.max(2 * ids.length, len + count));
+    offsets[i] = len;
+    for (let q = n0; q < n0 + count; q++) {
+      const d = kDec[q]!;
+      ids[len++] = vids[kBase[q]! + (d < 0 ? 0 : variant[d]![codes[d]!]!)]!;
+    }
+    for (let d = 0; d < nD; d++) {
       if (++codes[d]! < radix[d]!) break;
       codes[d] = 0;
     }
   }
   offsets[size] = len;
   return { n: size, table: interner.table, distinct: interner.size, offsets, ids: ids.slice(0, len) };
+}
+
+function grow(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+function growU(a: Uint32Array<ArrayBuffer>, n: number): Uint32Array<ArrayBuffer> {
+  const b = new Uint32Array(n);
+  b.set(a);
+  return b;
 }
 
 /** Features of every network (n x FEATURES, row-major) on device `d`. */

@@ -164,8 +164,8 @@ export function directFeatures(t: SpliceTemplate, size: number, d: FeatureDevice
 
 interface Spliced {
   template: SpliceTemplate | null;
-  /** Kernel streams by fusion rules (JSON): shared by devices whose runtimes fuse alike. */
-  streams: Map<string, KernelStream>;
+  /** Kernel streams by fusion rules (JSON): shared by devices whose runtimes fuse alike (null: none). */
+  streams: Map<string, KernelStream | null>;
 }
 const spliced = new WeakMap<SearchSpace, Spliced>();
 
@@ -200,11 +200,11 @@ function splicedSpaceFeatures(
   } else {
     const rulesKey = JSON.stringify(d.file.fusion);
     let stream = entry.streams.get(rulesKey);
-    if (!stream) {
-      stream = kernelStream(t, space.size, d.file.fusion);
+    if (stream === undefined) {
+      stream = kernelStream(t, space.size, d.file.fusion) ?? null;
       entry.streams.set(rulesKey, stream);
     }
-    full = streamFeatures(stream, d);
+    full = stream ? streamFeatures(stream, d) : directFeatures(t, space.size, d);
   }
   for (const c of checked)
     for (let j = 0; j < FEATURES; j++) if (full[c.index * FEATURES + j] !== c.features[j]) return undefined;

@@ -13,7 +13,7 @@ import { blockNetwork, radices, type SearchSpace } from '../space/types.js';
 import { allocFlat, type FlatGraph, flattenGraph } from './flat-cost.js';
 
 /** Node contents of one run; inputs as (run, offset) pairs: run -1 = this run, offset -1 = the run's last node. */
-interface RunContent {
+export interface RunContent {
   len: number;
   op: Uint8Array;
   c: Float64Array;
