@@ -157,7 +157,7 @@ export function kernelStream(t: SpliceTemplate, size: number, rules: FusionRules
   const { leader, variant, group } = convVariants(t);
   const codes = new Int32Array(nD);
   const offsets = new Int32Array(size + 1);
-  // Per class leader: its kernels as (decision or -1, offset of the per-variant ids in vids).
+  // Per class leader: its kernels as (decision + 1, or 0 if it does not vary; offset of the ids per variant in vids).
   const classStart = new Int32Array(size);
   const classCount = new Int32Array(size);
   let kDec = new Int32Array(1 << 16);
@@ -166,11 +166,17 @@ export function kernelStream(t: SpliceTemplate, size: number, rules: FusionRules
   let vids = new Uint32Array(1 << 16);
   let nV = 0;
   const tmp = new Float64Array(F);
+  const maxRadix = Math.max(...radix);
+  // vsel[d + 1]: this network's variant of decision d; vsel[0] = 0 for kernels that do not vary.
+  const vsel = new Int32Array(nD + 1);
   let ids = new Uint32Array(size * 16);
   let len = 0;
   for (let i = 0; i < size; i++) {
     let li = 0;
-    for (let d = nD - 1; d >= 0; d--) li = li * radix[d]! + leader[d]![codes[d]!]!;
+    for (let d = nD - 1; d >= 0; d--) {
+      li = li * radix[d]! + leader[d]![codes[d]!]!;
+      vsel[d + 1] = variant[d]![codes[d]!]!;
+    }
     if (li === i) {
       // A class leader: detect its kernels, and re-cost the conv kernels of varying decisions per variant.
       spliceNetwork(t, codes, net, starts);
@@ -181,8 +187,8 @@ export function kernelStream(t: SpliceTemplate, size: number, rules: FusionRules
         kDec = grow(kDec, m);
         kBase = grow(kBase, m);
       }
-      if (nV + count * Math.max(...radix) > vids.length)
-        vids = growU(vids, Math.max(2 * vids.length, nV + count * Math.max(...radix)));
+      if (nV + count * maxRadix > vids.length) vids = growU(vids, Math.max(2 * vids.length, nV + count * maxRadix));
+      if (i === 0) ids = new Uint32Array(size * (count + 8));
       classStart[i] = nK;
       classCount[i] = count;
       const f = scratch.fields;
@@ -193,17 +199,18 @@ export function kernelStream(t: SpliceTemplate, size: number, rules: FusionRules
         const members = d >= 0 && net.op[root] === CONV_OP ? group[d]![codes[d]!]! : undefined;
         kBase[nK] = nV;
         if (!members || members.length === 1) {
-          kDec[nK++] = -1;
+          kDec[nK++] = 0;
           vids[nV++] = interner.id(f, q * F);
           continue;
         }
-        kDec[nK++] = d;
+        kDec[nK++] = d + 1;
         const cin = net.c[net.inputs[net.inStart[root]!]!]!;
         const gr = net.groups[root]!;
         const off = root - starts[run]!;
-        for (const choice of members) {
+        for (let v = 0; v < members.length; v++) {
+          const choice = members[v]!;
           const k = t.contents[run]![choice]!.kernel[off]!;
-          tmp.set(f.subarray(q * F, q * F + F));
+          for (let j = 0; j < F; j++) tmp[j] = f[q * F + j]!;
           tmp[0] = gr > 1 && gr === cin ? 2 : k === 1 ? 1 : 0; // depthwise, pointwise, conv (KERNEL_KINDS)
           tmp[1] = net.numel[root]! * (cin / gr) * k * k;
           tmp[7] = net.c[root]! * (cin / gr) * k * k + net.c[root]!;
@@ -217,10 +224,7 @@ export function kernelStream(t: SpliceTemplate, size: number, rules: FusionRules
     const count = classCount[li]!;
     if (len + count > ids.length) ids = growU(ids, Math.max(2 * ids.length, len + count));
     offsets[i] = len;
-    for (let q = n0; q < n0 + count; q++) {
-      const d = kDec[q]!;
-      ids[len++] = vids[kBase[q]! + (d < 0 ? 0 : variant[d]![codes[d]!]!)]!;
-    }
+    for (let q = n0; q < n0 + count; q++) ids[len++] = vids[kBase[q]! + vsel[kDec[q]!]!]!;
     for (let d = 0; d < nD; d++) {
       if (++codes[d]! < radix[d]!) break;
       codes[d] = 0;
