@@ -146,92 +146,143 @@ function convVariants(t: SpliceTemplate): { leader: Int32Array[]; variant: Int32
  * the same when re-costed that way (then these assumptions do not hold: cost networks one by one).
  */
 export function kernelStream(t: SpliceTemplate, size: number, rules: FusionRules): KernelStream | undefined {
-  const interner = new Interner();
-  const scratch = new FlatScratch();
-  const net = allocSpliced(t);
-  const starts = allocStarts(t);
-  const nRuns = t.runBlock.length;
-  const runOf = new Int32Array(t.maxNodes);
-  const radix = t.radix;
+  const b = new StreamBuilder(t, size, rules);
+  const { radix, codes, vsel, leader, variant } = b;
   const nD = radix.length;
-  const { leader, variant, group } = convVariants(t);
-  const codes = new Int32Array(nD);
-  const offsets = new Int32Array(size + 1);
-  // Per class leader: its kernels as (decision + 1, or 0 if it does not vary; offset of the ids per variant in vids).
-  const classStart = new Int32Array(size);
-  const classCount = new Int32Array(size);
-  let kDec = new Int32Array(1 << 16);
-  let kBase = new Int32Array(1 << 16);
-  let nK = 0;
-  let vids = new Uint32Array(1 << 16);
-  let nV = 0;
-  const tmp = new Float64Array(F);
-  const maxRadix = Math.max(...radix);
-  // vsel[d + 1]: this network's variant of decision d; vsel[0] = 0 for kernels that do not vary.
-  const vsel = new Int32Array(nD + 1);
-  let ids = new Uint32Array(size * 16);
-  let len = 0;
   for (let i = 0; i < size; i++) {
     let li = 0;
     for (let d = nD - 1; d >= 0; d--) {
       li = li * radix[d]! + leader[d]![codes[d]!]!;
       vsel[d + 1] = variant[d]![codes[d]!]!;
     }
-    if (li === i) {
-      // A class leader: detect its kernels, and re-cost the conv kernels of varying decisions per variant.
-      spliceNetwork(t, codes, net, starts);
-      const count = flatKernels(net, rules, scratch);
-      for (let r = 0; r < nRuns; r++) runOf.fill(r, starts[r]!, starts[r + 1]!);
-      if (nK + count > kDec.length) {
-        const m = Math.max(2 * kDec.length, nK + count);
-        kDec = grow(kDec, m);
-        kBase = grow(kBase, m);
-      }
-      if (nV + count * maxRadix > vids.length) vids = growU(vids, Math.max(2 * vids.length, nV + count * maxRadix));
-      if (i === 0) ids = new Uint32Array(size * (count + 8));
-      classStart[i] = nK;
-      classCount[i] = count;
-      const f = scratch.fields;
-      for (let q = 0; q < count; q++) {
-        const root = scratch.roots[q]!;
-        const run = runOf[root]!;
-        const d = t.runBlock[run]!;
-        const members = d >= 0 && net.op[root] === CONV_OP ? group[d]![codes[d]!]! : undefined;
-        kBase[nK] = nV;
-        if (!members || members.length === 1) {
-          kDec[nK++] = 0;
-          vids[nV++] = interner.id(f, q * F);
-          continue;
-        }
-        kDec[nK++] = d + 1;
-        const cin = net.c[net.inputs[net.inStart[root]!]!]!;
-        const gr = net.groups[root]!;
-        const off = root - starts[run]!;
-        for (let v = 0; v < members.length; v++) {
-          const choice = members[v]!;
-          const k = t.contents[run]![choice]!.kernel[off]!;
-          for (let j = 0; j < F; j++) tmp[j] = f[q * F + j]!;
-          tmp[0] = gr > 1 && gr === cin ? 2 : k === 1 ? 1 : 0; // depthwise, pointwise, conv (KERNEL_KINDS)
-          tmp[1] = net.numel[root]! * (cin / gr) * k * k;
-          tmp[7] = net.c[root]! * (cin / gr) * k * k + net.c[root]!;
-          if (choice === codes[d]) for (let j = 0; j < F; j++) if (tmp[j] !== f[q * F + j]) return undefined;
-          vids[nV++] = interner.id(tmp, 0);
-        }
-      }
-    }
-    // Emit: the leader's kernels, each varying one taking this network's variant.
-    const n0 = classStart[li]!;
-    const count = classCount[li]!;
-    if (len + count > ids.length) ids = growU(ids, Math.max(2 * ids.length, len + count));
-    offsets[i] = len;
-    for (let q = n0; q < n0 + count; q++) ids[len++] = vids[kBase[q]! + vsel[kDec[q]!]!]!;
+    if (li === i && !b.addClass(i)) return undefined;
+    b.emit(i, li);
     for (let d = 0; d < nD; d++) {
       if (++codes[d]! < radix[d]!) break;
       codes[d] = 0;
     }
   }
-  offsets[size] = len;
-  return { n: size, table: interner.table, distinct: interner.size, offsets, ids: ids.slice(0, len) };
+  return b.done();
+}
+
+/** State of `kernelStream` (methods kept small so that each is optimised on its own feedback). */
+class StreamBuilder {
+  readonly interner = new Interner();
+  readonly scratch = new FlatScratch();
+  readonly net: ReturnType<typeof allocSpliced>;
+  readonly starts: Int32Array;
+  readonly runOf: Int32Array;
+  readonly radix: number[];
+  readonly leader: Int32Array[];
+  readonly variant: Int32Array[];
+  readonly group: number[][][];
+  readonly codes: Int32Array;
+  /** vsel[d + 1]: this network's variant of decision d; vsel[0] = 0 for kernels that do not vary. */
+  readonly vsel: Int32Array;
+  readonly offsets: Int32Array;
+  // Per class leader: its kernels as (decision + 1, or 0 if it does not vary; offset of the ids per variant in vids).
+  readonly classStart: Int32Array;
+  readonly classCount: Int32Array;
+  kDec = new Int32Array(1 << 16);
+  kBase = new Int32Array(1 << 16);
+  nK = 0;
+  vids = new Uint32Array(1 << 16);
+  nV = 0;
+  ids: Uint32Array<ArrayBuffer>;
+  len = 0;
+  readonly tmp = new Float64Array(F);
+  readonly maxRadix: number;
+
+  constructor(
+    readonly t: SpliceTemplate,
+    readonly size: number,
+    readonly rules: FusionRules,
+  ) {
+    this.net = allocSpliced(t);
+    this.starts = allocStarts(t);
+    this.runOf = new Int32Array(t.maxNodes);
+    this.radix = t.radix;
+    ({ leader: this.leader, variant: this.variant, group: this.group } = convVariants(t));
+    this.codes = new Int32Array(t.radix.length);
+    this.vsel = new Int32Array(t.radix.length + 1);
+    this.offsets = new Int32Array(size + 1);
+    this.classStart = new Int32Array(size);
+    this.classCount = new Int32Array(size);
+    this.ids = new Uint32Array(size * 16);
+    this.maxRadix = Math.max(...t.radix);
+  }
+
+  /** Class leader i (current codes): detect its kernels, re-cost the conv kernels of varying decisions per variant. */
+  addClass(i: number): boolean {
+    const { t, net, starts, runOf, scratch, codes, group, interner, tmp } = this;
+    spliceNetwork(t, codes, net, starts);
+    const count = flatKernels(net, this.rules, scratch);
+    const nRuns = t.runBlock.length;
+    for (let r = 0; r < nRuns; r++) runOf.fill(r, starts[r]!, starts[r + 1]!);
+    if (this.nK + count > this.kDec.length) {
+      const m = Math.max(2 * this.kDec.length, this.nK + count);
+      this.kDec = grow(this.kDec, m);
+      this.kBase = grow(this.kBase, m);
+    }
+    if (this.nV + count * this.maxRadix > this.vids.length)
+      this.vids = growU(this.vids, Math.max(2 * this.vids.length, this.nV + count * this.maxRadix));
+    if (i === 0) this.ids = new Uint32Array(this.size * (count + 8));
+    this.classStart[i] = this.nK;
+    this.classCount[i] = count;
+    const { kDec, kBase, vids } = this;
+    const f = scratch.fields;
+    for (let q = 0; q < count; q++) {
+      const root = scratch.roots[q]!;
+      const run = runOf[root]!;
+      const d = t.runBlock[run]!;
+      const members = d >= 0 && net.op[root] === CONV_OP ? group[d]![codes[d]!]! : undefined;
+      kBase[this.nK] = this.nV;
+      if (!members || members.length === 1) {
+        kDec[this.nK++] = 0;
+        vids[this.nV++] = interner.id(f, q * F);
+        continue;
+      }
+      kDec[this.nK++] = d + 1;
+      const cin = net.c[net.inputs[net.inStart[root]!]!]!;
+      const gr = net.groups[root]!;
+      const off = root - starts[run]!;
+      for (let v = 0; v < members.length; v++) {
+        const choice = members[v]!;
+        const k = t.contents[run]![choice]!.kernel[off]!;
+        for (let j = 0; j < F; j++) tmp[j] = f[q * F + j]!;
+        tmp[0] = gr > 1 && gr === cin ? 2 : k === 1 ? 1 : 0; // depthwise, pointwise, conv (KERNEL_KINDS)
+        tmp[1] = net.numel[root]! * (cin / gr) * k * k;
+        tmp[7] = net.c[root]! * (cin / gr) * k * k + net.c[root]!;
+        if (choice === codes[d]) for (let j = 0; j < F; j++) if (tmp[j] !== f[q * F + j]) return false;
+        vids[this.nV++] = interner.id(tmp, 0);
+      }
+    }
+    return true;
+  }
+
+  /** Network i of class li: the leader's kernels, each varying one taking this network's variant. */
+  emit(i: number, li: number): void {
+    const n0 = this.classStart[li]!;
+    const count = this.classCount[li]!;
+    if (this.len + count > this.ids.length) this.ids = growU(this.ids, Math.max(2 * this.ids.length, this.len + count));
+    this.offsets[i] = this.len;
+    const { ids, vids, kBase, kDec, vsel } = this;
+    let len = this.len;
+    for (let q = n0; q < n0 + count; q++) ids[len++] = vids[kBase[q]! + vsel[kDec[q]!]!]!;
+    this.len = len;
+  }
+
+  done(): KernelStream {
+    this.offsets[this.size] = this.len;
+    const it = this.interner;
+    return {
+      n: this.size,
+      table: it.table,
+      distinct: it.size,
+      offsets: this.offsets,
+      ids: this.ids.slice(0, this.len),
+    };
+  }
 }
 
 function grow(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
