@@ -3,7 +3,7 @@
  * through the data module; needs HWNAS_MIRROR or network). Prints Kendall tau-b over all 15,625 cells:
  * zero-shot `model:cortex-a72` vs raspi4 and `model:cortex-a75` vs pixel3 (with and without converter
  * dead-code elimination, to show what it changes), and the few-shot `fit:` correction from K random
- * measured cells for every HELP device (K = 20, 50, 100 by default; FIT_K=20,50 to choose; FIT_REPEATS
+ * measured cells for every HELP device (K = 20 by default, FIT_K=20,50,100 for the docs table, ~12 min; FIT_REPEATS
  * draws, default 10; tau on the whole space, measured cells included), each beside the MACs-only baseline
  * (reference: 0.74 raspi4, 0.67 pixel3; a few-shot fit a + b * MACs is monotone in MACs, so its tau is
  * the MACs tau). `pruned` = draws whose leave-one-out selection picked the dead-code-pruned features.
@@ -29,7 +29,7 @@ if (!process.env.HWNAS_MIRROR) {
   console.log('SKIPPED: set HWNAS_MIRROR (e.g. /work/shared/data/mirror) to read the HELP latency tables');
   process.exit(0);
 }
-const KS = (process.env.FIT_K ?? '20,50,100').split(',').map(Number);
+const KS = (process.env.FIT_K ?? '20').split(',').map(Number);
 const REPEATS = Number(process.env.FIT_REPEATS ?? 10);
 const space = getSpace('nb201');
 const t0 = performance.now();
