@@ -18,7 +18,7 @@ import type { SearchSpace } from '../../space/types.js';
 import { readBinTable, writeBinTable } from '../bintable.js';
 import { derivedPath } from '../cache.js';
 import { type BloxFileName, type BloxHeader, parseBloxFileName, readBloxHeader } from './format.js';
-import { type BloxRow, checkRow, decodeBinaryRows, decodeCsvRows, decodePickleRows } from './rows.js';
+import { type BloxRow, checkRow, decodePickleRows, eachBinaryRow, eachCsvRow } from './rows.js';
 
 export interface BloxColumnInfo {
   name: string;
@@ -79,16 +79,52 @@ export function readBloxFile(
   file: BloxFileName,
   label: string,
 ): { header: BloxHeader; rows: BloxRow[]; sha256: string } {
+  const { header, sha256, eachRow } = openBloxFile(path, file, label);
+  const rows: BloxRow[] = [];
+  eachRow((row) => rows.push(row));
+  return { header, rows, sha256 };
+}
+
+/**
+ * One release file: its validated header and checksum now, its rows decoded and validated one at a time by
+ * `eachRow` (a full release is 91,125 rows a file: holding them all costs hundreds of MB and most of the
+ * import's time in garbage collection).
+ */
+export function openBloxFile(
+  path: string,
+  file: BloxFileName,
+  label: string,
+): {
+  header: BloxHeader;
+  sha256: string;
+  /** `onCount` hears the number of rows (csv: of lines, an upper bound) before the first row. */
+  eachRow: (onRow: (row: BloxRow) => void, onCount?: (rows: number) => void) => void;
+} {
   const bytes = readFileSync(path);
   const { header, payload, headerLines } = readBloxHeader(bytes, file, label);
-  const rows =
-    file.encoding === 'csv'
-      ? decodeCsvRows(payload, header, label, headerLines)
-      : file.encoding === 'blox'
-        ? decodeBinaryRows(payload, header, label)
-        : decodePickleRows(payload, header, label);
-  for (const row of rows) checkRow(row, file, header, label);
-  return { header, rows, sha256: createHash('sha256').update(bytes).digest('hex') };
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const eachRow = (onRow: (row: BloxRow) => void, onCount?: (rows: number) => void) => {
+    const checked = (row: BloxRow) => {
+      checkRow(row, file, header, label);
+      onRow(row);
+    };
+    if (file.encoding === 'csv') {
+      onCount?.(countLines(payload));
+      eachCsvRow(payload, header, label, headerLines, checked);
+    } else if (file.encoding === 'blox') eachBinaryRow(payload, header, label, checked, onCount);
+    else {
+      const rows = decodePickleRows(payload, header, label);
+      onCount?.(rows.length);
+      for (const row of rows) checked(row);
+    }
+  };
+  return { header, sha256, eachRow };
+}
+
+function countLines(bytes: Uint8Array): number {
+  let n = 0;
+  for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) n++;
+  return n;
 }
 
 /** Pick one encoding per logical file. */
@@ -161,7 +197,8 @@ export function importBloxRelease(dir: string, space: SearchSpace, opts: { store
   // blox-info first: its pairs then map every other file's rows.
   const order = [...files].sort((a, b) => Number(b.file.kind === 'info') - Number(a.file.kind === 'info'));
   for (const { path, file, name } of order) {
-    const { header, rows, sha256 } = readBloxFile(path, file, name);
+    const { header, sha256, eachRow } = openBloxFile(path, file, name);
+    let rowCount = 0;
     const seen = new Map<number, string>();
     const extra: string[] = [];
     const cols = header.columns.slice(1);
@@ -184,13 +221,18 @@ export function importBloxRelease(dir: string, space: SearchSpace, opts: { store
       return arr;
     });
     const archCol = cols.indexOf('arch_vec');
-    if (archCol >= 0 && isHashedSpace(space) && rows.length > size * TABLE_FROM_FRACTION) space.hashTable();
-    for (const row of rows) {
+    const useTable = (rows: number) => {
+      if (archCol >= 0 && isHashedSpace(space) && rows > size * TABLE_FROM_FRACTION) space.hashTable();
+    };
+    let env: Record<string, string> | undefined;
+    eachRow((row) => {
+      rowCount++;
+      if (file.kind === 'env' && !env) env = Object.fromEntries(cols.map((c, k) => [c, String(row.values[k])]));
       const idx = archCol >= 0 ? indexOfArchRow(space, row, archCol, name) : indexOfHash(row.hash);
       if (archCol >= 0) hashIndex.set(row.hash, idx);
       if (idx < 0) {
         extra.push(row.hash);
-        continue;
+        return;
       }
       const prev = seen.get(idx);
       if (prev !== undefined)
@@ -203,10 +245,8 @@ export function importBloxRelease(dir: string, space: SearchSpace, opts: { store
         const t = targets[k];
         if (t) t[idx] = scalarOf(c, row.values[k]!);
       });
-    }
-    if (file.kind === 'env' && rows[0]) {
-      release.env = Object.fromEntries(cols.map((c, k) => [c, String(rows[0]!.values[k])]));
-    }
+    }, useTable);
+    if (env) release.env = env;
     if (file.kind === 'base') {
       release.dataset = header.dataset;
       release.epochs = header.epochs;
@@ -214,7 +254,7 @@ export function importBloxRelease(dir: string, space: SearchSpace, opts: { store
     reportAt.set(name, {
       file: name,
       sha256,
-      rows: rows.length,
+      rows: rowCount,
       covered: seen.size,
       missing: size - seen.size,
       extra: extra.length,

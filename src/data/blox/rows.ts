@@ -5,7 +5,7 @@
  */
 import { inflateSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { fail } from '../../errors.js';
+import { fail, isHwnasError } from '../../errors.js';
 import { type PickleValue, readPickle } from '../pickle.js';
 import { BLOX_COLUMNS, type BloxFileName, type BloxHeader } from './format.js';
 
@@ -46,25 +46,39 @@ export function nestArch(flat: readonly number[]): ArchVec {
 // ---------------------------------------------------------------- csv
 
 export function decodeCsvRows(payload: Uint8Array, header: BloxHeader, label: string, headerLines: number): BloxRow[] {
+  const rows: BloxRow[] = [];
+  eachCsvRow(payload, header, label, headerLines, (row) => rows.push(row));
+  return rows;
+}
+
+/** Rows one at a time: a full release (91,125 rows) is never held as records and rows at once. */
+export function eachCsvRow(
+  payload: Uint8Array,
+  header: BloxHeader,
+  label: string,
+  headerLines: number,
+  onRow: (row: BloxRow) => void,
+): void {
   const columns = header.columns;
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parseCsv(Buffer.from(payload).toString('utf8'), {
-      skip_empty_lines: true,
-      info: true,
-      relax_column_count: true,
-    }) as never;
-  } catch (e) {
-    const line = (e as { lines?: number }).lines;
-    fail(`${label}${line ? `: line ${line + headerLines}` : ''}: not valid CSV (${(e as Error).message})`);
-  }
-  return records.map(({ record, info }) => {
+  const onRecord = (record: string[], info: { lines: number }): null => {
     const where = `line ${info.lines + headerLines}`;
     if (record.length !== columns.length)
       fail(`${label}: ${where}: ${record.length} fields, expected ${columns.length} (${columns.join(', ')})`);
     const values = columns.slice(1).map((c, k) => csvValue(c, record[k + 1]!, `${label}: ${where}: column '${c}'`));
-    return { hash: record[0]!, values, where };
-  });
+    onRow({ hash: record[0]!, values, where });
+    return null; // keep no record
+  };
+  try {
+    parseCsv(Buffer.from(payload), {
+      skip_empty_lines: true,
+      relax_column_count: true,
+      on_record: onRecord as never,
+    });
+  } catch (e) {
+    if (isHwnasError(e)) throw e;
+    const line = (e as { lines?: number }).lines;
+    fail(`${label}${line ? `: line ${line + headerLines}` : ''}: not valid CSV (${(e as Error).message})`);
+  }
 }
 
 function csvNumber(text: string, at: string, int: boolean): number {
@@ -210,6 +224,19 @@ function bAcc(v: number, t: { min: number; n: number }): number {
 }
 
 export function decodeBinaryRows(payload: Uint8Array, header: BloxHeader, label: string): BloxRow[] {
+  const rows: BloxRow[] = [];
+  eachBinaryRow(payload, header, label, (row) => rows.push(row));
+  return rows;
+}
+
+/** Rows one at a time (see `eachCsvRow`). */
+export function eachBinaryRow(
+  payload: Uint8Array,
+  header: BloxHeader,
+  label: string,
+  onRow: (row: BloxRow) => void,
+  onCount?: (rows: number) => void,
+): void {
   let data: Uint8Array;
   try {
     data = inflateSync(payload);
@@ -222,12 +249,12 @@ export function decodeBinaryRows(payload: Uint8Array, header: BloxHeader, label:
   const rowCount = r.uint(4, 'row count');
   const types = header.columns.map((c) => parseFieldType(header.column_types![c]!, c, label));
   if (types[0]!.t !== 'hash') fail(`${label}: column_types: model_hash must be 'hash'`);
-  const rows: BloxRow[] = [];
+  onCount?.(rowCount);
   for (let i = 0; i < rowCount; i++) {
     const where = `row ${i + 1}`;
     const hash = readField(r, types[0]!, where) as string;
     const values = types.slice(1).map((t, k) => readField(r, t, `${where}, column '${header.columns[k + 1]}'`));
-    rows.push({ hash, values, where });
+    onRow({ hash, values, where });
   }
   const used = (r.byte - start) * 8;
   if (used !== totalBits || r.byte !== data.length) {
@@ -236,7 +263,6 @@ export function decodeBinaryRows(payload: Uint8Array, header: BloxHeader, label:
       'the file is corrupt',
     );
   }
-  return rows;
 }
 
 // ---------------------------------------------------------------- .pickle
