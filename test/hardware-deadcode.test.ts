@@ -104,4 +104,21 @@ describe('few-shot fit chooses the graph semantics from the measured rows', () =
       expect(worst).toBeLessThan(1e-3);
     }
   });
+
+  it('block latencies for pruning cost a block as it runs when live (NB201: not 0 behind none edges)', () => {
+    const space = getSpace('nb201');
+    const lat = spaceLatency(space, getDevice('cortex-m7'));
+    const names = space.decisions[0]!.choices;
+    const conv3 = names.indexOf('nor_conv_3x3');
+    const conv1 = names.indexOf('nor_conv_1x1');
+    const pool = names.indexOf('avg_pool_3x3');
+    // every edge holds the same op in the same 15 cells, so its own kernels cost about the same on every
+    // edge (within 1 %: edges into the output node fuse differently with the cell sum)
+    for (let d = 0; d < space.decisions.length; d++) {
+      expect(Math.abs(lat.blockMs[d]![conv3]! / lat.blockMs[0]![conv3]! - 1)).toBeLessThan(0.01);
+      expect(lat.blockMs[d]![conv3]).toBeGreaterThan(lat.blockMs[d]![conv1]!);
+      expect(lat.blockMs[d]![conv1]).toBeGreaterThan(lat.blockMs[d]![pool]!);
+      expect(lat.blockMs[d]![pool]).toBeGreaterThan(0);
+    }
+  });
 });

@@ -226,6 +226,24 @@ export function archFeatures(sf: SpaceFeatures, i: number, out: Float64Array, co
   return out;
 }
 
+/**
+ * Per-block features as the block runs when it is live. In `blockNetwork(d, c)` the other decisions take
+ * code 0, which in NB201 is `none`: with converter dead-code elimination on, most edges' ops feed nothing
+ * there and would cost 0, so pruning would score every block as free. A block's own kernels do not depend
+ * on whether a converter would drop them, so they are costed with elimination off. Additive spaces (no
+ * dead blocks, e.g. BLOX) keep the exact per-block features that their totals are summed from.
+ */
+export function liveBlockFeatures(space: SearchSpace, d: FeatureDevice): Float64Array[][] {
+  const sf = spaceFeatures(space, d);
+  if (sf.additive || d.file.fusion.deadCode !== true) return sf.block;
+  const live: FeatureDevice = { ...d, file: { ...d.file, fusion: { ...d.file.fusion, deadCode: false } } };
+  const graphs = probeGraphs(space);
+  const nD = sf.radix.length;
+  return sf.radix.map((r, dec) =>
+    Array.from({ length: r }, (_, c) => blockFeatures(graphs.blocks[dec]![c]!, live, nD)[dec + 1]!),
+  );
+}
+
 export interface SpaceLatency {
   values: Float64Array;
   fixedMs: number;
@@ -239,7 +257,6 @@ export interface SpaceLatency {
 export function spaceLatency(space: SearchSpace, device: Device): SpaceLatency {
   const sf = spaceFeatures(space, device);
   const fixedMs = featuresMs(sf.fixed, device);
-  const blockMs = sf.block.map((choices) => Float64Array.from(choices.map((f) => featuresMs(f, device))));
   const values = new Float64Array(sf.n);
   if (sf.full) {
     const row = new Float64Array(FEATURES);
@@ -247,9 +264,11 @@ export function spaceLatency(space: SearchSpace, device: Device): SpaceLatency {
       row.set(sf.full.subarray(i * FEATURES, (i + 1) * FEATURES));
       values[i] = featuresMs(row, device);
     }
-  } else {
-    sumTables(fixedMs, blockMs, values);
   }
+  const blockMs = liveBlockFeatures(space, device).map((choices) =>
+    Float64Array.from(choices.map((f) => featuresMs(f, device))),
+  );
+  if (!sf.full) sumTables(fixedMs, blockMs, values);
   return { values, fixedMs, blockMs, additive: sf.additive, maxDeviation: sf.maxDeviation };
 }
 
