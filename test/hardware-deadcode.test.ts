@@ -113,9 +113,9 @@ describe('few-shot fit chooses the graph semantics from the measured rows', () =
     const conv1 = names.indexOf('nor_conv_1x1');
     const pool = names.indexOf('avg_pool_3x3');
     // every edge holds the same op in the same 15 cells, so its own kernels cost about the same on every
-    // edge (within 1 %: edges into the output node fuse differently with the cell sum)
+    // edge (within 2 %: edges into the output node fuse differently with the cell sum)
     for (let d = 0; d < space.decisions.length; d++) {
-      expect(Math.abs(lat.blockMs[d]![conv3]! / lat.blockMs[0]![conv3]! - 1)).toBeLessThan(0.01);
+      expect(Math.abs(lat.blockMs[d]![conv3]! / lat.blockMs[0]![conv3]! - 1)).toBeLessThan(0.02);
       expect(lat.blockMs[d]![conv3]).toBeGreaterThan(lat.blockMs[d]![conv1]!);
       expect(lat.blockMs[d]![conv1]).toBeGreaterThan(lat.blockMs[d]![pool]!);
       expect(lat.blockMs[d]![pool]).toBeGreaterThan(0);
