@@ -4,10 +4,11 @@
  * network and every device, on zoo and BLOX networks under every combination of fusion rules.
  */
 import { describe, expect, it } from 'vitest';
-import { FEATURES, graphFeatures, predictGraph } from '../src/hardware/cost.js';
+import { FEATURES, flatFeatures, graphFeatures, predictGraph } from '../src/hardware/cost.js';
 import { type FusionRules, getDevice, listDevices } from '../src/hardware/device.js';
-import { FlatScratch, flatFeatures, flattenGraph } from '../src/hardware/flat-cost.js';
+import { flattenGraph } from '../src/hardware/flat-graph.js';
 import { kernelStream, streamFeatures } from '../src/hardware/kernel-stream.js';
+import { FlatScratch } from '../src/hardware/kernels.js';
 import { directFeatures, spaceFeatures, spaceLatency } from '../src/hardware/space-latency.js';
 import { allocSpliced, allocStarts, sameFlat, spliceNetwork, spliceTemplate } from '../src/hardware/splice.js';
 import { type Graph, GraphBuilder } from '../src/ir/graph.js';

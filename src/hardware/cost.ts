@@ -11,8 +11,9 @@
  * absorb the overlap).
  */
 import type { Graph } from '../ir/graph.js';
-import { CONSTANT_NAMES, type Device } from './device.js';
-import { detectKernels, type Kernel } from './kernels.js';
+import { CONSTANT_NAMES, type Device, type FusionRules } from './device.js';
+import { type FlatGraph, flattenGraph } from './flat-graph.js';
+import { FlatScratch, flatKernels, KERNEL_FIELDS } from './kernels.js';
 
 export const FEATURES = CONSTANT_NAMES.length;
 export const FEATURE_LABELS = [
@@ -26,7 +27,6 @@ export const FEATURE_LABELS = [
   'slow bytes',
   'kernels',
 ] as const;
-const KIND_INDEX = { conv: 0, pointwise: 1, depthwise: 2, linear: 3, pool: 4, elementwise: 5 } as const;
 
 function padRatio(c: number, v: number): number {
   return v <= 1 || c <= 0 ? 1 : (Math.ceil(c / v) * v) / c;
@@ -39,24 +39,45 @@ export interface FeatureDevice {
   bytesPerValue: number;
 }
 
-/** Add kernel `k`'s features into `out` (length FEATURES). */
-export function addKernelFeatures(k: Kernel, d: FeatureDevice, out: Float64Array): void {
+/**
+ * Add the features of the kernel whose fields (kernels.ts, KERNEL_FIELDS) are k[o ..] into `out` (length
+ * FEATURES). A kernel's kind code is its compute feature's index.
+ */
+export function addKernelFeatures(k: Float64Array, o: number, d: FeatureDevice, out: Float64Array): void {
   const v = d.file.vector;
-  if (k.kind === 'conv' || k.kind === 'pointwise' || k.kind === 'linear') {
-    out[KIND_INDEX[k.kind]] += k.macs * padRatio(k.cout, v.cout) * padRatio(k.cinPerGroup, v.cin);
-  } else if (k.kind === 'depthwise') {
-    out[2] += k.macs * padRatio(k.cout, v.cout);
+  const kind = k[o]!;
+  if (kind === 0 || kind === 1 || kind === 3) {
+    // dense conv, pointwise conv, linear
+    out[kind] += k[o + 1]! * padRatio(k[o + 2]!, v.cout) * padRatio(k[o + 3]!, v.cin);
+  } else if (kind === 2) {
+    out[2] += k[o + 1]! * padRatio(k[o + 2]!, v.cout); // depthwise
   } else {
-    out[KIND_INDEX[k.kind]] += k.elements;
+    out[kind] += k[o + 4]!; // pool, element-wise
   }
-  const act = (k.inValues + k.outValues) * d.bytesPerValue;
-  const w = k.weights * d.bytesPerValue;
+  const act = (k[o + 5]! + k[o + 6]!) * d.bytesPerValue;
+  const w = k[o + 7]! * d.bytesPerValue;
   const inFast = d.file.weightsInSlowMemory ? act : act + w;
   const fast = Math.min(inFast, d.fastBytes);
   out[6] += fast;
   out[7] += inFast - fast + (d.file.weightsInSlowMemory ? w : 0);
   out[8] += 1;
 }
+
+/** Summed kernel features of flat graph `g` under `rules` on `d`, added into `out`. */
+export function flatFeatures(
+  g: FlatGraph,
+  rules: FusionRules,
+  d: FeatureDevice,
+  out: Float64Array,
+  s: FlatScratch,
+): Float64Array {
+  if (out.length < FEATURES) throw new Error('flatFeatures: output too short');
+  const count = flatKernels(g, rules, s);
+  for (let q = 0; q < count; q++) addKernelFeatures(s.fields, q * KERNEL_FIELDS, d, out);
+  return out;
+}
+
+const scratch = new FlatScratch();
 
 /** Summed features of a graph's kernels; `block` restricts to kernels whose root has that block. */
 export function graphFeatures(
@@ -65,16 +86,19 @@ export function graphFeatures(
   block?: number,
   out = new Float64Array(FEATURES),
 ): Float64Array {
-  for (const k of detectKernels(g, d.file.fusion)) {
-    if (block === undefined || k.block === block) addKernelFeatures(k, d, out);
-  }
+  if (block === undefined) return flatFeatures(flattenGraph(g), d.file.fusion, d, out, scratch);
+  const count = flatKernels(flattenGraph(g), d.file.fusion, scratch);
+  for (let q = 0; q < count; q++)
+    if (g.nodes[scratch.roots[q]!]!.block === block) addKernelFeatures(scratch.fields, q * KERNEL_FIELDS, d, out);
   return out;
 }
 
 /** Per-block feature sums: index block+1 (0 = fixed part), for blocks -1..nBlocks-1. */
 export function blockFeatures(g: Graph, d: FeatureDevice, nBlocks: number): Float64Array[] {
   const out = Array.from({ length: nBlocks + 1 }, () => new Float64Array(FEATURES));
-  for (const k of detectKernels(g, d.file.fusion)) addKernelFeatures(k, d, out[k.block + 1]!);
+  const count = flatKernels(flattenGraph(g), d.file.fusion, scratch);
+  for (let q = 0; q < count; q++)
+    addKernelFeatures(scratch.fields, q * KERNEL_FIELDS, d, out[g.nodes[scratch.roots[q]!]!.block + 1]!);
   return out;
 }
 

@@ -8,8 +8,8 @@
  */
 import { addKernelFeatures, FEATURES, type FeatureDevice } from './cost.js';
 import type { FusionRules } from './device.js';
-import { CONV_OP, FlatScratch, flatKernels, KERNEL_FIELDS, KERNEL_KINDS } from './flat-cost.js';
-import type { Kernel } from './kernels.js';
+import { OP } from './flat-graph.js';
+import { convFieldsForWindow, FlatScratch, flatKernels, KERNEL_FIELDS } from './kernels.js';
 import { allocSpliced, allocStarts, type RunContent, type SpliceTemplate, spliceNetwork } from './splice.js';
 
 /** Fields per distinct kernel: kind, macs, cout, cinPerGroup, elements, inValues, outValues, weights. */
@@ -100,7 +100,7 @@ function sameButConvKernel(a: RunContent, b: RunContent): boolean {
   for (let j = 0; j < a.len; j++) {
     if (a.op[j] !== b.op[j] || a.c[j] !== b.c[j] || a.numel[j] !== b.numel[j] || a.groups[j] !== b.groups[j])
       return false;
-    if (a.inCount[j] !== b.inCount[j] || (a.op[j] !== CONV_OP && a.kernel[j] !== b.kernel[j])) return false;
+    if (a.inCount[j] !== b.inCount[j] || (a.op[j] !== OP.conv2d && a.kernel[j] !== b.kernel[j])) return false;
   }
   for (let e = 0; e < a.inRun.length; e++) if (a.inRun[e] !== b.inRun[e] || a.inOff[e] !== b.inOff[e]) return false;
   return true;
@@ -235,7 +235,7 @@ class StreamBuilder {
       const root = scratch.roots[q]!;
       const run = runOf[root]!;
       const d = t.runBlock[run]!;
-      const members = d >= 0 && net.op[root] === CONV_OP ? group[d]![codes[d]!]! : undefined;
+      const members = d >= 0 && net.op[root] === OP.conv2d ? group[d]![codes[d]!]! : undefined;
       kBase[this.nK] = this.nV;
       if (!members || members.length === 1) {
         kDec[this.nK++] = 0;
@@ -250,9 +250,7 @@ class StreamBuilder {
         const choice = members[v]!;
         const k = t.contents[run]![choice]!.kernel[off]!;
         for (let j = 0; j < F; j++) tmp[j] = f[q * F + j]!;
-        tmp[0] = gr > 1 && gr === cin ? 2 : k === 1 ? 1 : 0; // depthwise, pointwise, conv (KERNEL_KINDS)
-        tmp[1] = net.numel[root]! * (cin / gr) * k * k;
-        tmp[7] = net.c[root]! * (cin / gr) * k * k + net.c[root]!;
+        convFieldsForWindow(tmp, 0, net.numel[root]!, net.c[root]!, cin, gr, k);
         if (choice === codes[d]) for (let j = 0; j < F; j++) if (tmp[j] !== f[q * F + j]) return false;
         vids[this.nV++] = interner.id(tmp, 0);
       }
@@ -299,33 +297,7 @@ function growU(a: Uint32Array<ArrayBuffer>, n: number): Uint32Array<ArrayBuffer>
 /** Features of every network (n x FEATURES, row-major) on device `d`. */
 export function streamFeatures(st: KernelStream, d: FeatureDevice): Float64Array {
   const contrib = new Float64Array(st.distinct * FEATURES);
-  const k: Kernel = {
-    kind: 'conv',
-    nodes: [],
-    block: -1,
-    macs: 0,
-    cout: 0,
-    cinPerGroup: 0,
-    elements: 0,
-    inValues: 0,
-    outValues: 0,
-    weights: 0,
-  };
-  const one = new Float64Array(FEATURES);
-  for (let s = 0; s < st.distinct; s++) {
-    const o = s * F;
-    k.kind = KERNEL_KINDS[st.table[o]!]!;
-    k.macs = st.table[o + 1]!;
-    k.cout = st.table[o + 2]!;
-    k.cinPerGroup = st.table[o + 3]!;
-    k.elements = st.table[o + 4]!;
-    k.inValues = st.table[o + 5]!;
-    k.outValues = st.table[o + 6]!;
-    k.weights = st.table[o + 7]!;
-    one.fill(0);
-    addKernelFeatures(k, d, one);
-    contrib.set(one, s * FEATURES);
-  }
+  for (let s = 0; s < st.distinct; s++) addKernelFeatures(st.table, s * F, d, contrib.subarray(s * FEATURES));
   const full = new Float64Array(st.n * FEATURES);
   const { offsets, ids } = st;
   if (FEATURES !== 9) throw new Error('streamFeatures: expected 9 kernel features');

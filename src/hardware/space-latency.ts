@@ -11,10 +11,11 @@
 import type { Graph } from '../ir/graph.js';
 import { Rng } from '../rng.js';
 import { blockNetwork, mixedRadixDecode, radices, type SearchSpace } from '../space/types.js';
-import { blockFeatures, FEATURES, type FeatureDevice, featuresMs, graphFeatures } from './cost.js';
+import { blockFeatures, FEATURES, type FeatureDevice, featuresMs, flatFeatures, graphFeatures } from './cost.js';
 import type { Device } from './device.js';
-import { FlatScratch, flatFeatures, flattenGraph } from './flat-cost.js';
+import { flattenGraph } from './flat-graph.js';
 import { type KernelStream, kernelStream, streamFeatures } from './kernel-stream.js';
+import { FlatScratch } from './kernels.js';
 import { allocSpliced, allocStarts, type SpliceTemplate, sameFlat, spliceNetwork, spliceTemplate } from './splice.js';
 
 export interface SpaceFeatures {

@@ -10,7 +10,7 @@
  */
 import type { Graph } from '../ir/graph.js';
 import { blockNetwork, radices, type SearchSpace } from '../space/types.js';
-import { allocFlat, type FlatGraph, flattenGraph } from './flat-cost.js';
+import { allocFlat, type FlatGraph, flattenGraph } from './flat-graph.js';
 
 /** Node contents of one run; inputs as (run, offset) pairs: run -1 = this run, offset -1 = the run's last node. */
 export interface RunContent {
