@@ -1,5 +1,5 @@
 /**
- * The fast whole-space costing (splice.ts, flat-cost.ts, kernel-stream.ts) against the reference
+ * The fast whole-space costing (splice.ts, kernel-stream.ts, flatFeatures) against the reference
  * (building each network and `graphFeatures` / `predictGraph`): bit-identical, on every NAS-Bench-201
  * network and every device, on zoo and BLOX networks under every combination of fusion rules.
  */

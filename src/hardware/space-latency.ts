@@ -5,8 +5,9 @@
  * fixed + sum of per-block costs, computed once per (decision, choice): 91,125 BLOX networks cost
  * 3 x 45 block graphs. Additivity is checked, not assumed: on sampled architectures the cached sum must
  * equal predicting the full graph; otherwise every network is costed in full: assembled from pieces and
- * costed on typed arrays where the space splices (`splice.ts`, `flat-cost.ts`; NAS-Bench-201), checked
- * bit for bit against building and costing the graph on the sampled architectures, else built one by one.
+ * assembled on typed arrays where the space splices (`splice.ts`; NAS-Bench-201) and costed from kernel
+ * streams (`kernel-stream.ts`), checked bit for bit against building and costing the graph on the sampled
+ * architectures, else built one by one.
  */
 import type { Graph } from '../ir/graph.js';
 import { Rng } from '../rng.js';
