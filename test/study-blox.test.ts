@@ -197,4 +197,17 @@ describe('hwnas reproduce --space blox on a full 91,125-row release', () => {
     expect(runTimes()).toEqual(elapsed);
     expect(EXPORTS.map((f) => readFileSync(join(out, f), 'utf8'))).toEqual(exported);
   }, 120_000);
+
+  it('refuses to resume once the release folder holds other data (one line, exit 2, store untouched)', () => {
+    // A second training seed: test_top1 becomes the mean of blox-base-0 and blox-base-1.
+    writeSyntheticBloxRelease(join(dir, 'release'), { encoding: 'blox', seed: 1 });
+    const r = runCli(args, { env: { HWNAS_CACHE: process.env.HWNAS_CACHE }, timeoutMs: 120_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /is not the one the study in .* started with \(its blox:test_top1 values differ\).*--force/,
+    );
+    expect(runTimes()).toEqual(elapsed);
+    expect(EXPORTS.map((f) => readFileSync(join(out, f), 'utf8'))).toEqual(exported);
+  }, 120_000);
 });

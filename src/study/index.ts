@@ -3,6 +3,7 @@
  * what the store does not have yet, and rebuild tables, plots, exports and the HTML report from the store.
  */
 import { writeFileAtomic } from '../cli/output.js';
+import { fail } from '../errors.js';
 import { type WrittenReport, writeReport } from '../report/index.js';
 import { canonicalConfig, type StudyConfig } from './config.js';
 import { type ExecuteSummary, executeStudy } from './execute.js';
@@ -54,6 +55,8 @@ export async function runStudy(config: StudyConfig, opts: StudyRunOptions): Prom
           front: prepared.plan.devices[i]!.front,
         })),
       });
+    } else if (config.bloxData) {
+      checkSameRelease(store, prepared, config.bloxData);
     }
     if (restricts(prepared.feasibility)) store.saveFeasibility(prepared.feasibility);
     writeFileAtomic(studyPaths(opts.out).config, `${JSON.stringify(JSON.parse(canonicalConfig(config)), null, 2)}\n`);
@@ -68,4 +71,20 @@ export async function runStudy(config: StudyConfig, opts: StudyRunOptions): Prom
   const report = await writeReport(opts.out, { plots: opts.plots });
   if (restricts(feasibility)) report.files.push(...writeFeasibility(opts.out, feasibility));
   return { execution, report, feasibility };
+}
+
+/**
+ * A resumed BLOX study re-imports its release folder: refuse when the folder now holds other data than the
+ * study started with (the finished runs and the new ones would be of different benchmarks). The config
+ * names the folder, not its contents; NB201 data is pinned by checksum and needs no such check.
+ */
+function checkSameRelease(store: StudyStore, prepared: PreparedStudy, folder: string): void {
+  const saved = store.loadData().accuracy.values;
+  const now = prepared.accuracyValues;
+  const same = saved.length === now.length && saved.every((v, i) => Object.is(v, now[i]));
+  if (!same)
+    fail(
+      `the BLOX release in '${folder}' is not the one the study in '${store.folder}' started with (its ${prepared.accuracy.source} values differ)`,
+      'restore that release, pass --force to restart the study, or --out another folder',
+    );
 }
