@@ -94,7 +94,7 @@ function studyInChild(options: StudyOptions, env: Record<string, string> = {}): 
 }
 
 function phases(m: StudyMeasure): string {
-  return `prepare ${m.prepareMs.toFixed(0)} ms (incl. import), execute ${m.executeMs.toFixed(0)} ms, report ${m.reportMs.toFixed(0)} ms`;
+  return `prepare ${m.prepareMs.toFixed(0)} ms (data incl. any BLOX import, sources, fronts, pruning), execute ${m.executeMs.toFixed(0)} ms, report ${m.reportMs.toFixed(0)} ms`;
 }
 
 const config = buildConfig({}, strategyNames);
