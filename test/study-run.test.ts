@@ -59,12 +59,15 @@ describe('study execution', () => {
     const prepared = await prepareStudy(config, { quiet: true });
     const store = StudyStore.open(join(dir, 'one'));
     const runs = store.loadRuns();
+    const archsOf = store.loadArchs(runs.slice(0, 6).map((r) => r.key));
     store.close();
     for (const run of runs.slice(0, 6)) {
+      const archs = archsOf.get(run.key)!;
+      expect(archs.length).toBe(run.evals);
       const d = prepared.plan.devices[config.devices.indexOf(run.device)]!;
       for (const c of run.checkpoints) {
         // The found front = rank 0 of the distinct architectures evaluated so far.
-        const distinct = [...new Set(run.archs.subarray(0, c.evals))];
+        const distinct = [...new Set(archs.subarray(0, c.evals))];
         const pts = new Float64Array(distinct.length * M);
         distinct.forEach((a, i) => {
           pts.set(d.objectives.subarray(a * M, a * M + M), i * M);
@@ -88,7 +91,7 @@ describe('study execution', () => {
         expect(c.hv).toBeLessThanOrEqual(1.21);
       }
       if (run.prune.allowed) {
-        for (const a of run.archs) {
+        for (const a of archs) {
           let rest = a;
           for (let k = 0; k < prepared.plan.radix.length; k++) {
             expect(run.prune.allowed[k]).toContain(rest % prepared.plan.radix[k]!);

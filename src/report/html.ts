@@ -22,17 +22,21 @@ figure { margin: 1.5rem 0; } figcaption { font-size: 0.85rem; color: #444; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; font-size: 0.9rem; } dt { font-weight: bold; }
 `;
 
-/** Every plot inlined as SVG markup, with its PNG as a data-URI download link. */
-export function figuresHtml(plots: RenderedPlot[]): string {
-  return plots
-    .map(
-      (p) => `<figure class="plot" id="plot-${p.id}" data-plot="${p.id}">
+/** One plot inlined as SVG markup, with its PNG as a data-URI download link. */
+export function figureHtml(p: RenderedPlot): string {
+  return `<figure class="plot" id="plot-${p.id}" data-plot="${p.id}">
 ${p.svg}
 <figcaption>${escapeHtml(p.title)} · <a download="${p.id}.png" href="data:image/png;base64,${Buffer.from(p.png).toString('base64')}">PNG</a></figcaption>
-</figure>`,
-    )
-    .join('\n');
+</figure>`;
 }
+
+/** Every plot inlined (`figureHtml`), one after the other. */
+export function figuresHtml(plots: RenderedPlot[]): string {
+  return plots.map(figureHtml).join(FIGURE_SEPARATOR);
+}
+
+/** Between two figures of `figuresHtml` (a streamed report writes the same bytes). */
+export const FIGURE_SEPARATOR = '\n';
 
 /** A definition list of settings (label, value), escaped. */
 export function settingsList(items: [string, string][]): string {
@@ -60,23 +64,27 @@ function configList(c: StudyConfig, hash: string): string {
   return settingsList(items);
 }
 
-export function reportHtml(opts: {
+export interface ReportPage {
   config: StudyConfig;
   hash: string;
   finished: number;
   total: number;
   tables: Table[];
-  plots: RenderedPlot[];
   /** Markdown of the feasibility table when the study has constraints or allows missing values. */
   feasibility?: string;
-}): string {
-  const { config, hash, finished, total, tables, plots, feasibility } = opts;
+}
+
+/**
+ * The report page around its figures: `head + figuresHtml(plots) + tail` is the page, so that a report
+ * can be written figure by figure as each is rendered.
+ */
+export function reportHtmlParts(page: ReportPage): { head: string; tail: string } {
+  const { config, hash, finished, total, tables, feasibility } = page;
   const status =
     finished < total
       ? `<p class="note"><strong>Incomplete study:</strong> ${finished} of ${total} runs finished; rerun <code>hwnas reproduce</code> on the folder to finish it.</p>`
       : `<p class="note">${finished} runs.</p>`;
-  const figures = figuresHtml(plots);
-  return `<!DOCTYPE html>
+  const head = `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -93,8 +101,15 @@ ${feasibility ? `<h2>Feasibility</h2>\n<pre>${escapeHtml(feasibility)}</pre>` : 
 <h2>Tables</h2>
 ${tables.map(renderHtml).join('\n')}
 <h2>Plots</h2>
-${figures}
+`;
+  const tail = `
 </body>
 </html>
 `;
+  return { head, tail };
+}
+
+export function reportHtml(opts: ReportPage & { plots: RenderedPlot[] }): string {
+  const { head, tail } = reportHtmlParts(opts);
+  return head + figuresHtml(opts.plots) + tail;
 }

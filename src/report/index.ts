@@ -11,9 +11,10 @@ import { feasibilityMarkdown, restricts, writeFeasibility } from '../study/feasi
 import { studyPaths } from '../study/layout.js';
 import type { Feasibility } from '../study/prepare.js';
 import { StudyStore } from '../study/store.js';
-import { type RenderedPlot, reportHtml } from './html.js';
-import { allPlots } from './plots.js';
-import { svgToPng, toSvg } from './render.js';
+import { AtomicFileStream } from './file-stream.js';
+import { FIGURE_SEPARATOR, figureHtml, reportHtmlParts } from './html.js';
+import { plottedRuns, studyPlots } from './plots.js';
+import { renderEach } from './render.js';
 import { type StudySummary, summarize } from './summary.js';
 import { allTables, renderCsv, renderMarkdown, renderText, type Table } from './tables.js';
 
@@ -31,11 +32,14 @@ export async function writeReport(folder: string, opts: { plots?: boolean } = {}
   let runs: ReturnType<StudyStore['loadRuns']>;
   let data: ReturnType<StudyStore['loadData']>;
   let feasibility: Feasibility | null;
+  // Only the runs the figures draw have their evaluated architectures loaded.
+  let archs: Map<string, Int32Array>;
   try {
     config = store.config();
     data = store.loadData();
     runs = store.loadRuns();
     feasibility = store.loadFeasibility() as Feasibility | null;
+    archs = opts.plots === false ? new Map() : store.loadArchs(plottedRuns(config, runs).map((r) => r.key));
   } finally {
     store.close();
   }
@@ -61,28 +65,31 @@ export async function writeReport(folder: string, opts: { plots?: boolean } = {}
   const restricted = feasibility && restricts(feasibility) ? feasibility : null;
   if (restricted) files.push(...writeFeasibility(folder, restricted));
 
-  const rendered: RenderedPlot[] = [];
-  if (opts.plots !== false) {
-    for (const p of allPlots(config, runs, data)) {
-      const svg = await toSvg(p.spec);
-      const png = svgToPng(svg);
-      write(join(paths.plots, `${p.id}.svg`), svg);
-      write(join(paths.plots, `${p.id}.png`), png);
-      rendered.push({ id: p.id, title: p.title, svg, png });
+  // The page is written as the figures render, each figure dropped once written: one is held at a time.
+  const { head, tail } = reportHtmlParts({
+    config,
+    hash,
+    finished: runs.length,
+    total: summary.totalRuns,
+    tables,
+    feasibility: restricted ? feasibilityMarkdown(restricted) : undefined,
+  });
+  const page = AtomicFileStream.open(paths.report);
+  try {
+    page.write(head);
+    if (opts.plots !== false) {
+      let first = true;
+      await renderEach(studyPlots(config, runs, data, archs), paths.plots, write, (figure) => {
+        page.write(first ? figureHtml(figure) : FIGURE_SEPARATOR + figureHtml(figure));
+        first = false;
+      });
     }
+    page.write(tail);
+    page.commit();
+  } finally {
+    page.abort();
   }
-  write(
-    paths.report,
-    reportHtml({
-      config,
-      hash,
-      finished: runs.length,
-      total: summary.totalRuns,
-      tables,
-      plots: rendered,
-      feasibility: restricted ? feasibilityMarkdown(restricted) : undefined,
-    }),
-  );
+  files.push(paths.report);
 
   const text = tables.map(renderText).join('\n');
   return { summary, tables, text, files };

@@ -100,7 +100,7 @@ export function gdPlot(config: StudyConfig, runs: StoredRun[], device: string): 
 }
 
 /** The run of the lowest finished seed for a setting (the one whose fronts and archs are drawn). */
-function firstRun(runs: StoredRun[], device: string, pruning: string, strategy: string): StoredRun | undefined {
+export function firstRun(runs: StoredRun[], device: string, pruning: string, strategy: string): StoredRun | undefined {
   let best: StoredRun | undefined;
   for (const r of runs) {
     if (r.device === device && r.pruning === pruning && r.strategy === strategy && (!best || r.seed < best.seed))
@@ -159,21 +159,53 @@ export function frontPlot(config: StudyConfig, runs: StoredRun[], data: StudyDat
   };
 }
 
-export function discoveredPlot(config: StudyConfig, runs: StoredRun[], data: StudyData, deviceIndex: number): PlotSpec {
+/**
+ * The runs whose evaluated architectures the discovered-space plots draw: the first seed of every
+ * (device, pruning, strategy). The report loads only these runs' architecture lists from the store.
+ */
+export function plottedRuns(config: StudyConfig, runs: StoredRun[]): StoredRun[] {
+  const out: StoredRun[] = [];
+  for (const device of config.devices) {
+    for (const pruning of config.pruning) {
+      for (const strategy of config.strategies) {
+        const run = firstRun(runs, device, pruning, strategy);
+        if (run) out.push(run);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Every distinct architecture the first-seed run of each setting evaluated, one point per architecture
+ * and setting however often the run evaluated it (a search revisits architectures: one point each keeps
+ * the figure, ~the distinct count instead of every evaluation, and the renderer's memory, small).
+ */
+export function discoveredPlot(
+  config: StudyConfig,
+  runs: StoredRun[],
+  data: StudyData,
+  deviceIndex: number,
+  archs: ReadonlyMap<string, Int32Array>,
+): PlotSpec {
   const device = config.devices[deviceIndex]!;
   const dev = data.devices[deviceIndex]!;
   const acc = data.accuracy.values;
   const lat = dev.latency;
   const values: { setting: string; latency: number; accuracy: number }[] = [];
+  // One mark per architecture: `drawn[a] === mark` when a was already drawn for the current setting.
+  const drawn = new Int32Array(acc.length);
+  let mark = 0;
   for (const pruning of config.pruning) {
     for (const strategy of config.strategies) {
       const run = firstRun(runs, device, pruning, strategy);
-      if (!run) continue;
+      const evaluated = run && archs.get(run.key);
+      if (!evaluated) continue;
       const setting = seriesLabel(config, pruning, strategy);
-      const seen = new Set<number>();
-      for (const a of run.archs) {
-        if (seen.has(a)) continue;
-        seen.add(a);
+      mark++;
+      for (const a of evaluated) {
+        if (drawn[a] === mark) continue;
+        drawn[a] = mark;
         values.push({ setting, latency: lat[a]!, accuracy: acc[a]! });
       }
     }
@@ -203,17 +235,48 @@ export function discoveredPlot(config: StudyConfig, runs: StoredRun[], data: Stu
   };
 }
 
-export function allPlots(config: StudyConfig, runs: StoredRun[], data: StudyData): PlotSpec[] {
-  const plots: PlotSpec[] = [];
+/** A figure whose spec (and data) is built only when it is rendered, so that one figure's data is held at a time. */
+export interface PlotRecipe {
+  /** File stem, unique within the report. */
+  id: string;
+  build: () => PlotSpec;
+}
+
+/**
+ * The study's figures in report order, as recipes: GD vs evaluations, true vs found fronts and the
+ * discovered architectures, per device. `archs` holds the evaluated architectures of `plottedRuns`.
+ */
+export function studyPlots(
+  config: StudyConfig,
+  runs: StoredRun[],
+  data: StudyData,
+  archs: ReadonlyMap<string, Int32Array>,
+): PlotRecipe[] {
+  const recipes: PlotRecipe[] = [];
   config.devices.forEach((device, i) => {
-    plots.push(gdPlot(config, runs, device), frontPlot(config, runs, data, i), discoveredPlot(config, runs, data, i));
+    const stem = slug(device);
+    recipes.push(
+      { id: `gd-${stem}`, build: () => gdPlot(config, runs, device) },
+      { id: `fronts-${stem}`, build: () => frontPlot(config, runs, data, i) },
+      { id: `discovered-${stem}`, build: () => discoveredPlot(config, runs, data, i, archs) },
+    );
   });
   // Two sources can slug alike (`a:b` and `a-b`): keep file names unique.
   const seen = new Map<string, number>();
-  for (const p of plots) {
-    const n = seen.get(p.id) ?? 0;
-    seen.set(p.id, n + 1);
-    if (n > 0) p.id = `${p.id}-${n + 1}`;
+  for (const r of recipes) {
+    const n = seen.get(r.id) ?? 0;
+    seen.set(r.id, n + 1);
+    if (n > 0) r.id = `${r.id}-${n + 1}`;
   }
-  return plots;
+  return recipes;
+}
+
+/** Every figure built at once (tests, callers that want the specs). */
+export function allPlots(
+  config: StudyConfig,
+  runs: StoredRun[],
+  data: StudyData,
+  archs: ReadonlyMap<string, Int32Array>,
+): PlotSpec[] {
+  return studyPlots(config, runs, data, archs).map((r) => ({ ...r.build(), id: r.id }));
 }

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { releaseRender } from './gc.js';
 import type { RenderedPlot } from './html.js';
-import type { PlotSpec } from './plots.js';
+import type { PlotRecipe, PlotSpec } from './plots.js';
 
 const FONT_FILES = [
   '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
@@ -40,19 +41,37 @@ export function svgToPng(svg: string, scale = 2): Uint8Array {
   return resvg.render().asPng();
 }
 
-/** Render each plot to `<dir>/<id>.svg` and `<dir>/<id>.png` through `write`; returns them for the HTML. */
-export async function renderPlots(
-  plots: PlotSpec[],
+/** Either a built plot or a recipe that builds it when its turn comes (one figure's data held at a time). */
+export type PlotSource = PlotSpec | PlotRecipe;
+
+/**
+ * Render each plot, one at a time, to `<dir>/<id>.svg` and `<dir>/<id>.png` through `write`, and hand it
+ * to `onFigure` (the HTML report appends it to its file); nothing of a figure is kept once handed on.
+ */
+export async function renderEach(
+  plots: Iterable<PlotSource>,
   dir: string,
   write: (path: string, content: string | Uint8Array) => void,
-): Promise<RenderedPlot[]> {
-  const rendered: RenderedPlot[] = [];
-  for (const p of plots) {
+  onFigure: (plot: RenderedPlot) => void,
+): Promise<void> {
+  for (const source of plots) {
+    const p = 'build' in source ? { ...source.build(), id: source.id } : source;
     const svg = await toSvg(p.spec);
     const png = svgToPng(svg);
     write(join(dir, `${p.id}.svg`), svg);
     write(join(dir, `${p.id}.png`), png);
-    rendered.push({ id: p.id, title: p.title, svg, png });
+    onFigure({ id: p.id, title: p.title, svg, png });
+    await releaseRender();
   }
+}
+
+/** Render each plot to `<dir>/<id>.svg` and `<dir>/<id>.png` through `write`; returns them for the HTML. */
+export async function renderPlots(
+  plots: Iterable<PlotSource>,
+  dir: string,
+  write: (path: string, content: string | Uint8Array) => void,
+): Promise<RenderedPlot[]> {
+  const rendered: RenderedPlot[] = [];
+  await renderEach(plots, dir, write, (p) => rendered.push(p));
   return rendered;
 }

@@ -31,7 +31,7 @@ export function runsCsv(runs: StoredRun[]): string {
     r.prune.recall,
     r.prune.bestGd,
     r.prune.r2 ?? '',
-    r.archs.length,
+    r.evals,
   ]);
   return stringify([header, ...rows.map((r) => r.map(String))]);
 }

@@ -1,0 +1,70 @@
+/**
+ * A file written piece by piece into a temp file beside it and renamed into place once complete: what
+ * `writeFileAtomic` does for output too large to hold as one string (the HTML report, figure by figure).
+ * A failed or abandoned write leaves the previous file, if any, and no temp file.
+ */
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fail } from '../errors.js';
+
+function errorCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+}
+
+export class AtomicFileStream {
+  private fd: number | null;
+
+  private constructor(
+    readonly path: string,
+    private readonly tmp: string,
+    fd: number,
+  ) {
+    this.fd = fd;
+  }
+
+  static open(path: string): AtomicFileStream {
+    const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      return new AtomicFileStream(path, tmp, openSync(tmp, 'w'));
+    } catch (e) {
+      fail(`cannot write ${path}: ${errorCode(e)}`, 'check the path, its permissions and the free space');
+    }
+  }
+
+  write(text: string): void {
+    if (this.fd === null) throw new Error(`${this.path}: write after close`);
+    try {
+      writeSync(this.fd, text);
+    } catch (e) {
+      this.abort();
+      fail(`cannot write ${this.path}: ${errorCode(e)}`, 'check the path, its permissions and the free space');
+    }
+  }
+
+  /** Close and rename into place. */
+  commit(): void {
+    if (this.fd === null) throw new Error(`${this.path}: commit after close`);
+    try {
+      closeSync(this.fd);
+      this.fd = null;
+      renameSync(this.tmp, this.path);
+    } catch (e) {
+      this.abort();
+      fail(`cannot write ${this.path}: ${errorCode(e)}`, 'check the path, its permissions and the free space');
+    }
+  }
+
+  /** Drop what was written (no-op once committed). */
+  abort(): void {
+    if (this.fd !== null) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // already unusable: removing the temp file is all that is left to do
+      }
+      this.fd = null;
+    }
+    rmSync(this.tmp, { force: true });
+  }
+}
