@@ -108,8 +108,3 @@ ${tables.map(renderHtml).join('\n')}
 `;
   return { head, tail };
 }
-
-export function reportHtml(opts: ReportPage & { plots: RenderedPlot[] }): string {
-  const { head, tail } = reportHtmlParts(opts);
-  return head + figuresHtml(opts.plots) + tail;
-}
