@@ -89,17 +89,16 @@ export function weightBytes(g: Graph, bytesPerWeight = 4): number {
 }
 
 /**
- * Peak bytes of live activations when nodes run in graph order: a tensor lives from the node that makes
- * it until its last consumer has run (the network output until the end). Identity and flatten alias their
- * input and zero produces nothing a runtime would allocate, so they add nothing.
+ * Change of the number of live activation values at each step when nodes run in graph order: a tensor
+ * lives from the node that makes it until its last consumer has run (the network output until the end).
+ * Identity and flatten alias their input (adding nothing, keeping it alive while they are used) and zero
+ * produces nothing a runtime would allocate. Prefix sums give the live values after each node.
  */
-export function peakActivationBytes(g: Graph, bytesPerValue = 4): number {
+export function liveValueDeltas(g: Graph): Float64Array {
   const n = g.nodes.length;
   const lastUse = new Int32Array(n).fill(-1);
   for (const node of g.nodes) for (const i of node.inputs) lastUse[i] = Math.max(lastUse[i]!, node.id);
   lastUse[g.output] = n;
-  const aliases = (node: Node) => node.op === 'identity' || node.op === 'flatten' || node.op === 'zero';
-  // An alias keeps its source alive as long as the alias itself is used.
   for (let i = n - 1; i > 0; i--) {
     const node = g.nodes[i]!;
     if (node.op === 'identity' || node.op === 'flatten') {
@@ -107,20 +106,24 @@ export function peakActivationBytes(g: Graph, bytesPerValue = 4): number {
       lastUse[src] = Math.max(lastUse[src]!, lastUse[i]!);
     }
   }
-  // live[t] grows when a tensor is produced and shrinks after its last use.
   const delta = new Float64Array(n + 2);
   for (const node of g.nodes) {
-    if (aliases(node) && node.op !== 'input') continue;
-    const bytes = numel(node.shape) * bytesPerValue;
-    const end = Math.max(lastUse[node.id]!, node.id);
-    delta[node.id] += bytes;
-    delta[end + 1] -= bytes;
+    if (node.op === 'identity' || node.op === 'flatten' || node.op === 'zero') continue;
+    const values = numel(node.shape);
+    delta[node.id] += values;
+    delta[Math.max(lastUse[node.id]!, node.id) + 1] -= values;
   }
+  return delta;
+}
+
+/** Peak bytes of live activations when nodes run in graph order (see `liveValueDeltas`). */
+export function peakActivationBytes(g: Graph, bytesPerValue = 4): number {
+  const delta = liveValueDeltas(g);
   let live = 0;
   let peak = 0;
-  for (let t = 0; t <= n; t++) {
+  for (let t = 0; t <= g.nodes.length; t++) {
     live += delta[t]!;
     if (live > peak) peak = live;
   }
-  return peak;
+  return peak * bytesPerValue;
 }

@@ -12,8 +12,8 @@
  *   `peakActivationBytes`.
  * If either check fails (NB201: every cell interleaves all six edges), every network is built and counted.
  */
-import { peakActivationBytes } from '../ir/count.js';
-import { type Graph, numel } from '../ir/graph.js';
+import { liveValueDeltas, peakActivationBytes } from '../ir/count.js';
+import type { Graph } from '../ir/graph.js';
 import { Rng } from '../rng.js';
 import { blockNetwork, radices, type SearchSpace } from '../space/types.js';
 
@@ -32,24 +32,7 @@ export interface SpacePeaks {
  */
 export function ownerPeaks(g: Graph, decisions: number): Float64Array | null {
   const n = g.nodes.length;
-  const lastUse = new Int32Array(n).fill(-1);
-  for (const node of g.nodes) for (const i of node.inputs) lastUse[i] = Math.max(lastUse[i]!, node.id);
-  lastUse[g.output] = n;
-  for (let i = n - 1; i > 0; i--) {
-    const node = g.nodes[i]!;
-    if (node.op === 'identity' || node.op === 'flatten') {
-      const src = node.inputs[0]!;
-      lastUse[src] = Math.max(lastUse[src]!, lastUse[i]!);
-    }
-  }
-  const delta = new Float64Array(n + 2);
-  for (const node of g.nodes) {
-    const alias = node.op === 'identity' || node.op === 'flatten' || node.op === 'zero';
-    if (alias && node.op !== 'input') continue;
-    const v = numel(node.shape);
-    delta[node.id] += v;
-    delta[Math.max(lastUse[node.id]!, node.id) + 1] -= v;
-  }
+  const delta = liveValueDeltas(g);
   const peaks = new Float64Array(decisions + 1);
   let live = 0;
   for (let t = 0; t <= n; t++) {

@@ -40,7 +40,7 @@ export function fitAdditive(values: Float64Array, radix: readonly number[]): Add
     for (let d = 0; d < D; d++) seen[d]![codes[d]!]!++;
   });
   for (let d = 0; d < D; d++) {
-    const missing = seen[d]!.findIndex((c) => c === 0);
+    const missing = seen[d]!.indexOf(0);
     if (missing >= 0)
       fail(
         `the latency table has no finite value with choice ${missing} of decision ${d}`,
