@@ -26,7 +26,7 @@ import { Rng } from '../src/rng.js';
 import { getSpace } from '../src/space/all.js';
 
 if (!process.env.HWNAS_MIRROR) {
-  console.log('SKIPPED: set HWNAS_MIRROR (e.g. /work/shared/data/mirror) to read the HELP latency tables');
+  console.log('SKIPPED: set HWNAS_MIRROR (e.g. ../shared/data/mirror) to read the HELP latency tables');
   process.exit(0);
 }
 const KS = (process.env.FIT_K ?? '20').split(',').map(Number);

@@ -119,7 +119,7 @@ try {
   try {
     await prepareStudy({ ...config, devices: [config.devices[0]!], pruning: ['none'] }, { quiet: true });
   } catch (e) {
-    console.log(`study bench skipped: ${(e as Error).message} (set HWNAS_MIRROR=/work/shared/data/mirror)`);
+    console.log(`study bench skipped: ${(e as Error).message} (set HWNAS_MIRROR=../shared/data/mirror)`);
     nb201 = false;
   }
   if (nb201) fullMs = await defaultStudy();

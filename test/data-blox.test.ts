@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBloxFileName, readBloxHeader } from '../src/data/blox/format.js';
@@ -11,7 +12,10 @@ import { resolveSource } from '../src/objectives/all.js';
 import { type FixtureFile, type FixtureRow, writeBloxBinary, writeBloxCsv } from './fixtures/blox.js';
 import { toySpace, useTempCache } from './helpers/data.js';
 
-const SAMPLES = process.env.HWNAS_BLOX_SAMPLES ?? '/work/shared/reference/blox-format-samples';
+// The format samples live beside the checkout (../shared/reference); absent there, their tests skip.
+const SAMPLES =
+  process.env.HWNAS_BLOX_SAMPLES ??
+  fileURLToPath(new URL('../../shared/reference/blox-format-samples', import.meta.url));
 
 function errorOf(f: () => unknown): string {
   try {

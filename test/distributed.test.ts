@@ -501,6 +501,6 @@ describe.runIf(mirror)('real NB201 (HWNAS_MIRROR)', () => {
 });
 if (!mirror) {
   describe('real NB201', () => {
-    it.skip('skipped: set HWNAS_MIRROR (e.g. /work/shared/data/mirror) to run against the real benchmark', () => {});
+    it.skip('skipped: set HWNAS_MIRROR (e.g. ../shared/data/mirror) to run against the real benchmark', () => {});
   });
 }
