@@ -7,7 +7,7 @@ import { fail } from '../errors.js';
 import { type WrittenReport, writeReport } from '../report/index.js';
 import { canonicalConfig, type StudyConfig } from './config.js';
 import { type ExecuteSummary, executeStudy } from './execute.js';
-import { restricts, writeFeasibility } from './feasibility.js';
+import { restricts } from './feasibility.js';
 import { studyPaths } from './layout.js';
 import { type DataImporter, type Feasibility, type PreparedStudy, prepareStudy } from './prepare.js';
 import { StudyStore } from './store.js';
@@ -68,8 +68,8 @@ export async function runStudy(config: StudyConfig, opts: StudyRunOptions): Prom
   }
   const { feasibility } = prepared;
   if (execution.interrupted) return { execution, report: null, feasibility };
+  // The report also rewrites tables/feasibility.* from the store when the study restricts anything.
   const report = await writeReport(opts.out, { plots: opts.plots });
-  if (restricts(feasibility)) report.files.push(...writeFeasibility(opts.out, feasibility));
   return { execution, report, feasibility };
 }
 
