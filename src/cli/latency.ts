@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { fail } from '../errors.js';
 import { resolveSource } from '../objectives/all.js';
+import { checkLatencySource } from '../objectives/roles.js';
 import type { ObjectiveColumn } from '../objectives/types.js';
 import { getSpace } from '../space/all.js';
 import type { SearchSpace } from '../space/types.js';
@@ -29,7 +30,30 @@ function blockRows(space: SearchSpace, col: ObjectiveColumn): Record<string, str
       rows.push({ decision: d.name, choice: c, ms: round(col.blockValue!(di, ci)) });
     });
   });
+  // Where totals are fixed + block sums, the `fixed` row makes the table a complete `lut:` file.
+  const fixed = additiveFixed(space, col);
+  if (fixed !== undefined) rows.push({ decision: 'fixed', choice: '', ms: round(fixed) });
   return rows;
+}
+
+/** Architectures checked for additivity: spread over the index range, first and last included. */
+const ADDITIVITY_CHECKS = 64;
+
+/**
+ * The latency outside the blocks when every total equals it plus the block values (checked on
+ * architectures spread over the space), else undefined (NB201: zero edges make costs interact).
+ */
+export function additiveFixed(space: SearchSpace, col: ObjectiveColumn): number | undefined {
+  const blockSum = (i: number) => space.decode(i).reduce((a, c, d) => a + col.blockValue!(d, c), 0);
+  const fixed = col.values[0]! - blockSum(0);
+  const step = Math.max(1, Math.floor((space.size - 1) / (ADDITIVITY_CHECKS - 1)));
+  for (let i = 0; i < space.size; i += step) {
+    for (const j of [i, Math.min(space.size - 1, i + step - 1)]) {
+      const total = col.values[j]!;
+      if (!(Math.abs(fixed + blockSum(j) - total) <= 1e-9 * Math.max(1, Math.abs(total)))) return undefined;
+    }
+  }
+  return fixed;
 }
 
 function round(x: number): number {
@@ -51,7 +75,10 @@ export function register(program: Command): void {
       (v: string, prev: string[] = []) => [...prev, v],
     )
     .option('--all', 'every architecture of the space')
-    .option('--per-block', 'per-block latency table (decision, choice, ms) instead of architectures')
+    .option(
+      '--per-block',
+      'per-block latency table (decision, choice, ms; plus a fixed row where totals are additive) instead of architectures',
+    )
     .option('--out <file.csv>', 'write the table to this CSV file instead of stdout')
     .option('--json', 'print JSON')
     .action(async (spaceName: string, f: Flags) => {
@@ -66,6 +93,7 @@ export function register(program: Command): void {
       const space = getSpace(spaceName);
       const indices = f.arch ? f.arch.map((a) => space.parse(a)) : [];
       const col = await resolveSource(f.latency, { space, quiet: true });
+      checkLatencySource(col);
       let rows: Record<string, string | number>[];
       if (f.perBlock) rows = blockRows(space, col);
       else {

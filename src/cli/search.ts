@@ -35,7 +35,7 @@ interface SearchFlags {
   population?: string;
   sample?: string;
   prune?: string;
-  metric: string;
+  metric?: string;
   pruneSeed?: string;
   unique?: boolean;
   checkpoints?: string;
@@ -43,6 +43,16 @@ interface SearchFlags {
   json?: boolean;
   constraint?: string[];
   allowMissing?: boolean;
+}
+
+/** Sorted, without repeats, and inside the budget (a checkpoint past it would print an empty table). */
+function explicitCheckpoints(text: string, evals: number): number[] {
+  const list = text.split(',').map((s) => parseIntOption('--checkpoints', s, 1, 100_000_000));
+  const sorted = [...new Set(list)].sort((a, b) => a - b);
+  const over = sorted.find((k) => k > evals);
+  if (over !== undefined)
+    fail(`checkpoint ${over} is beyond the budget of ${evals} evaluations`, 'raise --evals or drop that checkpoint');
+  return sorted;
 }
 
 export async function runSearch(f: SearchFlags): Promise<{ json: Record<string, unknown>; text: string }> {
@@ -65,11 +75,18 @@ export async function runSearch(f: SearchFlags): Promise<{ json: Record<string, 
   if (f.strategy === 'nsga2' && p < 2) fail('--population must be at least 2 for nsga2');
   const ratio = f.prune === undefined ? undefined : parseFloatOption('--prune', f.prune, 0, 1);
   if (ratio !== undefined && ratio >= 1) fail(`--prune must be in [0, 1), got '${f.prune}'`);
-  if (!pruneMetricNames().includes(f.metric))
-    fail(`unknown pruning metric '${f.metric}'`, `use one of: ${pruneMetricNames().join(', ')}`);
+  // Pruning options without --prune would be ignored: say so rather than run an unpruned search.
+  if (ratio === undefined && (f.metric !== undefined || f.pruneSeed !== undefined))
+    fail(
+      `${f.metric !== undefined ? '--metric' : '--prune-seed'} needs --prune`,
+      'add --prune <ratio>, e.g. --prune 0.7',
+    );
+  const metric = f.metric ?? 'params/latency';
+  if (!pruneMetricNames().includes(metric))
+    fail(`unknown pruning metric '${metric}'`, `use one of: ${pruneMetricNames().join(', ')}`);
   const pruneSeed = f.pruneSeed === undefined ? seed : parseIntOption('--prune-seed', f.pruneSeed, 0, 2 ** 32 - 1);
   const checkpoints = f.checkpoints
-    ? f.checkpoints.split(',').map((s) => parseIntOption('--checkpoints', s, 1, 100_000_000))
+    ? explicitCheckpoints(f.checkpoints, evals)
     : [...posterCheckpoints.filter((k) => k < evals), evals];
   const constraints = parseConstraints(f.constraint ?? []);
 
@@ -82,8 +99,7 @@ export async function runSearch(f: SearchFlags): Promise<{ json: Record<string, 
   const radix = radices(space);
   const objectives = objectiveTable(space, accuracy, latency);
 
-  const pruned =
-    ratio === undefined ? undefined : pruneSpace({ space, latency, metric: f.metric, ratio, seed: pruneSeed });
+  const pruned = ratio === undefined ? undefined : pruneSpace({ space, latency, metric, ratio, seed: pruneSeed });
   const allowed = pruned?.allowed;
   const searched = new AllowedSpace(radix, allowed);
   const indices = searched.indices();
@@ -203,7 +219,10 @@ export function register(program: Command): void {
     .option('--population <n>', 'population size (re: P, default 100; nsga2: N, default 100)')
     .option('--sample <n>', 're: tournament sample size S, drawn with replacement (default 25)')
     .option('--prune <ratio>', "prune the space first: share of each decision's blocks to remove, in [0, 1)")
-    .option('--metric <metric>', `pruning metric: ${pruneMetricNames().join(', ')}`, 'params/latency')
+    .option(
+      '--metric <metric>',
+      `pruning metric with --prune: ${pruneMetricNames().join(', ')} (default: params/latency)`,
+    )
     .option('--prune-seed <n>', 'seed of the random pruning metric (default: --seed)')
     .option('--unique', 'count only architectures not evaluated before towards the budget')
     .option(

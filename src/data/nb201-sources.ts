@@ -38,7 +38,10 @@ export function toSpaceOrder(official: Float64Array, perm: Int32Array): Float64A
 
 function requireNb201Space(spec: string, ctx: SourceContext): SearchSpace {
   if (ctx.space.id !== 'nb201')
-    fail(`source '${spec}' needs the nb201 space, not '${ctx.space.id}'`, 'use --space nb201');
+    fail(
+      `source '${spec}' needs the nb201 space, not '${ctx.space.id}'`,
+      'search the nb201 space with it, e.g. --space nb201 or hwnas prune nb201',
+    );
   return ctx.space;
 }
 

@@ -45,7 +45,7 @@ export function resolveModel(rest: string, ctx: SourceContext): Promise<Objectiv
 /** Per-block look-up table: rows `decision,choice,ms` (decision/choice by index or name) plus `fixed,,ms`. */
 export function readLut(path: string, space: SearchSpace): { fixed: number; tables: Float64Array[] } {
   const name = basename(path);
-  if (!existsSync(resolve(path))) fail(`lut ${path}: no such file`);
+  if (!existsSync(resolve(path))) fail(`lut ${path}: no such file`, 'check the path (relative to the working folder)');
   let rows: string[][];
   try {
     rows = parseCsv(readFileSync(resolve(path), 'utf8'), {
@@ -73,7 +73,10 @@ export function readLut(path: string, space: SearchSpace): { fixed: number; tabl
       fixed = ms;
       return;
     }
-    const d = /^\d+$/.test(dText) ? Number(dText) : space.decisions.findIndex((x) => x.name === dText);
+    const d = byNameOrIndex(
+      space.decisions.map((x) => x.name),
+      dText,
+    );
     if (d < 0 || d >= space.decisions.length)
       fail(
         `lut ${name}:${line}: unknown decision '${dText}'`,
@@ -81,7 +84,7 @@ export function readLut(path: string, space: SearchSpace): { fixed: number; tabl
       );
     const choices = space.decisions[d]!.choices;
     const cText = r[ci!] ?? '';
-    const c = /^\d+$/.test(cText) ? Number(cText) : choices.indexOf(cText);
+    const c = byNameOrIndex(choices, cText);
     if (c < 0 || c >= choices.length)
       fail(
         `lut ${name}:${line}: unknown choice '${cText}' of decision ${space.decisions[d]!.name}`,
@@ -102,6 +105,16 @@ export function readLut(path: string, space: SearchSpace): { fixed: number; tabl
     }
   });
   return { fixed, tables };
+}
+
+/**
+ * A name first, then an index: BLOX choice names such as `00100` are all digits, so reading every
+ * digit string as an index would reject the names `hwnas latency --per-block` writes.
+ */
+function byNameOrIndex(names: readonly string[], text: string): number {
+  const named = names.indexOf(text);
+  if (named >= 0) return named;
+  return /^\d+$/.test(text) ? Number(text) : -1;
 }
 
 export function resolveLut(rest: string, ctx: SourceContext): Promise<ObjectiveColumn> {

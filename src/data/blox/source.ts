@@ -5,7 +5,11 @@ import { readBloxStore } from './import.js';
 
 export async function resolveBlox(rest: string, ctx: SourceContext): Promise<ObjectiveColumn> {
   const spec = `blox:${rest}`;
-  if (ctx.space.id !== 'blox') fail(`source '${spec}' needs the blox space, not '${ctx.space.id}'`, 'use --space blox');
+  if (ctx.space.id !== 'blox')
+    fail(
+      `source '${spec}' needs the blox space, not '${ctx.space.id}'`,
+      'search the blox space with it, e.g. --space blox or hwnas prune blox',
+    );
   const store = readBloxStore();
   if (!store)
     fail(
