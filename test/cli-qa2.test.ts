@@ -2,17 +2,22 @@
  * Regression tests from the second QA pass (latency, search, prune, front, study, open problems): bad
  * input ends in one line with a hint and exit code 2, and tables the CLI writes can be read back.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { additiveFixed } from '../src/cli/latency.js';
+import { oneLine } from '../src/cli/main.js';
 import { runSearch } from '../src/cli/search.js';
 import { isHwnasError } from '../src/errors.js';
 import { readLut } from '../src/hardware/sources.js';
 import { resolveSource } from '../src/objectives/all.js';
+import { AtomicFileStream, abortOpenFileStreams } from '../src/report/file-stream.js';
 import { getSpace } from '../src/space/all.js';
-import { runCli } from './helpers/cli.js';
+import { defaultConfig } from '../src/study/config.js';
+import { StudyStore } from '../src/study/store.js';
+import { repoRoot, runCli } from './helpers/cli.js';
 
 let dir = '';
 const file = (name: string) => join(dir, name);
@@ -115,5 +120,85 @@ describe('source/space mismatch hints name both ways to pick the space', () => {
     const e = await asyncErrorOf(() => resolveSource('nb201:cifar100', { space: getSpace('blox'), quiet: true }));
     expect(e.message).toBe("source 'nb201:cifar100' needs the nb201 space, not 'blox'");
     expect((e as unknown as { hint: string }).hint).toMatch(/hwnas prune nb201/);
+  });
+});
+
+function errorOf(f: () => unknown): Error {
+  try {
+    f();
+  } catch (e) {
+    expect(isHwnasError(e), String(e)).toBe(true);
+    return e as Error;
+  }
+  throw new Error('expected an HwnasError');
+}
+
+describe('study folders (hwnas reproduce --out, hwnas report)', () => {
+  it('a study folder is created, but not a missing parent (a typo should not grow a new tree)', () => {
+    const e = errorOf(() => StudyStore.check(file('no-such/study'), defaultConfig()));
+    expect(e.message).toBe(`output folder '${file('no-such/study')}': folder '${file('no-such')}' does not exist`);
+    expect(existsSync(file('no-such'))).toBe(false);
+    expect(StudyStore.check(file('new-study'), defaultConfig())).toBe('new');
+  });
+  it('--out naming a file is a user error, not an internal one', () => {
+    writeFileSync(file('study.json'), '{}\n');
+    expect(errorOf(() => StudyStore.check(file('study.json'), defaultConfig())).message).toBe(
+      `output folder '${file('study.json')}' is a file`,
+    );
+  });
+  it('hwnas report on a damaged store: one line naming the file, exit 2', () => {
+    mkdirSync(file('damaged'));
+    writeFileSync(file('damaged/study.sqlite'), 'garbage\n');
+    const e = errorOf(() => StudyStore.open(file('damaged')));
+    expect(e.message).toMatch(/study\.sqlite' is not an hwnas study store \(file is not a database\)$/);
+  });
+});
+
+describe('errors stay on one line', () => {
+  it('line breaks quoted from a file are folded', () => {
+    expect(oneLine('cannot read \'c.json\': "not json\n" is not valid JSON')).toBe(
+      'cannot read \'c.json\': "not json " is not valid JSON',
+    );
+  });
+  it('through the CLI: a study config that is not JSON', () => {
+    writeFileSync(file('bad.json'), 'not json\nat all\n');
+    const r = runCli(['reproduce', '--config', file('bad.json'), '--out', file('never')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(file('never'))).toBe(false);
+  });
+});
+
+describe('Ctrl-C while the report is streamed', () => {
+  it('abortOpenFileStreams removes the temp files of unfinished streams only', () => {
+    const done = AtomicFileStream.open(file('done.html'));
+    done.write('x');
+    done.commit();
+    const open = AtomicFileStream.open(file('open.html'));
+    open.write('partial');
+    abortOpenFileStreams();
+    expect(readdirSync(dir).filter((n) => n.includes('.tmp-'))).toEqual([]);
+    expect(readFileSync(file('done.html'), 'utf8')).toBe('x');
+    expect(existsSync(file('open.html'))).toBe(false);
+  });
+  it('exitOnInterrupt: one line, exit code 130, no temp file left', () => {
+    const script = `
+      import { exitOnInterrupt } from './src/cli/interrupt.ts';
+      import { AtomicFileStream } from './src/report/file-stream.ts';
+      await exitOnInterrupt(() => 'interrupted while writing the report', async () => {
+        const page = AtomicFileStream.open(${JSON.stringify(file('page.html'))});
+        page.write('<html>');
+        process.kill(process.pid, 'SIGINT');
+        await new Promise((r) => setTimeout(r, 5000));
+        page.commit();
+      });`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(130);
+    expect(r.stderr).toBe('hwnas: interrupted while writing the report\n');
+    expect(existsSync(file('page.html'))).toBe(false);
+    expect(readdirSync(dir).filter((n) => n.startsWith('page.html'))).toEqual([]);
   });
 });

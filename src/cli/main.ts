@@ -54,6 +54,14 @@ function oneLineUsageErrors(cmd: Command): void {
   for (const sub of cmd.commands) oneLineUsageErrors(sub);
 }
 
+/**
+ * Messages can quote what the user gave (a parser's excerpt of a file, a program's output) and so hold
+ * line breaks; the error stays one line.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   const verbose = argv.includes('--verbose');
@@ -66,13 +74,15 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (isHwnasError(e)) {
-      process.stderr.write(`hwnas: ${e.line()}\n`);
+      process.stderr.write(`hwnas: ${oneLine(e.line())}\n`);
       if (verbose && e.stack) process.stderr.write(`${e.stack}\n`);
       return e.exitCode;
     }
     if (verbose) throw e;
     const msg = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`hwnas: internal error: ${msg} (rerun with --verbose for the stack trace and report it)\n`);
+    process.stderr.write(
+      `hwnas: internal error: ${oneLine(msg)} (rerun with --verbose for the stack trace and report it)\n`,
+    );
     return 1;
   }
 }

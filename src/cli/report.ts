@@ -10,6 +10,7 @@ import { openSearchFolderKind } from '../report/open.js';
 import { writeOpenReport } from '../report/open-report.js';
 import { getSpace } from '../space/all.js';
 import { studyPaths } from '../study/layout.js';
+import { exitOnInterrupt } from './interrupt.js';
 import { toJson } from './output.js';
 
 interface ReportFlags {
@@ -46,7 +47,10 @@ export function register(program: Command): void {
       if (open !== 'none' && !existsSync(studyPaths(folder).store)) return openReport(folder, flags);
       if (flags.space !== undefined)
         fail('--space is for open-search folders', 'a study folder keeps its space in its store');
-      const report = await writeReport(folder, { plots: flags.plots });
+      const report = await exitOnInterrupt(
+        () => `interrupted: the report of ${folder} was not written (its results are untouched; rerun to write it)`,
+        () => writeReport(folder, { plots: flags.plots }),
+      );
       const path = studyPaths(folder).report;
       if (flags.json) process.stdout.write(toJson({ report: path, summary: report.summary, files: report.files }));
       else if (!flags.quiet) process.stdout.write(`${report.text}\nWrote ${path} (${report.files.length} files).\n`);

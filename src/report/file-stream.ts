@@ -11,6 +11,14 @@ function errorCode(e: unknown): string {
   return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 }
 
+/** Streams not yet committed or aborted: a Ctrl-C handler removes their temp files before exiting. */
+const unfinished = new Set<AtomicFileStream>();
+
+/** Abort every stream still being written (their temp files are removed; committed files stay). */
+export function abortOpenFileStreams(): void {
+  for (const s of [...unfinished]) s.abort();
+}
+
 export class AtomicFileStream {
   private fd: number | null;
 
@@ -26,7 +34,9 @@ export class AtomicFileStream {
     const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
     try {
       mkdirSync(dirname(path), { recursive: true });
-      return new AtomicFileStream(path, tmp, openSync(tmp, 'w'));
+      const stream = new AtomicFileStream(path, tmp, openSync(tmp, 'w'));
+      unfinished.add(stream);
+      return stream;
     } catch (e) {
       fail(`cannot write ${path}: ${errorCode(e)}`, 'check the path, its permissions and the free space');
     }
@@ -49,6 +59,7 @@ export class AtomicFileStream {
       closeSync(this.fd);
       this.fd = null;
       renameSync(this.tmp, this.path);
+      unfinished.delete(this);
     } catch (e) {
       this.abort();
       fail(`cannot write ${this.path}: ${errorCode(e)}`, 'check the path, its permissions and the free space');
@@ -57,6 +68,7 @@ export class AtomicFileStream {
 
   /** Drop what was written (no-op once committed). */
   abort(): void {
+    unfinished.delete(this);
     if (this.fd !== null) {
       try {
         closeSync(this.fd);

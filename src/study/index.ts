@@ -2,6 +2,7 @@
  * The study in one call: check the output folder, prepare the plan (sources, fronts, pruned spaces), run
  * what the store does not have yet, and rebuild tables, plots, exports and the HTML report from the store.
  */
+import { exitOnInterrupt } from '../cli/interrupt.js';
 import { writeFileAtomic } from '../cli/output.js';
 import { fail } from '../errors.js';
 import { type WrittenReport, writeReport } from '../report/index.js';
@@ -39,7 +40,10 @@ export interface StudyOutcome {
 export async function runStudy(config: StudyConfig, opts: StudyRunOptions): Promise<StudyOutcome> {
   // Refuse a foreign folder before the (possibly slow) preparation, and write nothing if it fails.
   StudyStore.check(opts.out, config, { force: opts.force });
-  const prepared = await prepareStudy(config, { quiet: opts.quiet, importData: opts.importData });
+  const prepared = await exitOnInterrupt(
+    () => 'interrupted while preparing the study: no run was started (rerun the same command to start it)',
+    () => prepareStudy(config, { quiet: opts.quiet, importData: opts.importData }),
+  );
   const store = StudyStore.create(opts.out, config, { force: opts.force });
   let execution: ExecuteSummary;
   try {
@@ -69,7 +73,11 @@ export async function runStudy(config: StudyConfig, opts: StudyRunOptions): Prom
   const { feasibility } = prepared;
   if (execution.interrupted) return { execution, report: null, feasibility };
   // The report also rewrites tables/feasibility.* from the store when the study restricts anything.
-  const report = await writeReport(opts.out, { plots: opts.plots });
+  const report = await exitOnInterrupt(
+    () =>
+      `interrupted while writing the report: all ${execution.total} runs are saved in ${opts.out} (rerun the same command, or hwnas report ${opts.out}, to write it)`,
+    () => writeReport(opts.out, { plots: opts.plots }),
+  );
   return { execution, report, feasibility };
 }
 

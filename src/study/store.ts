@@ -4,8 +4,8 @@
  * metrics and fronts, each run committed in its own transaction. A killed study loses at most the runs in
  * flight; reopening the folder resumes from the committed runs.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { fail } from '../errors.js';
 import { canonicalConfig, configHash, type StudyConfig } from './config.js';
@@ -88,7 +88,18 @@ export class StudyStore {
    */
   static check(folder: string, config: StudyConfig, opts: { force?: boolean } = {}): 'new' | 'resume' | 'replace' {
     const paths = studyPaths(folder);
-    if (!existsSync(folder)) return 'new';
+    if (!existsSync(folder)) {
+      // A study folder is created, but not its parents: a typo in a parent should not grow a new tree.
+      const parent = dirname(folder);
+      if (!existsSync(parent))
+        fail(
+          `output folder '${folder}': folder '${parent}' does not exist`,
+          `create it first (mkdir -p ${parent}) or fix the path`,
+        );
+      return 'new';
+    }
+    if (!statSync(folder).isDirectory())
+      fail(`output folder '${folder}' is a file`, 'give a folder for the study, e.g. --out hwnas-study');
     if (existsSync(paths.store)) {
       const stored = StudyStore.readMeta(paths.store);
       if (stored.hash === configHash(config) && stored.format === FORMAT) return 'resume';
@@ -139,8 +150,18 @@ export class StudyStore {
       fail(`'${folder}' holds no study (no ${paths.store})`, 'run `hwnas reproduce --out <folder>` first');
     }
     const db = new Database(paths.store, { fileMustExist: true });
-    const format = (db.prepare("SELECT value FROM meta WHERE key = 'format'").get() as { value: string } | undefined)
-      ?.value;
+    let format: string | undefined;
+    try {
+      format = (db.prepare("SELECT value FROM meta WHERE key = 'format'").get() as { value: string } | undefined)
+        ?.value;
+    } catch (e) {
+      // Not SQLite at all, or SQLite without the study tables: either way not a study store.
+      db.close();
+      fail(
+        `'${paths.store}' is not an hwnas study store (${(e as Error).message})`,
+        'rerun the study into this folder with --force, or give the folder of another study',
+      );
+    }
     if (format !== FORMAT) {
       db.close();
       fail(
