@@ -2,14 +2,16 @@
  * Regression tests from the second QA pass (latency, search, prune, front, study, open problems): bad
  * input ends in one line with a hint and exit code 2, and tables the CLI writes can be read back.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { additiveFixed } from '../src/cli/latency.js';
 import { oneLine } from '../src/cli/main.js';
+import { openSearch } from '../src/cli/open-search.js';
 import { runSearch } from '../src/cli/search.js';
+import { runWorker } from '../src/cli/worker.js';
 import { isHwnasError } from '../src/errors.js';
 import { readLut } from '../src/hardware/sources.js';
 import { resolveSource } from '../src/objectives/all.js';
@@ -201,4 +203,71 @@ describe('Ctrl-C while the report is streamed', () => {
     expect(existsSync(file('page.html'))).toBe(false);
     expect(readdirSync(dir).filter((n) => n.startsWith('page.html'))).toEqual([]);
   });
+});
+
+describe('hwnas open-search and hwnas worker refuse before writing or waiting', () => {
+  const flags = {
+    space: 'nb201',
+    objective: ['model:cortex-m7'],
+    queueName: 'hwnas-eval',
+    concurrency: '1',
+    evals: '10',
+    seed: '0',
+    strategy: 'random',
+    maxFail: '0.5',
+    failWindow: '20',
+    report: false,
+    quiet: true,
+  };
+  const signal = new AbortController().signal;
+  it('--objectives naming what no in-process source gives: refused, no history written', async () => {
+    const out = file('os-missing');
+    const e = await asyncErrorOf(() => openSearch({ ...flags, out, objectives: 'accuracy:max,latency:min' }, signal));
+    expect(e.message).toBe("--objectives names 'accuracy', which no --objective source gives (they give: latency)");
+    expect(existsSync(out)).toBe(false);
+  });
+  it('--out in a missing folder, or naming a file', async () => {
+    const e = await asyncErrorOf(() => openSearch({ ...flags, out: file('no-parent/os') }, signal));
+    expect(e.message).toBe(`--out ${file('no-parent/os')}: folder '${file('no-parent')}' does not exist`);
+    writeFileSync(file('a-file'), 'x');
+    expect((await asyncErrorOf(() => openSearch({ ...flags, out: file('a-file') }, signal))).message).toBe(
+      `--out ${file('a-file')} is a file`,
+    );
+  });
+  it('worker: an unknown source kind or device fails at start, not on every job', async () => {
+    const w = { queue: 'redis://127.0.0.1:1/0', queueName: 'q', concurrency: '1', lockMs: '30000', stalledMs: '30000' };
+    const bad = async (objective: string) =>
+      (await asyncErrorOf(() => runWorker({ ...w, objective: [objective] }, signal))).message;
+    expect(await bad('model:cortex-m9')).toBe("unknown device 'cortex-m9'");
+    expect(await bad('mdl:cortex-m7')).toBe("unknown source 'mdl:cortex-m7'");
+  });
+});
+
+describe('hwnas measure: Ctrl-C', () => {
+  it('prints one line naming the rows saved in <out>.partial and exits 130', async () => {
+    const out = file('ort.csv');
+    const args = ['measure', 'nb201', '--sample', '100', '--repeats', '3', '--warmup', '0', '-o', out, '--quiet'];
+    const child = spawn(process.execPath, ['--import', 'tsx', `${repoRoot}src/cli/run.ts`, ...args], {
+      cwd: repoRoot,
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += String(d);
+    });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    // Interrupt once a few rows are saved.
+    const partial = `${out}.partial`;
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (existsSync(partial) && readFileSync(partial, 'utf8').split('\n').length > 4) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const rows = readFileSync(partial, 'utf8').trim().split('\n').length - 1;
+    expect(stderr).toMatch(
+      /^hwnas: interrupted: (\d+) of 100 architectures measured and saved in .*ort\.csv\.partial \(rerun the same command to resume\)\n$/,
+    );
+    expect(Number(/interrupted: (\d+)/.exec(stderr)![1])).toBe(rows);
+  }, 120_000);
 });

@@ -8,6 +8,7 @@ import { ORT_DEFAULTS } from '../hardware/ort/measure.js';
 import { measureTable, sampleIndices } from '../hardware/ort/table.js';
 import { getSpace } from '../space/all.js';
 import type { SearchSpace } from '../space/types.js';
+import { exitOnInterrupt } from './interrupt.js';
 import { checkOutputFile, parseIntOption, toJson } from './output.js';
 import { progressBar } from './progress.js';
 
@@ -85,16 +86,28 @@ export function register(program: Command): void {
       const args = { command: 'measure', space: spaceName, select: record, classes, ...measure, batch: 1 };
       const bar = progressBar('measure', indices.length, { quiet: f.quiet });
       let result: Awaited<ReturnType<typeof measureTable>>;
+      let done = 0;
       try {
-        result = await measureTable({
-          space,
-          indices,
-          out: f.out,
-          args,
-          classes,
-          measure,
-          onProgress: (done) => bar.update(done),
-        });
+        // Rows are appended as each network finishes, so Ctrl-C can stop at once: say what was kept.
+        result = await exitOnInterrupt(
+          () => {
+            bar.stop();
+            return `interrupted: ${done} of ${indices.length} architectures measured and saved in ${f.out}.partial (rerun the same command to resume)`;
+          },
+          () =>
+            measureTable({
+              space,
+              indices,
+              out: f.out,
+              args,
+              classes,
+              measure,
+              onProgress: (n) => {
+                done = n;
+                bar.update(n);
+              },
+            }),
+        );
       } finally {
         bar.stop();
       }

@@ -20,7 +20,7 @@ import { fail } from '../errors.js';
 import { createStrategy, strategyNames } from '../search/index.js';
 import { getSpace } from '../space/all.js';
 import { radices, type SearchSpace } from '../space/types.js';
-import { parseFloatOption, parseIntOption, toJson, writeFileAtomic } from './output.js';
+import { checkOutputFolder, parseFloatOption, parseIntOption, toJson, writeFileAtomic } from './output.js';
 import { progressBar } from './progress.js';
 
 interface OpenSearchFlags {
@@ -62,6 +62,20 @@ function objectiveSpecs(f: OpenSearchFlags, sourceSpecs: ObjectiveSpec[]): Objec
   return parseObjectiveSpecs('accuracy:max,latency:min');
 }
 
+/**
+ * Without an evaluator command, in-process sources give every objective: one they cannot give would fail
+ * every evaluation, and the history written meanwhile would make the corrected command a "different search".
+ */
+function checkSourcesGive(specs: ObjectiveSpec[], sourceSpecs: ObjectiveSpec[]): void {
+  const given = new Set(sourceSpecs.map((s) => s.name));
+  const missing = specs.find((s) => !given.has(s.name));
+  if (missing)
+    fail(
+      `--objectives names '${missing.name}', which no --objective source gives (they give: ${[...given].join(', ')})`,
+      'add a source for it (e.g. --objective model:cortex-m7 for latency), an --evaluator that replies with it, or drop it from --objectives',
+    );
+}
+
 function frontFiles(space: SearchSpace, specs: ObjectiveSpec[], conv: ReturnType<typeof openConvergence>) {
   const rows = conv.front.map((p) => ({
     index: p.index,
@@ -96,6 +110,7 @@ export async function openSearch(
   const maxFailShare = parseFloatOption('--max-fail', f.maxFail, 0, 1);
   const window = parseIntOption('--fail-window', f.failWindow, 1, 1_000_000);
   if (f.study !== undefined) checkStudyId(f.study);
+  checkOutputFolder('--out', f.out);
   let budget: unknown;
   if (f.budget !== undefined) {
     try {
@@ -119,6 +134,7 @@ export async function openSearch(
   } else {
     const built = await buildEvaluator(space, f);
     sourceSpecs = built.sourceSpecs;
+    if (f.evaluator === undefined) checkSourcesGive(objectiveSpecs(f, sourceSpecs), sourceSpecs);
     dispatcher = new LocalDispatcher(built.evaluator);
   }
   const specs = objectiveSpecs(f, sourceSpecs);

@@ -66,6 +66,30 @@ export function checkOutputFile(flag: string, path: string): void {
   if (!st.isDirectory()) fail(`${flag} ${path}: '${dir}' is not a folder`, 'fix the path');
 }
 
+/**
+ * Check an output folder named on the command line before any work is done: it may be missing (it is
+ * created) but its parent must exist, and it must not be a file.
+ */
+export function checkOutputFolder(flag: string, path: string): void {
+  let st: ReturnType<typeof statSync> | undefined;
+  try {
+    st = statSync(path);
+  } catch {
+    const parent = dirname(path);
+    try {
+      st = statSync(parent);
+    } catch {
+      fail(
+        `${flag} ${path}: folder '${parent}' does not exist`,
+        `create it first (mkdir -p ${parent}) or fix the path`,
+      );
+    }
+    if (!st.isDirectory()) fail(`${flag} ${path}: '${parent}' is not a folder`, 'fix the path');
+    return;
+  }
+  if (!st.isDirectory()) fail(`${flag} ${path} is a file`, 'give a folder (it is created when missing)');
+}
+
 export function parseIntOption(
   name: string,
   value: string,
@@ -73,8 +97,13 @@ export function parseIntOption(
   max = Number.MAX_SAFE_INTEGER,
 ): number {
   const v = Number(value);
-  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(v) || v < min || v > max) {
-    fail(`${name} must be an integer in [${min}, ${max}], got '${value}'`);
+  const digits = /^-?\d+$/.test(value.trim()) && Number.isSafeInteger(v);
+  if (!digits || v < min || v > max) {
+    const nearest = Math.min(max, Math.max(min, digits ? v : Math.trunc(Number.isFinite(v) ? v : min)));
+    fail(
+      `${name} must be an integer in [${min}, ${max}], got '${value}'`,
+      digits ? `the nearest allowed value is ${nearest}` : `write digits only, e.g. ${name} ${nearest}`,
+    );
   }
   return v;
 }
@@ -82,7 +111,10 @@ export function parseIntOption(
 export function parseFloatOption(name: string, value: string, min = -Infinity, max = Infinity): number {
   const v = Number(value);
   if (value.trim() === '' || !Number.isFinite(v) || v < min || v > max) {
-    fail(`${name} must be a number in [${min}, ${max}], got '${value}'`);
+    fail(
+      `${name} must be a number in [${min}, ${max}], got '${value}'`,
+      Number.isFinite(v) && value.trim() !== '' ? 'pick a value inside that range' : 'write a plain number, e.g. 0.5',
+    );
   }
   return v;
 }

@@ -8,6 +8,8 @@ import { type BuiltEvaluator, buildEvaluator, parseEvaluatorCommand } from '../d
 import { parseRedisUrl, startWorker } from '../distributed/queue.js';
 import type { EvalJob } from '../distributed/types.js';
 import { fail } from '../errors.js';
+import { getDevice } from '../hardware/device.js';
+import { knownSources } from '../objectives/all.js';
 import { getSpace } from '../space/all.js';
 import type { SearchSpace } from '../space/types.js';
 import { parseIntOption } from './output.js';
@@ -32,6 +34,18 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+/**
+ * Without --space, sources are resolved per job (the job names the space); a typo in the source kind or
+ * the device would otherwise fail every job the worker takes. Check what needs no space now.
+ */
+function checkSourceWithoutSpace(spec: string): void {
+  const colon = spec.indexOf(':');
+  const prefix = colon < 0 ? spec : spec.slice(0, colon);
+  const known = knownSources().map((s) => s.prefix);
+  if (!known.includes(prefix)) fail(`unknown source '${spec}'`, `use one of: ${known.join(', ')}`);
+  if (prefix === 'model') getDevice(spec.slice(colon + 1));
+}
+
 export async function runWorker(f: WorkerFlags, signal: AbortSignal): Promise<void> {
   const target = parseRedisUrl(f.queue, { password: f.password, tls: f.tls });
   const concurrency = parseIntOption('--concurrency', f.concurrency, 1, 10_000);
@@ -42,7 +56,9 @@ export async function runWorker(f: WorkerFlags, signal: AbortSignal): Promise<vo
   }
   if (f.evaluator !== undefined) parseEvaluatorCommand(f.evaluator); // the program must exist before jobs are taken
   const ownSpace: SearchSpace | undefined = f.space === undefined ? undefined : getSpace(f.space);
-  if (ownSpace) await buildEvaluator(ownSpace, f); // bad sources fail now, not per job
+  if (ownSpace)
+    await buildEvaluator(ownSpace, f); // bad sources fail now, not per job
+  else for (const spec of f.objective ?? []) checkSourceWithoutSpace(spec);
   // One evaluator per space (jobs of several studies may use different spaces).
   const bySpace = new Map<string, Promise<BuiltEvaluator>>();
   const evaluatorFor = async (job: EvalJob) => {

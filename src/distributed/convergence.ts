@@ -53,7 +53,10 @@ export function logCheckpoints(n: number): number[] {
 export function parseReference(text: string, specs: readonly ObjectiveSpec[]): number[] {
   const parts = text.split(',').map((s) => Number(s.trim()));
   if (parts.length !== specs.length || parts.some((v) => !Number.isFinite(v))) {
-    fail(`--ref needs ${specs.length} numbers (${specs.map((s) => s.name).join(', ')}), got '${text}'`);
+    fail(
+      `--ref needs ${specs.length === 1 ? 'one number' : `${specs.length} numbers`} (${specs.map((s) => s.name).join(', ')}), got '${text}'`,
+      `one value per objective in its own units, e.g. --ref ${specs.map((s) => (s.direction === 'max' ? '0' : '100')).join(',')}`,
+    );
   }
   return parts.map((v, k) => (specs[k]!.direction === 'max' ? -v : v));
 }
