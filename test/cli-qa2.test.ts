@@ -20,6 +20,7 @@ import { getSpace } from '../src/space/all.js';
 import { defaultConfig } from '../src/study/config.js';
 import { StudyStore } from '../src/study/store.js';
 import { repoRoot, runCli } from './helpers/cli.js';
+import { redisAvailable, redisSkipReason, startRedis } from './helpers/redis.js';
 
 let dir = '';
 const file = (name: string) => join(dir, name);
@@ -271,3 +272,42 @@ describe('hwnas measure: Ctrl-C', () => {
     expect(Number(/interrupted: (\d+)/.exec(stderr)![1])).toBe(rows);
   }, 120_000);
 });
+
+describe.skipIf(!redisAvailable)(
+  `hwnas worker: Ctrl-C${redisAvailable ? '' : ` (skipped: ${redisSkipReason})`}`,
+  () => {
+    it('a second Ctrl-C stops a worker whose Redis went away (the first waits for held jobs)', async () => {
+      const redis = await startRedis();
+      const args = ['worker', '--queue', redis.url, '--objective', 'model:cortex-m7'];
+      const child = spawn(process.execPath, ['--import', 'tsx', `${repoRoot}src/cli/run.ts`, ...args], {
+        cwd: repoRoot,
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => {
+        stdout += String(d);
+      });
+      child.stderr.on('data', (d) => {
+        stderr += String(d);
+      });
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      const until = async (ok: () => boolean) => {
+        const deadline = Date.now() + 60_000;
+        while (!ok() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      };
+      try {
+        await until(() => stdout.includes('ready'));
+        await redis.stop();
+        child.kill('SIGINT');
+        await until(() => stderr.includes('finishing held jobs'));
+        child.kill('SIGINT');
+        expect(await exited).toBe(130);
+        expect(stderr.trim().split('\n').at(-1)).toBe(
+          'hwnas: worker stopped without waiting for its jobs (they return to the queue once their lock expires, --lock-ms 30000)',
+        );
+      } finally {
+        child.kill('SIGKILL');
+      }
+    }, 120_000);
+  },
+);

@@ -94,7 +94,7 @@ export async function runWorker(f: WorkerFlags, signal: AbortSignal): Promise<vo
     if (signal.aborted) resolve();
     else signal.addEventListener('abort', () => resolve(), { once: true });
   });
-  log(`worker ${worker.id}: finishing held jobs`);
+  log(`worker ${worker.id}: finishing held jobs (Ctrl-C again to stop at once)`);
   await worker.close();
 }
 
@@ -121,9 +121,20 @@ export function register(program: Command): void {
     .option('--quiet', 'no log lines on stderr')
     .action(async (f: WorkerFlags) => {
       const ac = new AbortController();
-      const onSignal = (): void => ac.abort();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      // The first signal lets held jobs finish; closing can wait forever when Redis is gone, so a second
+      // one stops at once (the jobs' locks expire and other workers take them).
+      const onSignal = (): void => {
+        if (!ac.signal.aborted) {
+          ac.abort();
+          return;
+        }
+        process.stderr.write(
+          `hwnas: worker stopped without waiting for its jobs (they return to the queue once their lock expires, --lock-ms ${f.lockMs})\n`,
+        );
+        process.exit(130);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       try {
         await runWorker(f, ac.signal);
       } finally {
