@@ -12,8 +12,7 @@ import { buildConfig } from '../src/study/config.js';
 import { runStudy, StudyStore } from '../src/study/index.js';
 
 const mirror = process.env.HWNAS_MIRROR;
-if (!mirror)
-  console.warn('study-nb201: skipped: set HWNAS_MIRROR=../shared/data/mirror to run the real default study');
+if (!mirror) console.warn('study-nb201: skipped: set HWNAS_MIRROR=../shared/data/mirror to run the real default study');
 const dir = mkdtempSync(join(tmpdir(), 'hwnas-study-nb201-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
