@@ -14,11 +14,11 @@ import { runPrune } from '../src/cli/prune.js';
 import { sha256Hex, storeVerified } from '../src/data/fetch.js';
 import type { PinnedFile } from '../src/data/manifest.js';
 import { readTableColumn } from '../src/data/table.js';
-import { isHwnasError } from '../src/errors.js';
 import { defaultConfig } from '../src/study/config.js';
 import { StudyStore } from '../src/study/store.js';
 import { runCli } from './helpers/cli.js';
 import { toySpace } from './helpers/data.js';
+import { asyncErrorOf, errorOf } from './helpers/errors.js';
 
 let dir = '';
 const file = (name: string) => join(dir, name);
@@ -34,26 +34,6 @@ beforeAll(() => {
   writeFileSync(file('header-only.csv'), 'arch,ms\n');
   writeFileSync(file('acc.csv'), 'arch,top1\n0,1.5\n');
 });
-
-function errorOf(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    expect(isHwnasError(e), String(e)).toBe(true);
-    return e as Error;
-  }
-  throw new Error('expected an HwnasError');
-}
-
-async function asyncErrorOf(f: () => Promise<unknown>): Promise<Error> {
-  try {
-    await f();
-  } catch (e) {
-    expect(isHwnasError(e), String(e)).toBe(true);
-    return e as Error;
-  }
-  throw new Error('expected an HwnasError');
-}
 
 describe('usage errors are one line', () => {
   it('folds commander messages and suggestions into one line naming the exact --help', () => {

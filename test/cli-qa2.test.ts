@@ -12,7 +12,6 @@ import { oneLine } from '../src/cli/main.js';
 import { openSearch } from '../src/cli/open-search.js';
 import { runSearch } from '../src/cli/search.js';
 import { runWorker } from '../src/cli/worker.js';
-import { isHwnasError } from '../src/errors.js';
 import { readLut } from '../src/hardware/sources.js';
 import { resolveSource } from '../src/objectives/all.js';
 import { AtomicFileStream, abortOpenFileStreams } from '../src/report/file-stream.js';
@@ -20,6 +19,7 @@ import { getSpace } from '../src/space/all.js';
 import { defaultConfig } from '../src/study/config.js';
 import { StudyStore } from '../src/study/store.js';
 import { repoRoot, runCli } from './helpers/cli.js';
+import { asyncErrorOf, errorOf } from './helpers/errors.js';
 import { redisAvailable, redisSkipReason, startRedis } from './helpers/redis.js';
 
 let dir = '';
@@ -28,16 +28,6 @@ const file = (name: string) => join(dir, name);
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'hwnas-qa2-'));
 });
-
-async function asyncErrorOf(f: () => Promise<unknown>): Promise<Error> {
-  try {
-    await f();
-  } catch (e) {
-    expect(isHwnasError(e), String(e)).toBe(true);
-    return e as Error;
-  }
-  throw new Error('expected an HwnasError');
-}
 
 describe('hwnas latency --per-block writes a complete lut: file', () => {
   it('BLOX choice names that are all digits (00100) are read as names, not indices', () => {
@@ -125,16 +115,6 @@ describe('source/space mismatch hints name both ways to pick the space', () => {
     expect((e as unknown as { hint: string }).hint).toMatch(/hwnas prune nb201/);
   });
 });
-
-function errorOf(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    expect(isHwnasError(e), String(e)).toBe(true);
-    return e as Error;
-  }
-  throw new Error('expected an HwnasError');
-}
 
 describe('study folders (hwnas reproduce --out, hwnas report)', () => {
   it('a study folder is created, but not a missing parent (a typo should not grow a new tree)', () => {

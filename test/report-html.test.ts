@@ -3,20 +3,17 @@
  * playwright-core): it renders without console errors, every plot is there with a visible SVG, and a
  * screenshot is saved (in a temp folder).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strategyNames } from '../src/search/index.js';
 import { buildConfig } from '../src/study/config.js';
 import { runStudy } from '../src/study/index.js';
+import { CHROMIUM, haveChromium, launchChromium, openReport } from './helpers/browser.js';
 import { runCli } from './helpers/cli.js';
 import './study-toy.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium)
   console.warn(`report-html: skipping the browser check: ${CHROMIUM} is not installed (apt-get install chromium)`);
 
@@ -74,31 +71,9 @@ describe('hwnas report', () => {
   it.skipIf(!haveChromium)(
     'renders in headless Chromium without console errors, with every plot',
     async () => {
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      });
+      const browser = await launchChromium();
       try {
-        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-        const errors: string[] = [];
-        page.on('console', (m) => {
-          if (m.type() === 'error') errors.push(m.text());
-        });
-        page.on('pageerror', (e) => errors.push(e.message));
-        page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
-        await page.goto(pathToFileURL(join(folder, 'report.html')).href, { waitUntil: 'load' });
-        const plots = await page.$$eval('figure.plot', (figs) =>
-          figs.map((f) => {
-            const svg = f.querySelector('svg');
-            const box = svg?.getBoundingClientRect();
-            return {
-              id: f.getAttribute('data-plot'),
-              w: box?.width ?? 0,
-              h: box?.height ?? 0,
-              marks: svg?.querySelectorAll('path, circle').length ?? 0,
-            };
-          }),
-        );
+        const { page, errors, plots } = await openReport(browser, join(folder, 'report.html'));
         expect(plots.map((p) => p.id)).toEqual([
           'gd-toy-lat-a',
           'fronts-toy-lat-a',

@@ -16,19 +16,16 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readHistory, type TellRecord } from '../src/distributed/history.js';
 import { curveGrid, reasonPattern } from '../src/report/open.js';
 import { axesOf, objectivePairs } from '../src/report/open-plots.js';
 import { num } from '../src/report/tables.js';
 import { getSpace } from '../src/space/all.js';
+import { CHROMIUM, haveChromium, launchChromium, openReport } from './helpers/browser.js';
 import { repoRoot, runCli } from './helpers/cli.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium)
   console.warn(`report-open: skipping the browser check: ${CHROMIUM} is not installed (apt-get install chromium)`);
 
@@ -356,35 +353,13 @@ describe('hwnas report <open-search folder>', () => {
 
 describe.skipIf(!haveChromium)('open-search report in headless Chromium', () => {
   it('renders without console errors, with every plot; screenshot saved', async () => {
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    const browser = await launchChromium();
     try {
       for (const [folder, stems] of [
         [two, TWO_PLOTS],
         [three, THREE_PLOTS],
       ] as const) {
-        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-        const errors: string[] = [];
-        page.on('console', (m) => {
-          if (m.type() === 'error') errors.push(m.text());
-        });
-        page.on('pageerror', (e) => errors.push(e.message));
-        page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
-        await page.goto(pathToFileURL(join(folder, 'report.html')).href, { waitUntil: 'load' });
-        const plots = await page.$$eval('figure.plot', (figs) =>
-          figs.map((f) => {
-            const svg = f.querySelector('svg');
-            const box = svg?.getBoundingClientRect();
-            return {
-              id: f.getAttribute('data-plot'),
-              w: box?.width ?? 0,
-              h: box?.height ?? 0,
-              marks: svg?.querySelectorAll('path, circle').length ?? 0,
-            };
-          }),
-        );
+        const { page, errors, plots } = await openReport(browser, join(folder, 'report.html'));
         expect(plots.map((p) => p.id)).toEqual([...stems]);
         for (const p of plots) {
           expect(p.w, p.id!).toBeGreaterThan(300);
