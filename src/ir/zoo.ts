@@ -180,28 +180,18 @@ function squeezenet(version: '1.0' | '1.1'): Graph {
     return b.pool('maxpool', x, { kernel: 3, stride: 2, padding: pad });
   };
   let x: number;
-  const fires: [number, number, number][] =
-    version === '1.0'
-      ? [
-          [16, 64, 64],
-          [16, 64, 64],
-          [32, 128, 128],
-          [32, 128, 128],
-          [48, 192, 192],
-          [48, 192, 192],
-          [64, 256, 256],
-          [64, 256, 256],
-        ]
-      : [
-          [16, 64, 64],
-          [16, 64, 64],
-          [32, 128, 128],
-          [32, 128, 128],
-          [48, 192, 192],
-          [48, 192, 192],
-          [64, 256, 256],
-          [64, 256, 256],
-        ];
+  // Fire modules (squeeze, expand 1x1, expand 3x3) are the same in 1.0 and 1.1; the versions differ in
+  // the stem and in where the max pools sit.
+  const fires: [number, number, number][] = [
+    [16, 64, 64],
+    [16, 64, 64],
+    [32, 128, 128],
+    [32, 128, 128],
+    [48, 192, 192],
+    [48, 192, 192],
+    [64, 256, 256],
+    [64, 256, 256],
+  ];
   const poolsAfter = version === '1.0' ? new Set([2, 6]) : new Set([1, 3]);
   if (version === '1.0') x = b.relu(b.conv(b.input, { outChannels: 96, kernel: 7, stride: 2, bias: true }, 'conv1'));
   else x = b.relu(b.conv(b.input, { outChannels: 64, kernel: 3, stride: 2, bias: true }, 'conv1'));
