@@ -13,24 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AtomicFileStream } from '../src/report/file-stream.js';
 import { writeReport } from '../src/report/index.js';
 import { allPlots, plottedRuns } from '../src/report/plots.js';
-import { strategyNames } from '../src/search/index.js';
-import { buildConfig, pruningLabel } from '../src/study/config.js';
+import { pruningLabel } from '../src/study/config.js';
 import { runStudy } from '../src/study/index.js';
 import { type StoredRun, StudyStore } from '../src/study/store.js';
-import './study-toy.js';
+import { toyReportConfig } from './study-toy.js';
 
-const config = buildConfig(
-  {
-    accuracy: 'toy:acc',
-    devices: 'toy:lat-a,toy:lat-b',
-    pruning: 'none,params/latency@0.7,random@0.5',
-    seeds: '3',
-    evals: '2000',
-    population: '20',
-    sample: '5',
-  },
-  strategyNames,
-);
+const config = toyReportConfig();
 
 /** sha256 of the exports and tables of this study as written before the memory work (commit 132b311). */
 const BEFORE: Record<string, string> = {

@@ -7,28 +7,15 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { strategyNames } from '../src/search/index.js';
-import { buildConfig } from '../src/study/config.js';
 import { runStudy } from '../src/study/index.js';
 import { CHROMIUM, haveChromium, launchChromium, openReport } from './helpers/browser.js';
 import { runCli } from './helpers/cli.js';
-import './study-toy.js';
+import { toyReportConfig } from './study-toy.js';
 
 if (!haveChromium)
   console.warn(`report-html: skipping the browser check: ${CHROMIUM} is not installed (apt-get install chromium)`);
 
-const config = buildConfig(
-  {
-    accuracy: 'toy:acc',
-    devices: 'toy:lat-a,toy:lat-b',
-    pruning: 'none,params/latency@0.7,random@0.5',
-    seeds: '3',
-    evals: '2000',
-    population: '20',
-    sample: '5',
-  },
-  strategyNames,
-);
+const config = toyReportConfig();
 
 let dir: string;
 let folder: string;

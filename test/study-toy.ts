@@ -7,7 +7,9 @@
 import { registerSource } from '../src/objectives/registry.js';
 import type { ObjectiveColumn } from '../src/objectives/types.js';
 import { Rng } from '../src/rng.js';
+import { strategyNames } from '../src/search/index.js';
 import { radices } from '../src/space/types.js';
+import { buildConfig, type StudyConfig } from '../src/study/config.js';
 
 function table(radix: number[], seed: number, lo: number, hi: number): number[][] {
   const rng = new Rng(seed);
@@ -43,3 +45,19 @@ registerSource('toy', 'synthetic test benchmark: toy:acc, toy:lat-a, toy:lat-b',
   if (which !== 1) col.blockValue = (d, c) => blocks[d]![c]!;
   return col;
 });
+
+/** The small study the report tests share: two toy devices, three pruning settings, 3 seeds x 2000 evals. */
+export function toyReportConfig(): StudyConfig {
+  return buildConfig(
+    {
+      accuracy: 'toy:acc',
+      devices: 'toy:lat-a,toy:lat-b',
+      pruning: 'none,params/latency@0.7,random@0.5',
+      seeds: '3',
+      evals: '2000',
+      population: '20',
+      sample: '5',
+    },
+    strategyNames,
+  );
+}
