@@ -416,3 +416,53 @@ describe('NSGA-II survival and edge cases', () => {
     }
   });
 });
+
+describe('NSGA-II and local search: pinned sequences', () => {
+  // Recorded from the code before the allocation-free rewrite (commit f826c8a): the rewrite keeps every
+  // random draw and tie rule, so the evaluated sequence must stay byte-identical.
+  const pinned: [string, number, { population?: number; init?: number }, number[]][] = [
+    [
+      'nsga2',
+      2,
+      { population: 6 },
+      [
+        53, 54, 75, 115, 17, 77, 62, 76, 90, 73, 74, 2, 35, 62, 63, 51, 117, 75, 36, 75, 7, 82, 80, 103, 21, 42, 83, 42,
+        102, 68, 60, 36, 25, 82, 84, 3, 113, 75, 36, 44, 84, 43, 23, 21, 44, 53, 54, 103,
+      ],
+    ],
+    [
+      'nsga2',
+      3,
+      { population: 5 },
+      [
+        53, 54, 75, 115, 17, 56, 119, 52, 70, 34, 114, 39, 49, 104, 52, 99, 59, 79, 80, 92, 42, 104, 39, 50, 114, 76,
+        55, 57, 64, 49, 15, 59, 95, 102, 79, 77, 62, 61, 99, 48, 41, 79, 73, 26, 80, 108, 39, 108,
+      ],
+    ],
+    [
+      'ls',
+      2,
+      { init: 3 },
+      [
+        53, 54, 75, 13, 113, 51, 58, 43, 52, 50, 33, 48, 73, 93, 44, 3, 103, 23, 83, 40, 41, 42, 63, 13, 106, 40, 6,
+        107, 102, 83, 105, 17, 6, 101, 44, 27, 109, 53, 43, 40, 80, 112, 73, 4, 74, 0, 47, 72,
+      ],
+    ],
+    [
+      'ls',
+      3,
+      { init: 3 },
+      [
+        53, 54, 75, 13, 113, 51, 58, 43, 52, 50, 33, 48, 73, 93, 49, 8, 108, 28, 88, 45, 46, 47, 68, 25, 85, 5, 105, 55,
+        40, 65, 60, 15, 77, 70, 95, 35, 76, 115, 78, 79, 18, 118, 38, 63, 98, 106, 109, 107,
+      ],
+    ],
+  ];
+  it.each(pinned)('%s with %i objectives evaluates the recorded sequence', (name, m, opts, expected) => {
+    const rng = new Rng(11);
+    // values on a 1/20 grid: ties and duplicate objective vectors exercise the tie rules
+    const t = Float64Array.from({ length: 120 * m }, () => Math.round(rng.nextFloat() * 20) / 20);
+    const r = runClosed(createStrategy(name, { radix: [5, 4, 6], objectives: m, seed: 3, ...opts }), t, m, 48);
+    expect(Array.from(r.archs)).toEqual(expected);
+  });
+});
