@@ -1,5 +1,5 @@
 /**
- * `hwnas latency <space> --latency <source> [--arch A | --all] [--per-block] [--out CSV] [--json]`:
+ * `hwnas latency <space> --latency <source> [--arch A | --all] [--per-block] [--allow-missing] [--out CSV] [--json]`:
  * latency of architectures (or of every block) under any latency source.
  */
 
@@ -20,11 +20,43 @@ interface Flags {
   perBlock?: boolean;
   out?: string;
   json?: boolean;
+  allowMissing?: boolean;
 }
 
-function blockRows(space: SearchSpace, col: ObjectiveColumn): Record<string, string | number>[] {
+type Row = Record<string, string | number | null>;
+
+/**
+ * Rows of the architectures asked for. A source that misses some (a partial `table:`) is refused unless
+ * --allow-missing; then --arch keeps a row per architecture with an empty ms (null in JSON), and --all
+ * leaves the missing ones out, so its CSV is a valid `table:` of the covered subset.
+ */
+function archRows(
+  space: SearchSpace,
+  col: ObjectiveColumn,
+  which: number[],
+  f: Flags,
+): { rows: Row[]; missing: number } {
+  const rows: Row[] = [];
+  let missing = 0;
+  for (const i of which) {
+    const v = col.values[i]!;
+    if (Number.isFinite(v)) rows.push({ index: i, arch: space.format(i), ms: round(v) });
+    else {
+      if (f.allowMissing !== true)
+        fail(
+          `source ${col.source} has no latency for architecture ${i} (${space.format(i)})`,
+          'pass --allow-missing to report only the covered architectures',
+        );
+      missing++;
+      if (!f.all) rows.push({ index: i, arch: space.format(i), ms: null });
+    }
+  }
+  return { rows, missing };
+}
+
+function blockRows(space: SearchSpace, col: ObjectiveColumn): Row[] {
   if (!col.blockValue) fail(`source ${col.source} has no per-block values`, 'use model:<device> or lut:<file.csv>');
-  const rows: Record<string, string | number>[] = [];
+  const rows: Row[] = [];
   space.decisions.forEach((d, di) => {
     d.choices.forEach((c, ci) => {
       rows.push({ decision: d.name, choice: c, ms: round(col.blockValue!(di, ci)) });
@@ -79,6 +111,10 @@ export function register(program: Command): void {
       '--per-block',
       'per-block latency table (decision, choice, ms; plus a fixed row where totals are additive) instead of architectures',
     )
+    .option(
+      '--allow-missing',
+      'accept a source that misses architectures (a partial table:): --arch gives them an empty ms (null in --json), --all leaves them out; --json adds "missing" (their count)',
+    )
     .option('--out <file.csv>', 'write the table to this CSV file instead of stdout')
     .option('--json', 'print JSON')
     .action(async (spaceName: string, f: Flags) => {
@@ -92,20 +128,27 @@ export function register(program: Command): void {
       if (f.out) checkOutputFile('--out', f.out);
       const space = getSpace(spaceName);
       const indices = f.arch ? f.arch.map((a) => space.parse(a)) : [];
-      const col = await resolveSource(f.latency, { space, quiet: true });
+      const allowMissing = f.allowMissing === true;
+      const col = await resolveSource(f.latency, { space, quiet: true, allowMissing });
       checkLatencySource(col);
-      let rows: Record<string, string | number>[];
+      let rows: Row[];
+      let missing = 0;
       if (f.perBlock) rows = blockRows(space, col);
       else {
         const which = f.all ? Array.from({ length: space.size }, (_, i) => i) : indices;
-        rows = which.map((i) => ({ index: i, arch: space.format(i), ms: round(col.values[i]!) }));
+        ({ rows, missing } = archRows(space, col, which, f));
       }
+      const head = { space: space.id, source: col.source, unit: col.unit, notes: col.notes ?? [] };
       const text = f.json
-        ? toJson({ space: space.id, source: col.source, unit: col.unit, notes: col.notes ?? [], rows })
+        ? toJson({ ...head, ...(allowMissing ? { missing } : {}), rows })
         : stringify(rows, { header: true, columns: Object.keys(rows[0] ?? { index: 0, arch: '', ms: 0 }) });
       if (f.out) {
         writeFileAtomic(f.out, text);
         process.stderr.write(`wrote ${rows.length} rows to ${f.out}\n`);
       } else process.stdout.write(text);
+      if (missing > 0 && !f.json)
+        process.stderr.write(
+          `${missing} architecture${missing === 1 ? '' : 's'} ${missing === 1 ? 'has' : 'have'} no latency in ${col.source}${f.all ? ' (left out)' : ' (empty ms)'}\n`,
+        );
     });
 }

@@ -189,6 +189,12 @@ export async function runPrune(spaceName: string, f: PruneFlags): Promise<string
     fail(`--ratio must be in [0, 1), got '${f.ratio}'`, 'e.g. 0.7 removes 70 % of the blocks of each decision');
   if (!pruneMetricNames().includes(f.metric))
     fail(`unknown pruning metric '${f.metric}'`, `use one of: ${pruneMetricNames().join(', ')}`);
+  // Only the random metric draws; a seed given to another would be silently ignored.
+  if (f.seed !== undefined && f.metric !== 'random')
+    fail(
+      `--seed only applies to the random metric, not '${f.metric}'`,
+      `drop --seed (${f.metric} is deterministic) or use --metric random`,
+    );
   const seed = f.seed === undefined ? 0 : parseIntOption('--seed', f.seed, 0, 2 ** 32 - 1);
   const quiet = f.json === true;
   const latency = f.latency ? await resolveSource(f.latency, { space, quiet, allowMissing: true }) : undefined;
@@ -218,7 +224,7 @@ export function register(program: Command): void {
     .option('--latency <source>', 'latency source, e.g. model:cortex-m7, help:pixel3, table:m7.csv#ms')
     .option('--metric <metric>', `block metric: ${pruneMetricNames().join(', ')}`, 'params/latency')
     .requiredOption('--ratio <x>', "share of each decision's choices to remove, in [0, 1), e.g. 0.7")
-    .option('--seed <n>', 'seed of the random metric', '0')
+    .option('--seed <n>', 'seed of the random metric (default 0; refused with other metrics)')
     .option('--report', 'list every scored block, kept and removed')
     .option('--accuracy <source>', 'audit on the closed benchmark: front recall and best reachable GD')
     .option('--json', 'print the result as JSON')

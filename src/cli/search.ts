@@ -22,6 +22,7 @@ import {
 } from '../search/index.js';
 import { getSpace } from '../space/all.js';
 import { radices } from '../space/types.js';
+import { checkSample } from '../study/config.js';
 import { checkOutputFile, parseFloatOption, parseIntOption, toJson, writeFileAtomic } from './output.js';
 import { objectiveTable } from './prune.js';
 
@@ -73,6 +74,8 @@ export async function runSearch(f: SearchFlags): Promise<{ json: Record<string, 
     );
   }
   if (f.strategy === 'nsga2' && p < 2) fail('--population must be at least 2 for nsga2');
+  // The same rule as a study's (RE draws its tournament from the population).
+  if (f.strategy === 're') checkSample(sample ?? 25, p);
   const ratio = f.prune === undefined ? undefined : parseFloatOption('--prune', f.prune, 0, 1);
   if (ratio !== undefined && ratio >= 1) fail(`--prune must be in [0, 1), got '${f.prune}'`);
   // Pruning options without --prune would be ignored: say so rather than run an unpruned search.

@@ -265,6 +265,12 @@ export function buildConfig(opts: StudyOptions, strategyNames: readonly string[]
   return validateConfig(c, strategyNames, explicitCheckpoints);
 }
 
+/** The tournament sample is drawn from the population: shared by the study and `hwnas search`. */
+export function checkSample(sample: number, population: number): void {
+  if (sample < 1 || sample > population)
+    fail(`--sample (${sample}) must be between 1 and the population (${population})`);
+}
+
 function positiveInt(name: string, text: string): number {
   const v = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(v) || v < 1)
@@ -306,8 +312,7 @@ export function validateConfig(
   dupCheck('--strategies', c.strategies);
   dupCheck('--seeds', c.seeds.map(String));
   if (c.population < 2) fail('--population must be at least 2');
-  if (c.sample < 1 || c.sample > c.population)
-    fail(`--sample (${c.sample}) must be between 1 and the population (${c.population})`);
+  checkSample(c.sample, c.population);
   if (c.evals < c.population) {
     fail(
       `budget of ${c.evals} evaluations is smaller than the population (${c.population})`,
