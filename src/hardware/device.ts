@@ -5,6 +5,7 @@
  * a missing or negative constant is one clear error line.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fail } from '../errors.js';
 
@@ -129,7 +130,7 @@ export function devicesDir(): string {
 }
 
 export function devicePath(id: string): string {
-  return `${devicesDir()}${id}.json`;
+  return join(devicesDir(), `${id}.json`);
 }
 
 function num(where: string, v: unknown, allowZero = true): number {

@@ -10,4 +10,5 @@ export { applyCorrection, fitCorrection, fitRows, selectFit, withDeadCode } from
 export { kendallTau } from './kendall.js';
 export { detectKernels, type Kernel, type KernelKind } from './kernels.js';
 export { fitsMemory, type MemoryReport, memoryReport } from './memory.js';
+export { type ReplicateNoise, replicateNoise, twinPairs } from './replicates.js';
 export { archFeatures, spaceFeatures, spaceLatency, sumTables } from './space-latency.js';

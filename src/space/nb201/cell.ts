@@ -64,3 +64,15 @@ export function formatCell(codes: readonly number[]): string {
   }
   return groups.join('+');
 }
+
+/**
+ * The other cell string of the same network, or null. When edge 2<-1 is `none`, nodes 1 and 2 both read
+ * only the input and feed node 3, so swapping them (edges 1<-0 <-> 2<-0, 3<-1 <-> 3<-2) computes the same
+ * function with the same ops: two rows of a benchmark that measure one network twice. Null when edge 2<-1
+ * carries an op, or when the swap gives the same string.
+ */
+export function nodeSwapTwin(codes: readonly number[]): number[] | null {
+  if (codes[2] !== 0) return null;
+  const twin = [codes[1]!, codes[0]!, 0, codes[3]!, codes[5]!, codes[4]!];
+  return twin.every((c, e) => c === codes[e]) ? null : twin;
+}

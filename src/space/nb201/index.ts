@@ -17,7 +17,7 @@ import {
 import { formatCell, NB201_EDGES, NB201_OPS, parseCell } from './cell.js';
 import { nb201Network } from './network.js';
 
-export { formatCell, NB201_EDGES, NB201_OPS, parseCell } from './cell.js';
+export { formatCell, NB201_EDGES, NB201_OPS, nodeSwapTwin, parseCell } from './cell.js';
 export { nb201Network, nb201Resolution } from './network.js';
 
 const RADIX = NB201_EDGES.map(() => NB201_OPS.length);
