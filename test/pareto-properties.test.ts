@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   crowdingDistance,
+  crowdingDistanceInto,
   gd,
   gdPlus,
   hypervolume,
@@ -10,7 +11,9 @@ import {
   igdPlus,
   nonDominatedFronts,
   nonDominatedRanks,
+  nonDominatedRanksInto,
   paretoFrontIndices,
+  sortIndices,
 } from '../src/pareto/index.js';
 import { dominates, fastNdsRanks, peelingRanks } from '../src/pareto/naive.js';
 import { Rng } from '../src/rng.js';
@@ -263,6 +266,62 @@ describe('indicator properties', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe('allocation-free variants (into caller buffers) equal the allocating ones', () => {
+  it('nonDominatedRanksInto: ranks of the first n points, padding ignored', () => {
+    fc.assert(
+      fc.property(fc.oneof(gridSet(120), doubleSet(80)), fc.integer({ min: 0, max: 7 }), (s, pad) => {
+        const n = nOf(s);
+        const padded = new Float64Array(s.points.length + pad * s.m).fill(-1);
+        padded.set(s.points);
+        const out = new Int32Array(n + 3).fill(99);
+        nonDominatedRanksInto(padded, s.m, n, out);
+        expect(Array.from(out.subarray(0, n))).toEqual(Array.from(nonDominatedRanks(s.points, s.m)));
+        expect(Array.from(out.subarray(n))).toEqual([99, 99, 99]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('crowdingDistanceInto: same values bit for bit, members read and written at an offset', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .oneof(gridSet(70, 1, 4, 6), doubleSet(60))
+          .chain((s) =>
+            fc.tuple(
+              fc.constant(s),
+              fc.array(fc.integer({ min: 0, max: Math.max(0, nOf(s) - 1) }), { maxLength: nOf(s) > 0 ? 70 : 0 }),
+              fc.integer({ min: 0, max: 5 }),
+            ),
+          ),
+        ([s, members, start]) => {
+          const buf = new Int32Array(start + members.length + 2);
+          buf.set(members, start);
+          const out = new Float64Array(buf.length).fill(-7);
+          crowdingDistanceInto(s.points, s.m, buf, start, members.length, out);
+          const want = crowdingDistance(s.points, s.m, members);
+          expect(Array.from(out.subarray(start, start + members.length))).toEqual(Array.from(want));
+          expect(out[start + members.length]).toBe(-7);
+          if (start > 0) expect(out[start - 1]).toBe(-7);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('sortIndices sorts by any strict total order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -5, max: 5 }), { maxLength: 200 }), (keys) => {
+        const n = keys.length;
+        const idx = Int32Array.from(keys.keys());
+        sortIndices(idx, n, (a, b) => (keys[a] !== keys[b] ? keys[a]! > keys[b]! : a < b), new Int32Array(n));
+        const want = [...keys.keys()].sort((a, b) => keys[b]! - keys[a]! || a - b);
+        expect(Array.from(idx)).toEqual(want);
+      }),
     );
   });
 });

@@ -7,10 +7,11 @@
  * Survival (when N offspring have been told): elitist (mu + lambda): parents and offspring are sorted into
  * fronts, filled front by front, the last front cut by crowding distance (larger first, ties by position).
  * Asks that come before the generation's tells are bred from the current population (asynchronous use).
+ * All state lives in typed buffers sized at construction: no allocation per ask, tell or generation.
  */
 
 import { fail } from '../errors.js';
-import { crowdingDistance, nonDominatedFronts, nonDominatedRanks } from '../pareto/index.js';
+import { crowdingDistanceInto, nonDominatedRanksInto, sortIndices } from '../pareto/index.js';
 import { Rng } from '../rng.js';
 import { AllowedSpace } from './allowed.js';
 import { checked } from './re.js';
@@ -23,14 +24,35 @@ export class Nsga2 implements Strategy {
   private readonly crossoverRate: number;
   private readonly rng: Rng;
   private readonly m: number;
-  private popArch: number[] = [];
-  private popObj: number[] = [];
-  private rank: Int32Array = new Int32Array(0);
-  private crowd = new Float64Array(0);
-  private poolArch: number[] = [];
-  private poolObj: number[] = [];
-  private pending: number[] = [];
+  /** Parent population (popSize members; 0 before the first survival): arch, objectives, rank, crowding. */
+  private readonly popArch: Float64Array;
+  private readonly popObj: Float64Array;
+  private readonly rank: Int32Array;
+  private readonly crowd: Float64Array;
+  private popSize = 0;
+  /** Offspring told this generation (infeasible +Infinity already replaced, see finiteWorst). */
+  private readonly poolArch: Float64Array;
+  private readonly poolObj: Float64Array;
+  private poolSize = 0;
+  /** The second child of the last bred pair, asked next. */
+  private readonly pending = new Float64Array(2);
+  private pendingHead = 0;
+  private pendingSize = 0;
   private asked = 0;
+  // survival scratch, parents + offspring (2N)
+  private readonly allArch: Float64Array;
+  private readonly allObj: Float64Array;
+  private readonly allRank: Int32Array;
+  /** Members of front f at fronts[frontStart[f] .. frontStart[f + 1]), ascending. */
+  private readonly fronts: Int32Array;
+  private readonly frontStart: Int32Array;
+  private readonly frontCrowd: Float64Array;
+  private readonly keep: Int32Array;
+  private readonly cut: Int32Array;
+  private readonly sortScratch: Int32Array;
+  /** Cut order of the last front: larger crowding first, ties (Infinity included) by position. */
+  private readonly cutLess: (a: number, b: number) => boolean;
+  private cutStart = 0;
 
   constructor(cfg: StrategyConfig, opts: StrategyOptions = {}) {
     const n = opts.population ?? 100;
@@ -41,26 +63,60 @@ export class Nsga2 implements Strategy {
     this.crossoverRate = pc;
     this.space = new AllowedSpace(cfg.radix, cfg.allowed);
     this.rng = new Rng(cfg.seed);
-    this.m = cfg.objectives;
+    const m = cfg.objectives;
+    this.m = m;
+    this.popArch = new Float64Array(n);
+    this.popObj = new Float64Array(n * m);
+    this.rank = new Int32Array(n);
+    this.crowd = new Float64Array(n);
+    this.poolArch = new Float64Array(n);
+    this.poolObj = new Float64Array(n * m);
+    this.allArch = new Float64Array(2 * n);
+    this.allObj = new Float64Array(2 * n * m);
+    this.allRank = new Int32Array(2 * n);
+    this.fronts = new Int32Array(2 * n);
+    this.frontStart = new Int32Array(2 * n + 1);
+    this.frontCrowd = new Float64Array(2 * n);
+    this.keep = new Int32Array(n);
+    this.cut = new Int32Array(2 * n);
+    this.sortScratch = new Int32Array(2 * n);
+    const cd = this.frontCrowd;
+    this.cutLess = (a, b) => {
+      const x = cd[this.cutStart + a]!;
+      const y = cd[this.cutStart + b]!;
+      return x !== y ? x > y : a < b;
+    };
   }
 
   /** Current parent population (a copy). */
   population(): number[] {
-    return [...this.popArch];
+    return Array.from(this.popArch.subarray(0, this.popSize));
   }
 
   ask(): number {
-    if (this.asked++ < this.populationSize || this.popArch.length === 0) return this.space.random(this.rng);
-    if (this.pending.length === 0) this.breed();
-    return this.pending.shift()!;
+    if (this.asked++ < this.populationSize || this.popSize === 0) return this.space.random(this.rng);
+    if (this.pendingHead === this.pendingSize) this.breed();
+    return this.pending[this.pendingHead++]!;
   }
 
   tell(arch: number, objectives: ArrayLike<number>): void {
     if (objectives.length !== this.m) fail(`told ${objectives.length} objectives, expected ${this.m}`);
     if (!this.space.contains(arch)) fail(`architecture ${arch} is not in the (pruned) space`);
-    this.poolArch.push(arch);
-    for (let o = 0; o < this.m; o++) this.poolObj.push(checked(arch, objectives[o]!));
-    if (this.poolArch.length === this.populationSize) this.survive();
+    const at = this.poolSize * this.m;
+    for (let o = 0; o < this.m; o++) this.poolObj[at + o] = finiteWorst(checked(arch, objectives[o]!));
+    this.admit(arch);
+  }
+
+  tellFrom(arch: number, values: Float64Array, offset: number): void {
+    if (!this.space.contains(arch)) fail(`architecture ${arch} is not in the (pruned) space`);
+    const at = this.poolSize * this.m;
+    for (let o = 0; o < this.m; o++) this.poolObj[at + o] = finiteWorst(checked(arch, values[offset + o]!));
+    this.admit(arch);
+  }
+
+  private admit(arch: number): void {
+    this.poolArch[this.poolSize++] = arch;
+    if (this.poolSize === this.populationSize) this.survive();
   }
 
   private breed(): void {
@@ -76,7 +132,10 @@ export class Nsga2 implements Strategy {
         }
       }
     }
-    this.pending.push(this.mutate(c1, a, b), this.mutate(c2, a, b));
+    this.pending[0] = this.mutate(c1, a, b);
+    this.pending[1] = this.mutate(c2, a, b);
+    this.pendingHead = 0;
+    this.pendingSize = 2;
   }
 
   private mutate(child: number, a: number, b: number): number {
@@ -92,7 +151,7 @@ export class Nsga2 implements Strategy {
 
   /** Binary tournament: two members drawn with replacement; crowded comparison, first drawn on ties. */
   private tournament(): number {
-    const n = this.popArch.length;
+    const n = this.popSize;
     const i = this.rng.nextInt(n);
     const j = this.rng.nextInt(n);
     if (this.rank[j]! < this.rank[i]!) return j;
@@ -100,41 +159,75 @@ export class Nsga2 implements Strategy {
     return i;
   }
 
+  /** Elitist survival of parents + offspring, then rank and crowding of the survivors for the tournaments. */
   private survive(): void {
     const m = this.m;
-    const arch = [...this.popArch, ...this.poolArch];
-    // +Infinity (infeasible) -> the largest finite value: src/pareto takes finite points only, and every
-    // infeasible architecture is equally worst either way
-    const obj = Float64Array.from([...this.popObj, ...this.poolObj], finiteWorst);
-    this.poolArch = [];
-    this.poolObj = [];
-    const keep: number[] = [];
-    for (const front of nonDominatedFronts(obj, m)) {
-      if (keep.length + front.length <= this.populationSize) {
-        keep.push(...front);
+    const n = this.populationSize;
+    const parents = this.popSize;
+    const total = parents + this.poolSize;
+    if (parents > 0) {
+      this.allArch.set(this.popArch, 0);
+      this.allObj.set(this.popObj, 0);
+    }
+    this.allArch.set(this.poolArch, parents);
+    this.allObj.set(this.poolObj, parents * m);
+    this.poolSize = 0;
+    nonDominatedRanksInto(this.allObj, m, total, this.allRank);
+    const frontCount = this.groupFronts(this.allRank, total);
+    let kept = 0;
+    for (let f = 0; f < frontCount && kept < n; f++) {
+      const start = this.frontStart[f]!;
+      const size = this.frontStart[f + 1]! - start;
+      if (kept + size <= n) {
+        for (let t = 0; t < size; t++) this.keep[kept++] = this.fronts[start + t]!;
         continue;
       }
-      const cd = crowdingDistance(obj, m, front);
-      const order = front.map((_, i) => i).sort((x, y) => cd[y]! - cd[x]! || x - y);
-      for (const i of order.slice(0, this.populationSize - keep.length)) keep.push(front[i]!);
-      break;
+      // the last front that does not fit: larger crowding distance first, ties by position
+      crowdingDistanceInto(this.allObj, m, this.fronts, start, size, this.frontCrowd);
+      for (let t = 0; t < size; t++) this.cut[t] = t;
+      this.cutStart = start;
+      sortIndices(this.cut, size, this.cutLess, this.sortScratch);
+      for (let t = 0; kept < n; t++) this.keep[kept++] = this.fronts[start + this.cut[t]!]!;
     }
-    this.popArch = keep.map((i) => arch[i]!);
-    this.popObj = keep.flatMap((i) => Array.from(obj.subarray(i * m, i * m + m)));
+    for (let i = 0; i < kept; i++) {
+      const k = this.keep[i]!;
+      this.popArch[i] = this.allArch[k]!;
+      for (let o = 0; o < m; o++) this.popObj[i * m + o] = this.allObj[k * m + o]!;
+    }
+    this.popSize = kept;
     // rank and crowding within the new population drive the next tournaments
-    const pts = Float64Array.from(this.popObj);
-    this.rank = nonDominatedRanks(pts, m);
-    this.crowd = new Float64Array(keep.length);
-    for (const front of nonDominatedFronts(pts, m)) {
-      const cd = crowdingDistance(pts, m, front);
-      front.forEach((p, i) => {
-        this.crowd[p] = cd[i]!;
-      });
+    nonDominatedRanksInto(this.popObj, m, kept, this.rank);
+    const popFronts = this.groupFronts(this.rank, kept);
+    for (let f = 0; f < popFronts; f++) {
+      const start = this.frontStart[f]!;
+      const size = this.frontStart[f + 1]! - start;
+      crowdingDistanceInto(this.popObj, m, this.fronts, start, size, this.frontCrowd);
+      for (let t = start; t < start + size; t++) this.crowd[this.fronts[t]!] = this.frontCrowd[t]!;
     }
-    this.pending = [];
+    this.pendingHead = 0;
+    this.pendingSize = 0;
+  }
+
+  /** Counting sort of points 0..count-1 by rank into `fronts` / `frontStart`; returns the number of fronts. */
+  private groupFronts(rank: Int32Array, count: number): number {
+    const start = this.frontStart;
+    let fronts = 0;
+    for (let i = 0; i < count; i++) if (rank[i]! + 1 > fronts) fronts = rank[i]! + 1;
+    start.fill(0, 0, fronts + 1);
+    for (let i = 0; i < count; i++) start[rank[i]! + 1]!++;
+    for (let f = 0; f < fronts; f++) start[f + 1]! += start[f]!;
+    // fill ascending by point index; start[f] advances to the end of front f, then is restored
+    for (let i = 0; i < count; i++) this.fronts[start[rank[i]!]!++] = i;
+    for (let f = fronts; f > 0; f--) start[f] = start[f - 1]!;
+    start[0] = 0;
+    return fronts;
   }
 }
 
+/**
+ * +Infinity (infeasible) -> the largest finite value: src/pareto takes finite points only, and every
+ * infeasible architecture is equally worst either way.
+ */
 function finiteWorst(v: number): number {
   return v === Number.POSITIVE_INFINITY ? Number.MAX_VALUE : v;
 }
