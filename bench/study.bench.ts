@@ -13,6 +13,9 @@
  *   seeds, on a synthetic full release written by test/fixtures/blox.ts (a mechanics fixture, not data),
  *   in a temporary HWNAS_CACHE so that the user's imported release is left alone.
  * Each child also says how much the report (tables, plots, HTML) adds to the peak RSS of the runs.
+ * Last, the peak RSS of a short study (2 seeds) on 1, 2 and 4 worker threads, NB201 and BLOX, each in its own
+ * process: the workers share the plan's arrays (SharedArrayBuffer), so a thread should add only its own
+ * heap and runtime, not a copy of the objective matrices.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -42,14 +45,21 @@ interface StudyMeasure {
   peakMb: number;
 }
 
+/** What a child process runs: a study config, on how many worker threads, with or without plots. */
+interface ChildSection {
+  options: StudyOptions;
+  threads?: number;
+  plots?: boolean;
+}
+
 const section = process.env.HWNAS_STUDY_BENCH_SECTION;
 if (section) {
-  await measureStudy(JSON.parse(section) as StudyOptions);
+  await measureStudy(JSON.parse(section) as ChildSection);
   process.exit(0);
 }
 
 /** Child process: run one study end to end and print its measures as one JSON line. */
-async function measureStudy(options: StudyOptions): Promise<void> {
+async function measureStudy({ options, threads = 2, plots = true }: ChildSection): Promise<void> {
   const config = buildConfig(options, strategyNames);
   const out = mkdtempSync(join(tmpdir(), 'hwnas-study-bench-child-'));
   try {
@@ -59,8 +69,9 @@ async function measureStudy(options: StudyOptions): Promise<void> {
     let peakBeforeReport = 0;
     const outcome = await runStudy(config, {
       out: join(out, 'study'),
-      threads: 2,
+      threads,
       quiet: true,
+      plots,
       importData: importStudyData,
       onStart: () => {
         started = performance.now();
@@ -87,9 +98,13 @@ async function measureStudy(options: StudyOptions): Promise<void> {
 }
 
 /** Run one study in a child process (same flags as this one) and read its measures. */
-function studyInChild(options: StudyOptions, env: Record<string, string> = {}): StudyMeasure {
+function studyInChild(
+  options: StudyOptions,
+  env: Record<string, string> = {},
+  run: Omit<ChildSection, 'options'> = {},
+): StudyMeasure {
   const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
-    env: { ...process.env, ...env, HWNAS_STUDY_BENCH_SECTION: JSON.stringify(options) },
+    env: { ...process.env, ...env, HWNAS_STUDY_BENCH_SECTION: JSON.stringify({ options, ...run }) },
     encoding: 'utf8',
     timeout: 600_000,
   });
@@ -97,6 +112,17 @@ function studyInChild(options: StudyOptions, env: Record<string, string> = {}): 
   if (r.status !== 0 || !line.startsWith('{'))
     throw new Error(`study bench child failed (${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return JSON.parse(line) as StudyMeasure;
+}
+
+/** Peak RSS of the runs (no report) of one study on 1, 2 and 4 worker threads, each in its own process. */
+function rssByThreads(label: string, options: StudyOptions, env: Record<string, string> = {}): void {
+  const peak: Record<number, number> = {};
+  for (const threads of [1, 2, 4])
+    peak[threads] = studyInChild(options, env, { threads, plots: false }).peakBeforeReportMb;
+  const perThread = (peak[4]! - peak[2]!) / 2;
+  console.log(
+    `peak RSS of the runs by worker threads (${label}, own process each): 1: ${peak[1]!.toFixed(0)} MB, 2: ${peak[2]!.toFixed(0)} MB, 4: ${peak[4]!.toFixed(0)} MB (+${perThread.toFixed(0)} MB per thread from 2 to 4)`,
+  );
 }
 
 function phases(m: StudyMeasure): string {
@@ -171,6 +197,7 @@ if (fullMs !== undefined) {
   );
   console.log(`  ${phases(m)}`);
   console.log(`  ${peaks(m)}`);
+  rssByThreads('NB201, 2 seeds = 30 runs', { seeds: '2' });
 }
 
 // ---- the BLOX study on a synthetic full release, in a child process with a temporary cache
@@ -204,6 +231,7 @@ try {
   );
   console.log(`  ${phases(m100)}`);
   console.log(`  ${peaks(m100)}`);
+  rssByThreads('BLOX, 2 seeds = 30 runs', { space: 'blox', bloxData: release, seeds: '2' }, { HWNAS_CACHE: cache });
 } finally {
   if (previousCache === undefined) delete process.env.HWNAS_CACHE;
   else process.env.HWNAS_CACHE = previousCache;

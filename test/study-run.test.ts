@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isHwnasError } from '../src/errors.js';
 import { gd, paretoFrontIndices } from '../src/pareto/index.js';
@@ -8,7 +9,7 @@ import { evalsToReach, gdAt } from '../src/report/summary.js';
 import { strategyNames } from '../src/search/index.js';
 import { buildConfig } from '../src/study/config.js';
 import { runStudy, StudyStore } from '../src/study/index.js';
-import { M } from '../src/study/plan.js';
+import { M, type StudyPlan, shareArray } from '../src/study/plan.js';
 import { prepareStudy } from '../src/study/prepare.js';
 import './study-toy.js';
 
@@ -103,6 +104,37 @@ describe('study execution', () => {
       expect(reach).toBeGreaterThanOrEqual(1);
       expect(reach).toBeLessThanOrEqual(config.evals);
     }
+  });
+
+  it('copies an array into shared memory: same type, same values, independent of the original', () => {
+    for (const a of [Float64Array.of(1.5, Number.NaN, -0), Int32Array.of(7, -3), Uint8Array.of(1, 0, 1)]) {
+      const shared = shareArray(a);
+      expect(shared.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(shared.constructor).toBe(a.constructor);
+      expect(Array.from(shared)).toEqual(Array.from(a));
+      a[0] = 9;
+      expect(shared[0]).not.toBe(9);
+    }
+  });
+
+  it('hands workers the per-architecture arrays of the plan in shared memory, not copies', async () => {
+    const constrained = buildConfig({ ...flags, constraint: ['latency<=12'] }, strategyNames);
+    const { plan } = await prepareStudy(constrained, { quiet: true });
+    const d = plan.devices[0]!;
+    for (const a of [d.objectives, d.normalized, d.distToFront, d.feasible!]) {
+      expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(a.length).toBeGreaterThanOrEqual(plan.size);
+    }
+    // Structured clone, as workerData and postMessage use it, shares the memory: a write shows on both sides.
+    const { port1, port2 } = new MessageChannel();
+    port1.postMessage(plan);
+    const received = receiveMessageOnPort(port2)!.message as StudyPlan;
+    port1.close();
+    const before = d.objectives[0]!;
+    received.devices[0]!.objectives[0] = 123.25;
+    expect(d.objectives[0]).toBe(123.25);
+    d.objectives[0] = before;
+    expect(received.devices[0]!.objectives[0]).toBe(before);
   });
 
   it('refuses a folder holding a different study or other files, unless --force', async () => {

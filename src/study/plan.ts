@@ -1,7 +1,9 @@
 /**
  * What a run needs, as plain data (typed arrays, numbers, strings) so it can be handed to worker threads
  * by structured clone: per device the objective matrix, the normalised true front and every
- * architecture's distance to it; per run its pruned space.
+ * architecture's distance to it; per run its pruned space. The per-architecture arrays live in shared
+ * memory (`shareArray`), which structured clone shares instead of copying: every worker reads the same
+ * bytes, so memory does not grow with the thread count. Nothing writes to a plan once it is built.
  */
 import type { RunSpec } from './cells.js';
 
@@ -11,6 +13,18 @@ export const M = 2;
 /** Hypervolume reference point in the normalised space (Ishibuchi et al. 2018: 1.1 per objective). */
 export const HV_REF = [1.1, 1.1] as const;
 
+/**
+ * A copy of `a` backed by a SharedArrayBuffer: posting it to a worker (workerData, postMessage) hands over
+ * the memory itself, not a copy of it. Only for arrays nobody writes to after this point.
+ */
+export function shareArray<T extends Float64Array | Int32Array | Uint8Array>(a: T): T {
+  const Ctor = a.constructor as new (buffer: SharedArrayBuffer) => T;
+  const shared = new Ctor(new SharedArrayBuffer(a.byteLength));
+  (shared as Float64Array).set(a);
+  return shared;
+}
+
+/** `objectives`, `normalized`, `distToFront` and `feasible` are in shared memory (`shareArray`). */
 export interface DevicePlan {
   source: string;
   /** n x M minimised objectives, row-major. */

@@ -17,7 +17,7 @@ import { getSpace } from '../space/all.js';
 import { radices, type SearchSpace } from '../space/types.js';
 import { enumerateRuns } from './cells.js';
 import { parsePruning, type StudyConfig } from './config.js';
-import { type DevicePlan, M, type PruneInfo, type RunTask, type StudyPlan } from './plan.js';
+import { type DevicePlan, M, type PruneInfo, type RunTask, type StudyPlan, shareArray } from './plan.js';
 
 export interface ColumnInfo {
   source: string;
@@ -272,16 +272,17 @@ export function devicePlan(
     }
     distToFront[i] = Math.sqrt(best);
   }
+  // The per-architecture arrays go to every worker thread: shared, not copied (the front is small).
   return {
     source,
-    objectives,
-    normalized,
+    objectives: shareArray(objectives),
+    normalized: shareArray(normalized),
     front,
     frontNormalized,
-    distToFront,
+    distToFront: shareArray(distToFront),
     ideal: Array.from(norm.ideal),
     nadir: Array.from(norm.nadir),
-    feasible,
+    feasible: feasible && shareArray(feasible),
   };
 }
 
