@@ -9,6 +9,7 @@ import { loadNb201, nb201CachePath } from '../data/nb201.js';
 import { fail } from '../errors.js';
 import { getSpace } from '../space/all.js';
 import { toJson } from './output.js';
+import { silenceProgress } from './progress.js';
 
 type FileStatus = 'ok' | 'missing' | 'corrupt';
 
@@ -136,14 +137,17 @@ export function register(program: Command): void {
     )
     .argument('<kind>', 'release kind: blox')
     .argument('<dir>', 'folder holding the release files')
+    .option('--quiet', 'no progress bar and no report on stdout (errors still print; --json still prints the report)')
     .option('--json', 'print the report as JSON')
-    .action((kind: string, dir: string, opts: { json?: boolean }) => {
+    .action((kind: string, dir: string, opts: { json?: boolean; quiet?: boolean }) => {
       if (kind !== 'blox') fail(`unknown release kind '${kind}'`, 'use: hwnas data import blox <dir>');
+      if (opts.quiet || opts.json) silenceProgress();
       const r = importBloxRelease(dir, getSpace('blox'));
       if (opts.json) {
         process.stdout.write(toJson(r));
         return;
       }
+      if (opts.quiet) return;
       const out = r.files.map(
         (f) =>
           `${f.file}: ${f.rows} rows, ${f.covered} of ${r.spaceSize} architectures covered, ${f.missing} missing, ${f.extra} extra${f.extra ? ` (e.g. ${f.extraExamples.join(', ')})` : ''}`,

@@ -11,15 +11,16 @@ import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { type AsyncSearchResult, checkStudyId, runAsyncSearch } from '../distributed/async-search.js';
 import { buildEvaluator } from '../distributed/build.js';
-import { openConvergence, parseReference } from '../distributed/convergence.js';
+import { type OpenCheckpoint, openConvergence, parseReference } from '../distributed/convergence.js';
 import { type Dispatcher, LocalDispatcher } from '../distributed/dispatch.js';
 import { parseObjectiveSpecs } from '../distributed/evaluator.js';
 import { parseRedisUrl, QueueDispatcher } from '../distributed/queue.js';
 import type { ObjectiveSpec } from '../distributed/types.js';
-import { fail } from '../errors.js';
+import { fail, HwnasError } from '../errors.js';
 import { createStrategy, strategyNames } from '../search/index.js';
 import { getSpace } from '../space/all.js';
 import { radices, type SearchSpace } from '../space/types.js';
+import { exitOnInterrupt } from './interrupt.js';
 import { checkOutputFolder, parseFloatOption, parseIntOption, toJson, writeFileAtomic } from './output.js';
 import { progressBar } from './progress.js';
 
@@ -165,6 +166,15 @@ export async function openSearch(
     bar.stop();
     await dispatcher.close();
   }
+  // Ctrl-C: like reproduce and measure, one line and exit code 130. The history is complete up to here
+  // (closed by runAsyncSearch); the outputs are written by the session that finishes the search.
+  if (signal.aborted) {
+    throw new HwnasError(
+      `interrupted: ${result.tells.length} of ${evals} evaluations saved in ${historyPath}`,
+      'rerun the same command to resume',
+      130,
+    );
+  }
   const conv = openConvergence(result.tells, specs, ref ? { ref } : {});
   const { rows, csv, traceCsv } = frontFiles(space, specs, conv);
   const json = {
@@ -186,15 +196,20 @@ export async function openSearch(
     checkpoints: conv.checkpoints,
     front: rows,
   };
-  writeFileAtomic(join(f.out, 'front.csv'), csv);
-  writeFileAtomic(join(f.out, 'front.json'), toJson(rows));
-  writeFileAtomic(join(f.out, 'trace.csv'), traceCsv);
-  writeFileAtomic(join(f.out, 'search.json'), toJson(json));
-  // The report module (vega, resvg) loads only when a report is written.
-  const report =
-    f.report !== false
-      ? await import('../report/open-report.js').then((m) => m.writeOpenReport(f.out, { space }))
-      : undefined;
+  const report = await exitOnInterrupt(
+    () =>
+      `interrupted while writing the outputs: all ${result.tells.length} evaluations are saved in ${historyPath} (rerun the same command to write them)`,
+    async () => {
+      writeFileAtomic(join(f.out, 'front.csv'), csv);
+      writeFileAtomic(join(f.out, 'front.json'), toJson(rows));
+      writeFileAtomic(join(f.out, 'trace.csv'), traceCsv);
+      writeFileAtomic(join(f.out, 'search.json'), toJson(json));
+      // The report module (vega, resvg) loads only when a report is written.
+      return f.report !== false
+        ? await import('../report/open-report.js').then((m) => m.writeOpenReport(f.out, { space }))
+        : undefined;
+    },
+  );
   const last = conv.checkpoints[conv.checkpoints.length - 1];
   const text =
     `${f.strategy} on ${space.id}, study ${result.study}: ${result.tells.length}/${evals} evaluations` +
@@ -203,7 +218,20 @@ export async function openSearch(
     (result.stopped ? `stopped before the budget: rerun the same command to resume\n` : '') +
     `written to ${f.out}: history.jsonl, front.csv, front.json, trace.csv, search.json` +
     `${report ? ', plots/, report.html' : ''}\n`;
-  return { json, text };
+  return { json: stableJson(json), text };
+}
+
+/**
+ * What --json prints: search.json without the wall-clock times (`wallSeconds`, each checkpoint's
+ * `seconds`), so identical runs print identical bytes. The times stay in search.json and trace.csv.
+ */
+function stableJson(json: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(json)) {
+    if (k === 'wallSeconds') continue;
+    out[k] = k === 'checkpoints' ? (v as OpenCheckpoint[]).map(({ seconds: _, ...c }) => c) : v;
+  }
+  return out;
 }
 
 export function register(program: Command): void {
@@ -240,12 +268,21 @@ export function register(program: Command): void {
     .option('--ref <r1,r2>', 'HV reference point in objective units (default: normalised by all evaluations, 1.1)')
     .option('--no-report', 'do not write plots/ and report.html (`hwnas report DIR` writes them later)')
     .option('--quiet', 'no progress bar')
-    .option('--json', 'print the result as JSON')
+    .option('--json', 'print the result as JSON: search.json without the wall-clock times (same run, same bytes)')
     .action(async (f: OpenSearchFlags) => {
       const ac = new AbortController();
-      const onSignal = (): void => ac.abort();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      // The first signal stops the search (evaluations in flight are stopped, the history is closed); a
+      // second one exits at once (the history stays readable: a line cut short is ignored on resume).
+      const onSignal = (): void => {
+        if (!ac.signal.aborted) {
+          ac.abort();
+          return;
+        }
+        process.stderr.write(`hwnas: interrupted (rerun the same command to resume from ${f.out}/history.jsonl)\n`);
+        process.exit(130);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       try {
         const r = await openSearch(f, ac.signal);
         process.stdout.write(f.json ? toJson(r.json) : r.text);

@@ -11,8 +11,18 @@ export interface Progress {
 
 const silent: Progress = { update() {}, stop() {} };
 
+let quietProcess = false;
+
+/**
+ * Silence every progress bar of this process: for a command's --quiet when the bars come from modules it
+ * calls without a quiet option (e.g. the BLOX hash index built during `hwnas data import blox`).
+ */
+export function silenceProgress(): void {
+  quietProcess = true;
+}
+
 export function progressBar(label: string, total: number, opts: { quiet?: boolean; format?: string } = {}): Progress {
-  if (opts.quiet || !process.stderr.isTTY) return silent;
+  if (opts.quiet || quietProcess || !process.stderr.isTTY) return silent;
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { readTableColumn } from '../data/table.js';
-import { fail } from '../errors.js';
+import { fail, isHwnasError } from '../errors.js';
 import { registerSource } from '../objectives/registry.js';
 import type { ObjectiveColumn, SourceContext } from '../objectives/types.js';
 import type { SearchSpace } from '../space/types.js';
@@ -132,6 +132,30 @@ export function resolveLut(rest: string, ctx: SourceContext): Promise<ObjectiveC
   });
 }
 
+const FIT_ROWS_HINT = 'a fit: table holds one row per measured architecture, each latency > 0 ms';
+
+/**
+ * The measured rows of a `fit:` table. The correction divides by measured latencies, so a 0 ms (or
+ * negative) row is refused naming its architecture; table errors without a hint get the fit's rule.
+ */
+function readMeasured(file: string, column: string, space: SearchSpace, source: string): ObjectiveColumn {
+  let measured: ObjectiveColumn;
+  try {
+    measured = readTableColumn({ file, column }, space, { allowMissing: true, source });
+  } catch (e) {
+    if (isHwnasError(e) && e.hint === undefined) fail(e.message, FIT_ROWS_HINT);
+    throw e;
+  }
+  measured.values.forEach((v, i) => {
+    if (v <= 0)
+      fail(
+        `${source}: architecture ${i} (${space.format(i)}) has a measured latency of ${v} ms`,
+        `${FIT_ROWS_HINT}: re-measure it or remove its row`,
+      );
+  });
+  return measured;
+}
+
 export async function resolveFit(rest: string, ctx: SourceContext): Promise<ObjectiveColumn> {
   const hash = rest.lastIndexOf('#');
   if (hash <= 0)
@@ -142,7 +166,7 @@ export async function resolveFit(rest: string, ctx: SourceContext): Promise<Obje
   const column = at < 0 ? tail : tail.slice(0, at);
   const deviceSpec = at < 0 ? 'cortex-a76' : tail.slice(at + 1);
   const device = getDevice(deviceSpec);
-  const measured = readTableColumn({ file, column }, ctx.space, { allowMissing: true, source: `fit:${rest}` });
+  const measured = readMeasured(file, column, ctx.space, `fit:${rest}`);
   const fit = fitCorrection(ctx.space, device, measured.values);
   return {
     name: 'latency',

@@ -27,7 +27,13 @@ export function loadLayeredSpace(path: string): LayeredSpace {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    fail(`cannot read space file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    fail(
+      `cannot read space file ${path}: ${code}`,
+      code === 'ENOENT'
+        ? 'check the path, relative to the current folder, or give a built-in space name: hwnas spaces lists them'
+        : 'give a readable JSON space file (docs/spaces.md)',
+    );
   }
   let doc: unknown;
   try {
