@@ -1,6 +1,7 @@
 /**
- * Worker-thread entry: receives the study plan once (workerData), then runs the tasks it is sent one at a
- * time and posts each result back, transferring the result's buffers instead of copying them.
+ * Worker-thread entry: receives the study plan once (workerData; its per-architecture arrays are shared
+ * memory, read by every worker, not copies), then runs the tasks it is sent one at a time and posts each
+ * result back, transferring the result's buffers instead of copying them.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RunTask, StudyPlan } from './plan.js';
