@@ -111,10 +111,25 @@ describe('hwnas search --sample', () => {
   it('larger than the population: refused with the message of hwnas reproduce, no --out written', () => {
     const out = file('run.json');
     const r = runCli([...base, '--population', '10', '--sample', '11', '--evals', '100', '--out', out]);
-    expectUserError(r, /^hwnas: --sample \(11\) must be between 1 and the population \(10\)$/);
+    expectUserError(r, /^hwnas: --sample \(11\) must be between 1 and the population \(10\).*lower --sample/);
     expect(existsSync(out)).toBe(false);
     const study = runCli(['reproduce', '--population', '10', '--sample', '11', '--out', file('study')]);
     expect(study.stderr).toBe(r.stderr);
+    const open = runCli([
+      'open-search',
+      '--space',
+      'nb201',
+      '--evaluator',
+      `node ${join(repoRoot, 'test/fixtures/evaluators/toy.mjs')}`,
+      '--population',
+      '10',
+      '--sample',
+      '11',
+      '--out',
+      file('open'),
+    ]);
+    expect(open.stderr).toBe(r.stderr);
+    expect(existsSync(file('open'))).toBe(false);
   });
 });
 

@@ -20,6 +20,7 @@ import { fail, HwnasError } from '../errors.js';
 import { createStrategy, strategyNames } from '../search/index.js';
 import { getSpace } from '../space/all.js';
 import { radices, type SearchSpace } from '../space/types.js';
+import { checkSample } from '../study/config.js';
 import { exitOnInterrupt } from './interrupt.js';
 import { checkOutputFolder, parseFloatOption, parseIntOption, toJson, writeFileAtomic } from './output.js';
 import { progressBar } from './progress.js';
@@ -108,6 +109,8 @@ export async function openSearch(
   const population =
     f.population === undefined ? undefined : parseIntOption('--population', f.population, 1, 10_000_000);
   const sample = f.sample === undefined ? undefined : parseIntOption('--sample', f.sample, 1, 10_000_000);
+  // The same rule as `hwnas search` and a study's (default population 100, sample 25).
+  if (f.strategy === 're') checkSample(sample ?? 25, population ?? 100);
   const maxFailShare = parseFloatOption('--max-fail', f.maxFail, 0, 1);
   const window = parseIntOption('--fail-window', f.failWindow, 1, 1_000_000);
   if (f.study !== undefined) checkStudyId(f.study);

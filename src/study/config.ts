@@ -268,7 +268,10 @@ export function buildConfig(opts: StudyOptions, strategyNames: readonly string[]
 /** The tournament sample is drawn from the population: shared by the study and `hwnas search`. */
 export function checkSample(sample: number, population: number): void {
   if (sample < 1 || sample > population)
-    fail(`--sample (${sample}) must be between 1 and the population (${population})`);
+    fail(
+      `--sample (${sample}) must be between 1 and the population (${population})`,
+      'the tournament is drawn from the population: lower --sample (default 25) or raise --population',
+    );
 }
 
 function positiveInt(name: string, text: string): number {
