@@ -2,14 +2,17 @@
  * Validation of the device models against real measured NAS-Bench-201 latencies (HELP tables, read
  * through the data module; needs HWNAS_MIRROR or network). Prints Kendall tau-b over all 15,625 cells:
  * zero-shot `model:cortex-a72` vs raspi4 and `model:cortex-a75` vs pixel3 (with and without converter
- * dead-code elimination, to show what it changes), and the few-shot `fit:` correction from K random
- * measured cells for every HELP device (K = 20 by default, FIT_K=20,50,100 for the docs table, ~12 min; FIT_REPEATS
+ * dead-code elimination, to show what it changes; pixel3 was measured single-threaded, so
+ * `cortex-a75@threads=1` is its model and the base of its fit, see docs/calibration.md), and the few-shot `fit:` correction from K random
+ * measured cells for every HELP device (K = 20 by default, FIT_K=20,50,100 for the docs table, a few minutes; FIT_REPEATS
  * draws, default 10; tau on the whole space, measured cells included), each beside the MACs-only baseline
  * (reference: 0.74 raspi4, 0.67 pixel3; a few-shot fit a + b * MACs is monotone in MACs, so its tau is
  * the MACs tau). `pruned` = draws whose leave-one-out selection picked the dead-code-pruned features.
  * `ceiling` = the same nine-feature model (x >= 0, intercept) fitted on EVERY measured cell by relative
  * least squares, the better of the two semantics: it reads the validation table, so it is no predictor,
- * only the bound that a K-shot fit of this model can approach.
+ * only the bound that a K-shot fit of this model can approach. `noise bound` = the best tau that ANY
+ * predictor of the network can expect, from the table's own repeat measurements (node-swap twins:
+ * `replicateNoise`, src/hardware/replicates.ts); `retest` = tau between the twins' two measurements.
  */
 import { HELP_DEVICES } from '../src/data/index.js';
 import {
@@ -18,8 +21,10 @@ import {
   featureTimes,
   getDevice,
   kendallTau,
+  replicateNoise,
   selectFit,
   spaceLatency,
+  twinPairs,
   withDeadCode,
 } from '../src/hardware/index.js';
 import { nnls } from '../src/hardware/nnls.js';
@@ -28,6 +33,7 @@ import { countMacs } from '../src/ir/count.js';
 import { resolveSource } from '../src/objectives/all.js';
 import { Rng } from '../src/rng.js';
 import { getSpace } from '../src/space/all.js';
+import { nodeSwapTwin } from '../src/space/nb201/index.js';
 
 if (!process.env.HWNAS_MIRROR) {
   console.log('SKIPPED: set HWNAS_MIRROR (e.g. ../shared/data/mirror) to read the HELP latency tables');
@@ -42,6 +48,10 @@ for (let i = 0; i < space.size; i++) macs[i] = countMacs(space.network(i));
 console.log(`MACs of ${space.size} cells: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 const fmt = (x: number) => x.toFixed(3);
+const twins = twinPairs(space.size, (i) => {
+  const t = nodeSwapTwin(space.decode(i));
+  return t ? space.encode(t) : null;
+});
 const measuredOf = new Map<string, Float64Array>();
 for (const help of HELP_DEVICES)
   measuredOf.set(help, (await resolveSource(`help:${help}`, { space, quiet: true })).values);
@@ -69,7 +79,7 @@ for (const [help, dev] of zeroShot) {
 
 function baseFor(help: string): string {
   if (help === 'raspi4') return 'cortex-a72';
-  if (help === 'pixel3') return 'cortex-a75';
+  if (help === 'pixel3') return 'cortex-a75@threads=1';
   if (/^(1080ti|2080ti|titan)/.test(help)) return 'adreno-640';
   return 'cortex-a76';
 }
@@ -134,7 +144,7 @@ for (const K of KS) {
     `\nfew-shot fit: K = ${K} random measured cells, mean ± sd (min..max) over ${REPEATS} draws; tau on all cells`,
   );
   console.log(
-    'help device      | base model  | tau fit                     | pruned | tau MACs | tau zero-shot | ceiling (all cells)',
+    'help device      | base model           | tau fit                     | pruned | tau MACs | tau zero-shot | ceiling (all cells) | retest | noise bound',
   );
   const tk = performance.now();
   for (const help of HELP_DEVICES) {
@@ -166,8 +176,9 @@ for (const K of KS) {
       taus.push(kendallTau(pred, measured));
     }
     const s = stats(taus);
+    const noise = replicateNoise(measured, twins, 0);
     console.log(
-      `${help.padEnd(16)} | ${spec.padEnd(11)} | ${fmt(s.mean)} ± ${fmt(s.sd)} (${fmt(s.min)}..${fmt(s.max)}) | ${String(pruned).padStart(2)}/${REPEATS}  | ${fmt(kendallTau(macs, measured))}    | ${fmt(kendallTau(zero, measured))}         | ${fmt(ceiling(help, cands))}`,
+      `${help.padEnd(16)} | ${spec.padEnd(20)} | ${fmt(s.mean)} ± ${fmt(s.sd)} (${fmt(s.min)}..${fmt(s.max)}) | ${String(pruned).padStart(2)}/${REPEATS}  | ${fmt(kendallTau(macs, measured))}    | ${fmt(kendallTau(zero, measured))}         | ${fmt(ceiling(help, cands))}               | ${fmt(noise.testRetestTau)}  | ${fmt(noise.boundTau)}`,
     );
   }
   console.log(`(K = ${K}: ${((performance.now() - tk) / 1000).toFixed(1)} s)`);
