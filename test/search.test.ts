@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { HwnasError } from '../src/errors.js';
 import { crowdingDistance, nonDominatedRanks } from '../src/pareto/index.js';
 import { Rng } from '../src/rng.js';
+import { ArchSet } from '../src/search/archset.js';
+import { bernoulliThreshold } from '../src/search/bernoulli.js';
 import {
   AllowedSpace,
   chunkBits,
@@ -464,5 +466,59 @@ describe('NSGA-II and local search: pinned sequences', () => {
     const t = Float64Array.from({ length: 120 * m }, () => Math.round(rng.nextFloat() * 20) / 20);
     const r = runClosed(createStrategy(name, { radix: [5, 4, 6], objectives: m, seed: 3, ...opts }), t, m, 48);
     expect(Array.from(r.archs)).toEqual(expected);
+  });
+});
+
+describe('bernoulliThreshold: nextInt(n) < t decides exactly as nextFloat() < p', () => {
+  const decide = (u: number, n: number, t: number) => Math.floor((u / 4294967296) * n) < t; // Rng.nextInt
+  it('for every 32-bit output around the boundary and anywhere else', () => {
+    const ps = [0.9, 0.5, 0.25, 1 / 3, 1 / 7, 1e-9, 0.999999, 0, 1];
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.constantFrom(...ps), fc.double({ min: 0, max: 1, noNaN: true })),
+        fc.integer({ min: -2000, max: 2000 }),
+        fc.integer({ min: 0, max: 4294967295 }),
+        (p, offset, anywhere) => {
+          const th = bernoulliThreshold(p);
+          if (!th) return;
+          expect(th.n).toBeLessThanOrEqual(2 ** 30);
+          const c = Math.ceil(p * 4294967296);
+          for (const u of [c + offset, anywhere]) {
+            if (u < 0 || u > 4294967295) continue;
+            expect(decide(u, th.n, th.t)).toBe(u / 4294967296 < p);
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+  it('is undefined where no nextInt(n <= 2^30) separates the boundary (p just above 1/2)', () => {
+    expect(bernoulliThreshold(0.5 + 2 ** -32)).toBeUndefined();
+    expect(bernoulliThreshold(0.9)).toBeDefined();
+  });
+});
+
+describe('ArchSet', () => {
+  it('agrees with a Set<number> over small and huge indices while it grows', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })), {
+          maxLength: 3000,
+        }),
+        (xs) => {
+          const set = new ArchSet(4);
+          const ref = new Set<number>();
+          for (const x of xs) {
+            expect(set.has(x)).toBe(ref.has(x));
+            set.add(x);
+            ref.add(x);
+          }
+          expect(set.size).toBe(ref.size);
+          for (const x of ref) expect(set.has(x)).toBe(true);
+          expect(set.has(Number.MAX_SAFE_INTEGER - 1)).toBe(ref.has(Number.MAX_SAFE_INTEGER - 1));
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });

@@ -4,18 +4,15 @@
  * architectures told so far; each step takes an unexplored archive member (uniformly at random), queues
  * its not-yet-asked neighbours in random order and marks it explored. It starts from `init` (default 10)
  * random architectures and restarts from a random one whenever the archive has nothing left to explore.
+ * State lives in typed buffers (the archive and the set of asked architectures grow by doubling): no
+ * allocation per ask or tell.
  */
 import { fail } from '../errors.js';
 import { Rng } from '../rng.js';
 import { AllowedSpace } from './allowed.js';
+import { ArchSet } from './archset.js';
 import { checked } from './re.js';
 import type { Strategy, StrategyConfig, StrategyOptions } from './types.js';
-
-interface Member {
-  arch: number;
-  obj: number[];
-  explored: boolean;
-}
 
 export class ParetoLocalSearch implements Strategy {
   readonly name = 'ls';
@@ -23,10 +20,22 @@ export class ParetoLocalSearch implements Strategy {
   private readonly rng: Rng;
   private readonly m: number;
   private readonly init: number;
-  private archive: Member[] = [];
-  private queue: number[] = [];
-  private readonly askedSet = new Set<number>();
+  /** Archive in insertion order: member i is archArch[i] with objectives archObj[i*m .. i*m+m). */
+  private archArch = new Float64Array(16);
+  private archObj: Float64Array;
+  private archExplored = new Uint8Array(16);
+  private archSize = 0;
+  /** Shuffled neighbours of the member being explored, asked from queue[queueHead] on. */
+  private readonly queue: Float64Array;
+  private queueHead = 0;
+  private queueSize = 0;
+  private readonly askedSet = new ArchSet();
   private asked = 0;
+  /** Allowed codes of decision d at choices[choiceStart[d] .. choiceStart[d + 1]), ascending. */
+  private readonly choices: Int32Array;
+  private readonly choiceStart: Int32Array;
+  /** The objectives being told. */
+  private readonly told: Float64Array;
 
   constructor(cfg: StrategyConfig, opts: StrategyOptions = {}) {
     const init = opts.init ?? 10;
@@ -35,11 +44,22 @@ export class ParetoLocalSearch implements Strategy {
     this.space = new AllowedSpace(cfg.radix, cfg.allowed);
     this.rng = new Rng(cfg.seed);
     this.m = cfg.objectives;
+    this.archObj = new Float64Array(16 * this.m);
+    this.told = new Float64Array(this.m);
+    const sp = this.space;
+    this.choiceStart = new Int32Array(sp.decisions + 1);
+    const codes: number[] = [];
+    for (let d = 0; d < sp.decisions; d++) {
+      codes.push(...sp.allowedOf(d));
+      this.choiceStart[d + 1] = codes.length;
+    }
+    this.choices = Int32Array.from(codes);
+    this.queue = new Float64Array(codes.length - sp.decisions); // one neighbour per other allowed choice
   }
 
   /** The non-dominated architectures told so far, in insertion order. */
   archiveArchs(): number[] {
-    return this.archive.map((a) => a.arch);
+    return Array.from(this.archArch.subarray(0, this.archSize));
   }
 
   ask(): number {
@@ -51,43 +71,112 @@ export class ParetoLocalSearch implements Strategy {
 
   private next(): number {
     if (this.asked < this.init) return this.space.random(this.rng);
-    while (this.queue.length === 0) {
-      const open = this.archive.filter((a) => !a.explored);
-      if (open.length === 0) return this.space.random(this.rng); // restart
-      const member = open[this.rng.nextInt(open.length)]!;
-      member.explored = true;
-      const neighbours: number[] = [];
-      for (let d = 0; d < this.space.decisions; d++) {
-        const own = this.space.code(member.arch, d);
-        for (const c of this.space.allowedOf(d)) {
-          if (c === own) continue;
-          const nb = this.space.withCode(member.arch, d, c);
-          if (!this.askedSet.has(nb)) neighbours.push(nb);
-        }
+    while (this.queueHead === this.queueSize) {
+      let open = 0;
+      for (let i = 0; i < this.archSize; i++) if (this.archExplored[i] === 0) open++;
+      if (open === 0) return this.space.random(this.rng); // restart
+      // the r-th unexplored member, in archive order
+      let r = this.rng.nextInt(open);
+      let i = 0;
+      for (; ; i++) {
+        if (this.archExplored[i] !== 0) continue;
+        if (r === 0) break;
+        r--;
       }
-      this.queue = this.rng.shuffle(neighbours);
+      this.archExplored[i] = 1;
+      this.queueNeighbours(this.archArch[i]!);
     }
-    return this.queue.shift()!;
+    return this.queue[this.queueHead++]!;
+  }
+
+  /** Queue the not-yet-asked one-decision neighbours of `arch` in random order (Fisher-Yates, as Rng.shuffle). */
+  private queueNeighbours(arch: number): void {
+    const sp = this.space;
+    const q = this.queue;
+    let len = 0;
+    for (let d = 0; d < sp.decisions; d++) {
+      const own = sp.code(arch, d);
+      for (let t = this.choiceStart[d]!; t < this.choiceStart[d + 1]!; t++) {
+        const c = this.choices[t]!;
+        if (c === own) continue;
+        const nb = sp.withCode(arch, d, c);
+        if (!this.askedSet.has(nb)) q[len++] = nb;
+      }
+    }
+    for (let i = len - 1; i > 0; i--) {
+      const j = this.rng.nextInt(i + 1);
+      const tmp = q[i]!;
+      q[i] = q[j]!;
+      q[j] = tmp;
+    }
+    this.queueHead = 0;
+    this.queueSize = len;
   }
 
   tell(arch: number, objectives: ArrayLike<number>): void {
     if (objectives.length !== this.m) fail(`told ${objectives.length} objectives, expected ${this.m}`);
     if (!this.space.contains(arch)) fail(`architecture ${arch} is not in the (pruned) space`);
-    const obj = Array.from(objectives, (v) => checked(arch, v));
-    for (const a of this.archive) {
-      if (a.arch === arch || dominates(a.obj, obj)) return;
+    for (let o = 0; o < this.m; o++) this.told[o] = checked(arch, objectives[o]!);
+    this.archive(arch);
+  }
+
+  tellFrom(arch: number, values: Float64Array, offset: number): void {
+    if (!this.space.contains(arch)) fail(`architecture ${arch} is not in the (pruned) space`);
+    for (let o = 0; o < this.m; o++) this.told[o] = checked(arch, values[offset + o]!);
+    this.archive(arch);
+  }
+
+  /** Add `arch` (objectives in `told`) unless archived or dominated; drop the members it dominates, keeping order. */
+  private archive(arch: number): void {
+    const m = this.m;
+    const obj = this.archObj;
+    const told = this.told;
+    const size = this.archSize;
+    for (let i = 0; i < size; i++) {
+      if (this.archArch[i] === arch || dominates(obj, i * m, told, 0, m)) return;
     }
-    this.archive = this.archive.filter((a) => !dominates(obj, a.obj));
-    this.archive.push({ arch, obj, explored: false });
+    let kept = 0;
+    for (let i = 0; i < size; i++) {
+      if (dominates(told, 0, obj, i * m, m)) continue;
+      if (kept !== i) {
+        this.archArch[kept] = this.archArch[i]!;
+        this.archExplored[kept] = this.archExplored[i]!;
+        obj.copyWithin(kept * m, i * m, i * m + m);
+      }
+      kept++;
+    }
+    if (kept === this.archArch.length) this.growArchive();
+    this.archArch[kept] = arch;
+    this.archExplored[kept] = 0;
+    this.archObj.set(told, kept * m);
+    this.archSize = kept + 1;
+  }
+
+  private growArchive(): void {
+    const cap = this.archArch.length * 2;
+    const arch = new Float64Array(cap);
+    const obj = new Float64Array(cap * this.m);
+    const explored = new Uint8Array(cap);
+    arch.set(this.archArch);
+    obj.set(this.archObj);
+    explored.set(this.archExplored);
+    this.archArch = arch;
+    this.archObj = obj;
+    this.archExplored = explored;
   }
 }
 
-/** x dominates y (all <=, one <). Equal vectors do not dominate: different architectures with equal objectives both stay. */
-function dominates(x: readonly number[], y: readonly number[]): boolean {
+/**
+ * x[xi..xi+m) dominates y[yi..yi+m) (all <=, one <). Equal vectors do not dominate: different architectures
+ * with equal objectives both stay.
+ */
+function dominates(x: Float64Array, xi: number, y: Float64Array, yi: number, m: number): boolean {
   let lt = false;
-  for (let i = 0; i < x.length; i++) {
-    if (x[i]! > y[i]!) return false;
-    if (x[i]! < y[i]!) lt = true;
+  for (let o = 0; o < m; o++) {
+    const a = x[xi + o]!;
+    const b = y[yi + o]!;
+    if (a > b) return false;
+    if (a < b) lt = true;
   }
   return lt;
 }

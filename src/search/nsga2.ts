@@ -14,6 +14,7 @@ import { fail } from '../errors.js';
 import { crowdingDistanceInto, nonDominatedRanksInto, sortIndices } from '../pareto/index.js';
 import { Rng } from '../rng.js';
 import { AllowedSpace } from './allowed.js';
+import { type BernoulliThreshold, bernoulliThreshold } from './bernoulli.js';
 import { checked } from './re.js';
 import type { Strategy, StrategyConfig, StrategyOptions } from './types.js';
 
@@ -39,6 +40,13 @@ export class Nsga2 implements Strategy {
   private pendingHead = 0;
   private pendingSize = 0;
   private asked = 0;
+  private lastAsked = -1;
+  /** Per-decision mutation probability 1 / (mutable decisions), and the integer forms of the draws. */
+  private readonly mutationRate: number;
+  private readonly mutationDraw: BernoulliThreshold | undefined;
+  private readonly crossoverDraw: BernoulliThreshold | undefined;
+  /** 1 for decisions with at least two allowed choices (the ones mutation may change). */
+  private readonly mutableDecision: Uint8Array;
   // survival scratch, parents + offspring (2N)
   private readonly allArch: Float64Array;
   private readonly allObj: Float64Array;
@@ -80,6 +88,11 @@ export class Nsga2 implements Strategy {
     this.keep = new Int32Array(n);
     this.cut = new Int32Array(2 * n);
     this.sortScratch = new Int32Array(2 * n);
+    this.mutationRate = 1 / this.space.mutableCount;
+    this.mutationDraw = bernoulliThreshold(this.mutationRate);
+    this.crossoverDraw = bernoulliThreshold(pc);
+    this.mutableDecision = new Uint8Array(this.space.decisions);
+    for (let d = 0; d < this.space.decisions; d++) this.mutableDecision[d] = this.space.allowedCount(d) >= 2 ? 1 : 0;
     const cd = this.frontCrowd;
     this.cutLess = (a, b) => {
       const x = cd[this.cutStart + a]!;
@@ -94,24 +107,34 @@ export class Nsga2 implements Strategy {
   }
 
   ask(): number {
-    if (this.asked++ < this.populationSize || this.popSize === 0) return this.space.random(this.rng);
-    if (this.pendingHead === this.pendingSize) this.breed();
-    return this.pending[this.pendingHead++]!;
+    if (this.asked++ < this.populationSize || this.popSize === 0) {
+      this.lastAsked = this.space.random(this.rng);
+    } else {
+      if (this.pendingHead === this.pendingSize) this.breed();
+      this.lastAsked = this.pending[this.pendingHead++]!;
+    }
+    return this.lastAsked;
   }
 
   tell(arch: number, objectives: ArrayLike<number>): void {
     if (objectives.length !== this.m) fail(`told ${objectives.length} objectives, expected ${this.m}`);
-    if (!this.space.contains(arch)) fail(`architecture ${arch} is not in the (pruned) space`);
+    this.checkArch(arch);
     const at = this.poolSize * this.m;
-    for (let o = 0; o < this.m; o++) this.poolObj[at + o] = finiteWorst(checked(arch, objectives[o]!));
+    for (let o = 0; o < this.m; o++) this.poolObj[at + o] = toldValue(arch, objectives[o]!);
     this.admit(arch);
   }
 
   tellFrom(arch: number, values: Float64Array, offset: number): void {
-    if (!this.space.contains(arch)) fail(`architecture ${arch} is not in the (pruned) space`);
+    this.checkArch(arch);
     const at = this.poolSize * this.m;
-    for (let o = 0; o < this.m; o++) this.poolObj[at + o] = finiteWorst(checked(arch, values[offset + o]!));
+    for (let o = 0; o < this.m; o++) this.poolObj[at + o] = toldValue(arch, values[offset + o]!);
     this.admit(arch);
+  }
+
+  private checkArch(arch: number): void {
+    // asked architectures are in the space by construction; only foreign ones need the check
+    if (arch !== this.lastAsked && !this.space.contains(arch))
+      fail(`architecture ${arch} is not in the (pruned) space`);
   }
 
   private admit(arch: number): void {
@@ -120,22 +143,30 @@ export class Nsga2 implements Strategy {
   }
 
   private breed(): void {
+    const pend = this.pending;
     const a = this.popArch[this.tournament()]!;
     const b = this.popArch[this.tournament()]!;
-    let c1 = a;
-    let c2 = b;
-    if (this.rng.nextFloat() < this.crossoverRate) {
-      for (let d = 0; d < this.space.decisions; d++) {
-        if (this.rng.nextFloat() < 0.5) {
-          c1 = this.space.withCode(c1, d, this.space.code(b, d));
-          c2 = this.space.withCode(c2, d, this.space.code(a, d));
-        }
-      }
-    }
-    this.pending[0] = this.mutate(c1, a, b);
-    this.pending[1] = this.mutate(c2, a, b);
+    this.crossover(a, b);
+    for (let k = 0; k < 2; k++) pend[k] = this.mutate(pend[k]!, a, b);
     this.pendingHead = 0;
     this.pendingSize = 2;
+  }
+
+  /** The two children of a and b before mutation, into `pending`. */
+  private crossover(a: number, b: number): void {
+    const pend = this.pending;
+    pend[0] = a;
+    pend[1] = b;
+    if (!this.draw(this.crossoverDraw, this.crossoverRate)) return;
+    const sp = this.space;
+    for (let d = 0; d < sp.decisions; d++) {
+      if (this.draw(HALF, 0.5)) {
+        // decision d of the children is still a's and b's: swapping it moves them by opposite amounts
+        const delta = sp.withCode(a, d, sp.code(b, d)) - a;
+        pend[0]! += delta;
+        pend[1]! -= delta;
+      }
+    }
   }
 
   private mutate(child: number, a: number, b: number): number {
@@ -143,10 +174,17 @@ export class Nsga2 implements Strategy {
     const nm = sp.mutableCount;
     if (nm === 0) return child;
     for (let d = 0; d < sp.decisions; d++) {
-      if (sp.allowedCount(d) >= 2 && this.rng.nextFloat() < 1 / nm) child = sp.setDecision(child, d, this.rng);
+      if (this.mutableDecision[d] === 1 && this.draw(this.mutationDraw, this.mutationRate)) {
+        child = sp.setDecision(child, d, this.rng);
+      }
     }
     if (child === a || child === b) child = sp.mutate(child, this.rng);
     return child;
+  }
+
+  /** rng.nextFloat() < p, through the integer threshold when p has one (see bernoulli.ts: no boxed doubles). */
+  private draw(th: BernoulliThreshold | undefined, p: number): boolean {
+    return th ? this.rng.nextInt(th.n) < th.t : this.rng.nextFloat() < p;
   }
 
   /** Binary tournament: two members drawn with replacement; crowded comparison, first drawn on ties. */
@@ -225,9 +263,14 @@ export class Nsga2 implements Strategy {
 }
 
 /**
- * +Infinity (infeasible) -> the largest finite value: src/pareto takes finite points only, and every
- * infeasible architecture is equally worst either way.
+ * A told objective as stored: NaN and -Infinity are user errors (`checked`); +Infinity (infeasible) becomes
+ * the largest finite value, as src/pareto takes finite points only and every infeasible architecture is
+ * equally worst either way. `checked` runs only on the error path: a double passed to or returned by a call
+ * V8 does not inline is boxed, and this runs twice per evaluation.
  */
-function finiteWorst(v: number): number {
+const HALF = bernoulliThreshold(0.5);
+
+function toldValue(arch: number, v: number): number {
+  if (!(v > Number.NEGATIVE_INFINITY)) checked(arch, v); // NaN or -Infinity
   return v === Number.POSITIVE_INFINITY ? Number.MAX_VALUE : v;
 }
