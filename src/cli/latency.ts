@@ -116,7 +116,7 @@ export function register(program: Command): void {
       'accept a source that misses architectures (a partial table:): --arch gives them an empty ms (null in --json), --all leaves them out; --json adds "missing" (their count)',
     )
     .option('--out <file.csv>', 'write the table to this CSV file instead of stdout')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON (with --out too: the file stays CSV)')
     .action(async (spaceName: string, f: Flags) => {
       const modes = [f.all ? '--all' : '', f.arch ? '--arch' : '', f.perBlock ? '--per-block' : ''].filter(Boolean);
       if (modes.length !== 1) {
@@ -139,13 +139,15 @@ export function register(program: Command): void {
         ({ rows, missing } = archRows(space, col, which, f));
       }
       const head = { space: space.id, source: col.source, unit: col.unit, notes: col.notes ?? [] };
-      const text = f.json
-        ? toJson({ ...head, ...(allowMissing ? { missing } : {}), rows })
-        : stringify(rows, { header: true, columns: Object.keys(rows[0] ?? { index: 0, arch: '', ms: 0 }) });
+      const csv = () =>
+        stringify(rows, { header: true, columns: Object.keys(rows[0] ?? { index: 0, arch: '', ms: 0 }) });
+      // --out is always the CSV (a table: or lut: file), like `hwnas front --out`; --json goes to stdout.
       if (f.out) {
-        writeFileAtomic(f.out, text);
-        process.stderr.write(`wrote ${rows.length} rows to ${f.out}\n`);
-      } else process.stdout.write(text);
+        writeFileAtomic(f.out, csv());
+        process.stderr.write(`wrote ${rows.length} row${rows.length === 1 ? '' : 's'} to ${f.out}\n`);
+      }
+      if (f.json) process.stdout.write(toJson({ ...head, ...(allowMissing ? { missing } : {}), rows }));
+      else if (!f.out) process.stdout.write(csv());
       if (missing > 0 && !f.json)
         process.stderr.write(
           `${missing} architecture${missing === 1 ? '' : 's'} ${missing === 1 ? 'has' : 'have'} no latency in ${col.source}${f.all ? ' (left out)' : ' (empty ms)'}\n`,

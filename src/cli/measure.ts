@@ -2,6 +2,7 @@
  * `hwnas measure <space> --all|--sample N|--arch A -o table.csv`: a latency table measured on this host
  * with ONNX Runtime, resumable after interruption (see src/hardware/ort/table.ts).
  */
+import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { fail } from '../errors.js';
 import { ORT_DEFAULTS } from '../hardware/ort/measure.js';
@@ -45,6 +46,19 @@ function selection(space: SearchSpace, f: MeasureFlags, seed: number): { indices
   return { indices, record: { arch: indices } };
 }
 
+/**
+ * A finished table (no <out>.partial to resume) is measurements that took time on a real board: a rerun
+ * would measure everything again and replace it, so it is refused rather than silently overwritten.
+ */
+function checkNotFinished(out: string): void {
+  if (!existsSync(out) || existsSync(`${out}.partial`)) return;
+  const rows = Math.max(0, readFileSync(out, 'utf8').trimEnd().split('\n').length - 1);
+  fail(
+    `--out ${out} already holds a finished table (${rows} row${rows === 1 ? '' : 's'}); measuring again would replace it`,
+    'give another --out, or delete the file to measure again',
+  );
+}
+
 export function register(program: Command): void {
   program
     .command('measure')
@@ -68,10 +82,13 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       '\nRows are appended to <out>.partial as each network finishes; rerunning the same command after an\n' +
-        'interruption skips finished architectures. Use the table as a latency source: table:<out>#median_ms.',
+        'interruption skips finished architectures; an existing finished <out> is refused, not replaced.\n' +
+        'Use the table as a latency source: table:<out>#median_ms (add --allow-missing unless it covers the\n' +
+        'whole space), or fit:<out>#median_ms[@<device>] to predict every architecture from the measured ones.',
     )
     .action(async (spaceName: string, f: MeasureFlags) => {
       checkOutputFile('--out', f.out);
+      checkNotFinished(f.out);
       const space = getSpace(spaceName);
       const seed = parseIntOption('--seed', f.seed, 0, 0xffffffff);
       const measure = {
@@ -126,7 +143,7 @@ export function register(program: Command): void {
       else {
         const per = summary.secondsPerNetwork === null ? '' : `, ${summary.secondsPerNetwork.toFixed(3)} s per network`;
         process.stdout.write(
-          `wrote ${summary.rows} rows to ${f.out} (${result.resumed} resumed); median spread ${(medianSpread * 100).toFixed(2)} %${per}\n`,
+          `wrote ${summary.rows} row${summary.rows === 1 ? '' : 's'} to ${f.out} (${result.resumed} resumed); median spread ${(medianSpread * 100).toFixed(2)} %${per}\n`,
         );
       }
     });

@@ -24,6 +24,7 @@ import { checkSample } from '../study/config.js';
 import { exitOnInterrupt } from './interrupt.js';
 import { checkOutputFolder, parseFloatOption, parseIntOption, toJson, writeFileAtomic } from './output.js';
 import { progressBar } from './progress.js';
+import { checkStrategyOptions } from './search.js';
 
 interface OpenSearchFlags {
   space: string;
@@ -103,6 +104,7 @@ export async function openSearch(
   if (!(strategyNames as readonly string[]).includes(f.strategy)) {
     fail(`unknown strategy '${f.strategy}'`, `use one of: ${strategyNames.join(', ')}`);
   }
+  checkStrategyOptions(f.strategy, f);
   const evals = parseIntOption('--evals', f.evals, 1, 100_000_000);
   const seed = parseIntOption('--seed', f.seed, 0, 2 ** 32 - 1);
   const concurrency = parseIntOption('--concurrency', f.concurrency, 1, 100_000);

@@ -2,7 +2,7 @@
  * `hwnas report <folder>`: rebuild a study folder's tables, plots, exports and self-contained HTML report,
  * or, for an open-search folder (search.json + history.jsonl), its plots and HTML report.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { fail } from '../errors.js';
 import { writeReport } from '../report/index.js';
@@ -27,6 +27,20 @@ async function openReport(folder: string, flags: ReportFlags): Promise<void> {
   else if (!flags.quiet) process.stdout.write(`${r.text}\nWrote ${r.report} (${r.files.length} files).\n`);
 }
 
+const FOLDER_HINT = 'give the --out folder of `hwnas reproduce` or of `hwnas open-search`';
+
+/** A missing path or a file (e.g. the run.json of `hwnas search --out`) is named as such, not as "no study". */
+function checkReportFolder(folder: string): void {
+  if (!existsSync(folder)) fail(`'${folder}' holds no study or open search: it does not exist`, FOLDER_HINT);
+  if (!statSync(folder).isDirectory())
+    fail(
+      `'${folder}' is a file, not a study or open-search folder`,
+      `${FOLDER_HINT}; the run.json of \`hwnas search --out\` is already the whole result`,
+    );
+  if (!existsSync(studyPaths(folder).store) && openSearchFolderKind(folder) === 'none')
+    fail(`'${folder}' holds no study (study.sqlite) or open search (history.jsonl)`, FOLDER_HINT);
+}
+
 export function register(program: Command): void {
   program
     .command('report')
@@ -42,6 +56,7 @@ export function register(program: Command): void {
     .option('--quiet', 'print nothing but errors')
     .option('--json', 'print the summary as JSON')
     .action(async (folder: string, flags: ReportFlags) => {
+      checkReportFolder(folder);
       // A study's store wins; history.jsonl without search.json is an unfinished open search (loadOpenReport says so).
       const open = openSearchFolderKind(folder);
       if (open !== 'none' && !existsSync(studyPaths(folder).store)) return openReport(folder, flags);

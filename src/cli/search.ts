@@ -56,10 +56,28 @@ function explicitCheckpoints(text: string, evals: number): number[] {
   return sorted;
 }
 
+/**
+ * --population and --sample are options of some strategies only (random and ls take neither, nsga2 no
+ * tournament sample): refused where they would be silently ignored, as `hwnas prune --seed` is.
+ */
+export function checkStrategyOptions(strategy: string, flags: { population?: string; sample?: string }): void {
+  if (flags.sample !== undefined && strategy !== 're')
+    fail(
+      `--sample is not used by --strategy ${strategy}`,
+      'it is the tournament size of re: drop it, or use --strategy re',
+    );
+  if (flags.population !== undefined && (strategy === 'random' || strategy === 'ls'))
+    fail(
+      `--population is not used by --strategy ${strategy}`,
+      'it sizes the population of re and nsga2: drop it, or use one of those',
+    );
+}
+
 export async function runSearch(f: SearchFlags): Promise<{ json: Record<string, unknown>; text: string }> {
   if (!(strategyNames as readonly string[]).includes(f.strategy)) {
     fail(`unknown strategy '${f.strategy}'`, `use one of: ${strategyNames.join(', ')}`);
   }
+  checkStrategyOptions(f.strategy, f);
   const evals = parseIntOption('--evals', f.evals, 1, 100_000_000);
   const seed = parseIntOption('--seed', f.seed, 0, 2 ** 32 - 1);
   const population =
@@ -131,6 +149,14 @@ export async function runSearch(f: SearchFlags): Promise<{ json: Record<string, 
       'relax --constraint, prune less, or cover more architectures',
     );
   }
+
+  // With --unique every counted evaluation is a new architecture: a budget above their number cannot be
+  // spent, and the checkpoints past what can be reached would silently vanish from the table.
+  if (f.unique === true && evals > feasibleSearched)
+    fail(
+      `--unique --evals ${evals} is more than the ${feasibleSearched} architectures searched${pruned ? ` (pruned ${pruned.metric} ${pruned.ratio})` : ''}${restricted ? ' that are feasible' : ''}`,
+      `lower --evals to at most ${feasibleSearched}, or drop --unique`,
+    );
 
   const strategy = createStrategy(f.strategy, { radix, allowed, objectives: 2, seed, population, sample });
   const run = runClosed(strategy, objectives, 2, evals, {
@@ -206,7 +232,13 @@ export async function runSearch(f: SearchFlags): Promise<{ json: Record<string, 
   const feas = restricted
     ? `feasible (covered${constraints.length > 0 ? ` and ${constraints.map((c) => c.text).join(' ')}` : ''}): ${rows} of ${space.size} architectures, ${feasibleSearched} of ${searched.size} searched; ${run.infeasible ?? 0} infeasible asks cost no evaluation; the true front is over the feasible ones\n`
     : '';
-  return { json, text: `${head}\n${feas}${table}\n` };
+  // runClosed gives up after a long run of repeats (docs/search.md): say why the budget was not spent.
+  const lost = checkpoints.filter((k) => k > run.archs.length);
+  const stopped =
+    run.archs.length < evals
+      ? `stopped after ${run.archs.length} of ${evals} evaluations: the strategy kept asking for architectures it had evaluated${lost.length > 0 ? ` (checkpoint${lost.length === 1 ? '' : 's'} ${lost.join(', ')} left out)` : ''}\n`
+      : '';
+  return { json, text: `${head}\n${feas}${table}\n${stopped}` };
 }
 
 export function register(program: Command): void {
