@@ -152,3 +152,15 @@ describe('hwnas report on something that is not a study or open-search folder', 
     expect(readdirSync(file('empty'))).toEqual([]);
   });
 });
+
+describe('HWNAS_DEVICES_DIR pointing nowhere', () => {
+  it('hwnas devices and hwnas calibrate: one line naming the folder, not an empty list and exit 0', () => {
+    const env = { HWNAS_DEVICES_DIR: file('no-devices') };
+    for (const args of [['devices'], ['devices', '--json'], ['calibrate']]) {
+      expectUserError(
+        runCli(args, { env }),
+        /^hwnas: no device files \(<device>\.json\) in .*no-devices \(HWNAS_DEVICES_DIR points there: fix the path or unset it\)$/,
+      );
+    }
+  });
+});

@@ -5,7 +5,8 @@
  */
 import type { Command } from 'commander';
 import { calibrateDevice, type VariantFit, writeCalibration } from '../hardware/calibrate.js';
-import { clearDeviceCache, devicePath, listDevices, loadDeviceFile } from '../hardware/device.js';
+import { clearDeviceCache, devicePath, loadDeviceFile } from '../hardware/device.js';
+import { deviceIds } from './devices.js';
 import { toJson } from './output.js';
 
 function pct(x: number | undefined): string {
@@ -44,7 +45,7 @@ export function register(program: Command): void {
     .option('--write', 'store the fitted constants and errors in the device files')
     .option('--json', 'print JSON')
     .action((ids: string[], f: { write?: boolean; json?: boolean }) => {
-      const which = ids.length > 0 ? ids : listDevices();
+      const which = ids.length > 0 ? ids : deviceIds();
       const all = which.map((id) => ({ id, fits: calibrateDevice(loadDeviceFile(id)) }));
       if (f.write) {
         for (const { id, fits } of all) writeCalibration(devicePath(id), fits);

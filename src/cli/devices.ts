@@ -1,10 +1,26 @@
 /** `hwnas devices [--json]`: device models with their variants, sources and calibration error. */
 import type { Command } from 'commander';
-import { listDevices, loadDeviceFile } from '../hardware/device.js';
+import { fail } from '../errors.js';
+import { devicesDir, listDevices, loadDeviceFile } from '../hardware/device.js';
 import { toJson } from './output.js';
 
+/** Every device id; none at all is a misplaced HWNAS_DEVICES_DIR (a typo), not an empty list to print. */
+export function deviceIds(): string[] {
+  const ids = listDevices();
+  if (ids.length === 0) {
+    const override = process.env.HWNAS_DEVICES_DIR;
+    fail(
+      `no device files (<device>.json) in ${devicesDir()}`,
+      override
+        ? 'HWNAS_DEVICES_DIR points there: fix the path or unset it'
+        : "the package's devices/ folder is missing",
+    );
+  }
+  return ids;
+}
+
 export function deviceSummaries() {
-  return listDevices().map((id) => {
+  return deviceIds().map((id) => {
     const f = loadDeviceFile(id);
     return {
       id,
