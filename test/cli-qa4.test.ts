@@ -164,3 +164,23 @@ describe('HWNAS_DEVICES_DIR pointing nowhere', () => {
     }
   });
 });
+
+describe.skipIf(process.platform !== 'linux')('hwnas open-search --out where no folder can be made', () => {
+  it('one line and exit 2 (was an internal error, or a hang under /proc)', () => {
+    const r = runCli(
+      [
+        'open-search',
+        '--space',
+        mcuSpace,
+        '--objective',
+        'model:cortex-m7',
+        '--evals',
+        '5',
+        '--out',
+        '/proc/hwnas-qa4',
+      ],
+      { timeoutMs: 60_000 },
+    );
+    expectUserError(r, /^hwnas: cannot create --out folder '\/proc\/hwnas-qa4' \(ENOENT\) \(choose another --out\)$/);
+  });
+});

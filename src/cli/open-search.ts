@@ -22,7 +22,14 @@ import { getSpace } from '../space/all.js';
 import { radices, type SearchSpace } from '../space/types.js';
 import { checkSample } from '../study/config.js';
 import { exitOnInterrupt } from './interrupt.js';
-import { checkOutputFolder, parseFloatOption, parseIntOption, toJson, writeFileAtomic } from './output.js';
+import {
+  checkOutputFolder,
+  createOutputFolder,
+  parseFloatOption,
+  parseIntOption,
+  toJson,
+  writeFileAtomic,
+} from './output.js';
 import { progressBar } from './progress.js';
 import { checkStrategyOptions } from './search.js';
 
@@ -146,6 +153,7 @@ export async function openSearch(
   const specs = objectiveSpecs(f, sourceSpecs);
   const ref = f.ref === undefined ? undefined : parseReference(f.ref, specs);
   const options = { population, sample };
+  createOutputFolder('--out', f.out);
   const historyPath = join(f.out, 'history.jsonl');
   const bar = progressBar('open-search', evals, { quiet: f.quiet || f.json });
   let result: AsyncSearchResult;

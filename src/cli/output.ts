@@ -90,6 +90,24 @@ export function checkOutputFolder(flag: string, path: string): void {
   if (!st.isDirectory()) fail(`${flag} ${path} is a file`, 'give a folder (it is created when missing)');
 }
 
+/**
+ * Create an output folder checked by checkOutputFolder, once every other check has passed (a refused
+ * command leaves no folder behind). Its parent exists, so a plain mkdir does: Node's recursive mkdir
+ * never returns for a path under /proc. A folder that cannot be made is a user error, not an internal one.
+ */
+export function createOutputFolder(flag: string, path: string): void {
+  try {
+    if (statSync(path).isDirectory()) return;
+  } catch {
+    // missing: made below
+  }
+  try {
+    mkdirSync(path);
+  } catch (e) {
+    fail(`cannot create ${flag} folder '${path}' (${errorCode(e)})`, `choose another ${flag}`);
+  }
+}
+
 export function parseIntOption(
   name: string,
   value: string,
