@@ -336,7 +336,9 @@ describe('BLOX release import', () => {
     const dir = join(tmp.dir, 'empty');
     mkdirSync(dir, { recursive: true });
     expect(errorOf(() => importBloxRelease(dir, space))).toMatch(/no BLOX release files/);
-    expect(errorOf(() => importBloxRelease(join(tmp.dir, 'absent'), space))).toMatch(/not a folder/);
+    expect(errorOf(() => importBloxRelease(join(tmp.dir, 'absent'), space))).toMatch(/absent does not exist$/);
+    writeFileSync(join(tmp.dir, 'a-file'), 'x');
+    expect(errorOf(() => importBloxRelease(join(tmp.dir, 'a-file'), space))).toMatch(/a-file: not a folder$/);
   });
 
   it('header parser resolves YAML anchors', () => {

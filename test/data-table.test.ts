@@ -89,6 +89,19 @@ describe('table source', () => {
       /no such file/,
     );
   });
+  it('a ; or tab separated file gets a hint to use commas', () => {
+    for (const [name, text] of [
+      ['semi.csv', 'arch;ms\n0-0;1\n'],
+      ['tab.csv', 'arch\tms\n0-0\t1\n'],
+    ]) {
+      try {
+        readTableColumn({ file: csv(name!, text!), column: 'ms' }, space);
+        expect.unreachable();
+      } catch (e) {
+        expect(isHwnasError(e) && e.hint).toMatch(/separate the columns with commas/);
+      }
+    }
+  });
   it('missing architectures are an error unless allowMissing (then NaN and a coverage note)', () => {
     const p = csv('part.csv', 'arch,ms\n0-0,1\n1-2,6\n');
     expect(errorOf(() => readTableColumn({ file: p, column: 'ms' }, space))).toBe(

@@ -241,5 +241,12 @@ describe('CLI', () => {
     });
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/cyclesPerKernel must be a non-negative number/);
+    // A devices folder without device files (a typo in HWNAS_DEVICES_DIR) names the folder, not an empty list.
+    const typo = runCli(['latency', 'blox', '--latency', 'model:cortex-m7', '--arch', '0'], {
+      env: { HWNAS_DEVICES_DIR: join(dir, 'nope') },
+    });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr.trim().split('\n')).toHaveLength(1);
+    expect(typo.stderr).toMatch(/no device files \(<device>\.json\) in .*nope.*HWNAS_DEVICES_DIR points there/);
   });
 });

@@ -1,23 +1,10 @@
 /** `hwnas devices [--json]`: device models with their variants, sources and calibration error. */
 import type { Command } from 'commander';
-import { fail } from '../errors.js';
-import { devicesDir, listDevices, loadDeviceFile } from '../hardware/device.js';
+import { listDevices, loadDeviceFile } from '../hardware/device.js';
 import { toJson } from './output.js';
 
-/** Every device id; none at all is a misplaced HWNAS_DEVICES_DIR (a typo), not an empty list to print. */
-export function deviceIds(): string[] {
-  const ids = listDevices();
-  if (ids.length === 0) {
-    const override = process.env.HWNAS_DEVICES_DIR;
-    fail(
-      `no device files (<device>.json) in ${devicesDir()}`,
-      override
-        ? 'HWNAS_DEVICES_DIR points there: fix the path or unset it'
-        : "the package's devices/ folder is missing",
-    );
-  }
-  return ids;
-}
+/** Every device id (an empty or wrong devices folder is one error line, see listDevices). */
+export const deviceIds = listDevices;
 
 export function deviceSummaries() {
   return deviceIds().map((id) => {

@@ -90,7 +90,13 @@ export function readTableColumn(
   let archCol = lower.indexOf('arch');
   const byIndex = archCol < 0;
   if (byIndex) archCol = lower.indexOf('index');
-  if (archCol < 0) fail(`table ${name}: no 'arch' or 'index' column in the header (${header.join(', ')})`);
+  if (archCol < 0)
+    fail(
+      `table ${name}: no 'arch' or 'index' column in the header (${header.join(', ')})`,
+      header.length === 1 && /[;\t]/.test(header[0]!)
+        ? 'separate the columns with commas (this header looks ; or tab separated)'
+        : "name the architecture column 'arch' (any notation of the space) or 'index'",
+    );
   const valCol = header.indexOf(spec.column);
   if (valCol < 0) fail(`table ${name}: no column '${spec.column}'`, `columns: ${header.join(', ')}`);
 

@@ -4,7 +4,7 @@
  * published figures they were calibrated against, each with its source. Files are validated on load:
  * a missing or negative constant is one clear error line.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fail } from '../errors.js';
@@ -256,13 +256,27 @@ export function clearDeviceCache(): void {
   fileCache.clear();
 }
 
+/**
+ * Every device id. None at all is a misplaced HWNAS_DEVICES_DIR (a typo) or a broken install, not an
+ * empty list: that is one error naming the folder.
+ */
 export function listDevices(): string[] {
   const dir = devicesDir();
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => f.slice(0, -5))
-    .sort();
+  const ids =
+    existsSync(dir) && statSync(dir).isDirectory()
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.json'))
+          .map((f) => f.slice(0, -5))
+          .sort()
+      : [];
+  if (ids.length === 0)
+    fail(
+      `no device files (<device>.json) in ${dir}`,
+      process.env.HWNAS_DEVICES_DIR
+        ? 'HWNAS_DEVICES_DIR points there: fix the path or unset it'
+        : "the package's devices/ folder is missing: reinstall hwnas",
+    );
+  return ids;
 }
 
 /**

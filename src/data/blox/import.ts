@@ -129,8 +129,8 @@ function countLines(bytes: Uint8Array): number {
 
 /** Pick one encoding per logical file. */
 export function selectBloxFiles(dir: string): { path: string; file: BloxFileName; name: string }[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory())
-    fail(`${dir}: not a folder`, 'pass the folder holding the downloaded blox-* files');
+  if (!existsSync(dir)) fail(`${dir} does not exist`, 'pass the folder holding the downloaded blox-* files');
+  if (!statSync(dir).isDirectory()) fail(`${dir}: not a folder`, 'pass the folder holding the downloaded blox-* files');
   const byBase = new Map<string, { path: string; file: BloxFileName; name: string }>();
   for (const name of readdirSync(dir).sort()) {
     const file = parseBloxFileName(name);
