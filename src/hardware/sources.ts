@@ -45,7 +45,8 @@ export function resolveModel(rest: string, ctx: SourceContext): Promise<Objectiv
 /** Per-block look-up table: rows `decision,choice,ms` (decision/choice by index or name) plus `fixed,,ms`. */
 export function readLut(path: string, space: SearchSpace): { fixed: number; tables: Float64Array[] } {
   const name = basename(path);
-  if (!existsSync(resolve(path))) fail(`lut ${path}: no such file`, 'check the path (relative to the working folder)');
+  if (!existsSync(resolve(path)))
+    fail(`lut ${path}: no such file`, 'check the path; it is relative to the current folder');
   let rows: string[][];
   try {
     rows = parseCsv(readFileSync(resolve(path), 'utf8'), {
