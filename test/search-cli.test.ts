@@ -72,6 +72,33 @@ describe('hwnas search', () => {
     expect(run.checkpoints.at(-1).hv).toBeLessThanOrEqual(run.hvFront);
   });
 
+  it("--found writes the found front as hwnas front CSV: hwnas metrics gives the run's final GD", () => {
+    const found = join(dir, 'found.csv');
+    const truth = join(dir, 'true.csv');
+    const run = join(dir, 'found-run.json');
+    const base = ['--space', 'nb201', '--accuracy', acc, '--latency', lat];
+    const r = runCli(['search', ...base, '--evals', '300', '--checkpoints', '300', '--found', found, '--out', run]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/found front written to /);
+    const json = JSON.parse(readFileSync(run, 'utf8'));
+    const lines = readFileSync(found, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('index,arch,accuracy,latency');
+    expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual(
+      json.found.map((x: { index: number }) => x.index),
+    );
+    expect(runCli(['front', ...base, '--out', truth]).code).toBe(0);
+    const m = runCli(
+      ['metrics', '--points', found, '--front', truth, '--columns', 'latency,-accuracy'].concat([
+        '--indicator',
+        'gd',
+        '--normalize',
+        '--json',
+      ]),
+    );
+    expect(m.code).toBe(0);
+    expect(JSON.parse(m.stdout).value).toBeCloseTo(json.checkpoints.at(-1).gd, 12);
+  });
+
   it('rejects bad input with one line and exit code 2', () => {
     const base = ['search', '--space', 'nb201', '--accuracy', acc, '--latency', lat];
     const cases: [string[], RegExp][] = [

@@ -84,7 +84,8 @@ interface FrontFlags {
   allowMissing?: boolean;
 }
 
-function toCsv(rows: FrontRow[]): string {
+/** A front as CSV (index, arch, accuracy, latency): also `hwnas search --found`, so `hwnas metrics` reads both. */
+export function frontCsv(rows: readonly FrontRow[]): string {
   return stringify(
     rows.map((r) => [r.index, r.arch, r.accuracy, r.latency]),
     { header: true, columns: ['index', 'arch', 'accuracy', 'latency'] },
@@ -112,7 +113,7 @@ export async function runFront(f: FrontFlags): Promise<{ text: string; csv: stri
   const among = restricted
     ? `over ${feasible} feasible of ${space.size} architectures (${covered} covered${constraints.length > 0 ? `; ${constraints.map((c) => c.text).join(' ')}` : ''})`
     : '';
-  const csv = toCsv(rows);
+  const csv = frontCsv(rows);
   const describe = (c: ObjectiveColumn) => ({ source: c.source, name: c.name, unit: c.unit, direction: c.direction });
   if (f.json) {
     const text = toJson({

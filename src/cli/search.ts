@@ -23,6 +23,7 @@ import {
 import { getSpace } from '../space/all.js';
 import { radices } from '../space/types.js';
 import { checkSample } from '../study/config.js';
+import { type FrontRow, frontCsv } from './front.js';
 import { checkOutputFile, parseFloatOption, parseIntOption, toJson, writeFileAtomic } from './output.js';
 import { objectiveTable } from './prune.js';
 
@@ -41,6 +42,7 @@ interface SearchFlags {
   unique?: boolean;
   checkpoints?: string;
   out?: string;
+  found?: string;
   json?: boolean;
   constraint?: string[];
   allowMissing?: boolean;
@@ -73,7 +75,9 @@ export function checkStrategyOptions(strategy: string, flags: { population?: str
     );
 }
 
-export async function runSearch(f: SearchFlags): Promise<{ json: Record<string, unknown>; text: string }> {
+export async function runSearch(
+  f: SearchFlags,
+): Promise<{ json: Record<string, unknown> & { found: FrontRow[] }; text: string }> {
   if (!(strategyNames as readonly string[]).includes(f.strategy)) {
     fail(`unknown strategy '${f.strategy}'`, `use one of: ${strategyNames.join(', ')}`);
   }
@@ -271,13 +275,20 @@ export function register(program: Command): void {
     )
     .option('--allow-missing', 'search only the architectures both sources cover (others cost no evaluation)')
     .option('--out <run.json>', 'write the run (config, checkpoints, found front, evaluated architectures) as JSON')
+    .option(
+      '--found <F.csv>',
+      'write the found front as CSV (index, arch, accuracy, latency, as hwnas front): input for hwnas metrics --points',
+    )
     .option('--json', 'print the run as JSON')
     .action(async (f: SearchFlags) => {
       if (f.out) checkOutputFile('--out', f.out);
+      if (f.found) checkOutputFile('--found', f.found);
       const r = await runSearch(f);
       const text = toJson(r.json);
       if (f.out) writeFileAtomic(f.out, text);
-      process.stdout.write(f.json ? text : `${r.text}${f.out ? `run written to ${f.out}\n` : ''}`);
+      if (f.found) writeFileAtomic(f.found, frontCsv(r.json.found));
+      const wrote = [f.out ? `run written to ${f.out}\n` : '', f.found ? `found front written to ${f.found}\n` : ''];
+      process.stdout.write(f.json ? text : `${r.text}${wrote.join('')}`);
     });
 }
 
