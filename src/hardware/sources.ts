@@ -157,15 +157,22 @@ function readMeasured(file: string, column: string, space: SearchSpace, source: 
   return measured;
 }
 
-export async function resolveFit(rest: string, ctx: SourceContext): Promise<ObjectiveColumn> {
+/** The parts of a `fit:` spec (after `fit:`): the measured table, its column and the device corrected. */
+export function parseFitSpec(rest: string): { file: string; column: string; device: string } {
   const hash = rest.lastIndexOf('#');
   if (hash <= 0)
     fail(`bad source 'fit:${rest}'`, 'write fit:<file.csv>#<column>[@<device>], e.g. fit:m.csv#ms@cortex-a72');
-  const file = rest.slice(0, hash);
   const tail = rest.slice(hash + 1);
   const at = tail.indexOf('@');
-  const column = at < 0 ? tail : tail.slice(0, at);
-  const deviceSpec = at < 0 ? 'cortex-a76' : tail.slice(at + 1);
+  return {
+    file: rest.slice(0, hash),
+    column: at < 0 ? tail : tail.slice(0, at),
+    device: at < 0 ? 'cortex-a76' : tail.slice(at + 1),
+  };
+}
+
+export async function resolveFit(rest: string, ctx: SourceContext): Promise<ObjectiveColumn> {
+  const { file, column, device: deviceSpec } = parseFitSpec(rest);
   const device = getDevice(deviceSpec);
   const measured = readMeasured(file, column, ctx.space, `fit:${rest}`);
   const fit = fitCorrection(ctx.space, device, measured.values);

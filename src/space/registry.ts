@@ -27,6 +27,11 @@ export function listSpaces(): { name: string; title: string }[] {
   return [...spaces.entries()].map(([name, e]) => ({ name, title: e.title }));
 }
 
+/** The file a space argument names: not a registered name and ending in `.json`; null for a built-in space. */
+export function userSpaceFile(nameOrPath: string): string | null {
+  return !spaces.has(nameOrPath) && nameOrPath.endsWith('.json') ? nameOrPath : null;
+}
+
 /** A registered space by name (cached), or a user-defined space from a `.json` file. */
 export function getSpace(nameOrPath: string): SearchSpace {
   const cached = instances.get(nameOrPath);
@@ -34,7 +39,7 @@ export function getSpace(nameOrPath: string): SearchSpace {
   const entry = spaces.get(nameOrPath);
   let space: SearchSpace;
   if (entry) space = entry.create();
-  else if (nameOrPath.endsWith('.json') && jsonLoader) space = jsonLoader(nameOrPath);
+  else if (userSpaceFile(nameOrPath) !== null && jsonLoader) space = jsonLoader(nameOrPath);
   else {
     const names = [...spaces.keys()].join(', ');
     fail(`unknown space '${nameOrPath}'`, `use one of: ${names}, or a user-defined space file ending in .json`);

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { parseIntOption } from '../cli/output.js';
 import { fail } from '../errors.js';
 import { parseConstraints } from '../objectives/constraints.js';
 
@@ -256,10 +257,11 @@ export function buildConfig(opts: StudyOptions, strategyNames: readonly string[]
   if (opts.pruning !== undefined) c.pruning = parseList(opts.pruning);
   if (opts.strategies !== undefined) c.strategies = parseList(opts.strategies);
   if (opts.seeds !== undefined) c.seeds = parseSeeds(opts.seeds);
-  if (opts.evals !== undefined) c.evals = positiveInt('--evals', opts.evals);
+  // The bounds of `hwnas search`; the population of a study needs two members (validateConfig).
+  if (opts.evals !== undefined) c.evals = parseIntOption('--evals', opts.evals, 1, 100_000_000);
   if (opts.checkpoints !== undefined) c.checkpoints = parseIntList('--checkpoints', opts.checkpoints);
-  if (opts.population !== undefined) c.population = positiveInt('--population', opts.population);
-  if (opts.sample !== undefined) c.sample = positiveInt('--sample', opts.sample);
+  if (opts.population !== undefined) c.population = parseIntOption('--population', opts.population, 2, 10_000_000);
+  if (opts.sample !== undefined) c.sample = parseIntOption('--sample', opts.sample, 1, 10_000_000);
   if (opts.constraint !== undefined && opts.constraint.length > 0) c.constraints = [...opts.constraint];
   if (opts.allowMissing) c.allowMissing = true;
   return validateConfig(c, strategyNames, explicitCheckpoints);
@@ -272,13 +274,6 @@ export function checkSample(sample: number, population: number): void {
       `--sample (${sample}) must be between 1 and the population (${population})`,
       'the tournament is drawn from the population: lower --sample (default 25) or raise --population',
     );
-}
-
-function positiveInt(name: string, text: string): number {
-  const v = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(v) || v < 1)
-    fail(`${name} must be a positive integer, got '${text}'`);
-  return v;
 }
 
 /** Check and canonicalise a config (pruning specs, sorted unique checkpoints). */
@@ -387,6 +382,25 @@ export function canonicalConfig(c: StudyConfig): string {
   return JSON.stringify(ordered);
 }
 
+/** Hash of the config alone (exports name the study by it). */
 export function configHash(c: StudyConfig): string {
   return createHash('sha256').update(canonicalConfig(c)).digest('hex').slice(0, 16);
+}
+
+/** Canonical JSON of the user files a study reads: `[[file, sha256], ...]` in config order. */
+export function canonicalInputs(inputs: readonly { file: string; sha256: string | null }[]): string {
+  return JSON.stringify(inputs.map((i) => [i.file, i.sha256]));
+}
+
+/**
+ * The hash a study folder is resumed by: the config and the contents of the files it names (paths as the
+ * config writes them, contents by sha256; src/study/inputs.ts). A study that names no file hashes as its
+ * config alone, as folders written before file contents counted did, so those still resume.
+ */
+export function studyHash(c: StudyConfig, inputs: readonly { file: string; sha256: string | null }[]): string {
+  if (inputs.length === 0) return configHash(c);
+  return createHash('sha256')
+    .update(`${canonicalConfig(c)}\n${canonicalInputs(inputs)}`)
+    .digest('hex')
+    .slice(0, 16);
 }

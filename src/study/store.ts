@@ -4,11 +4,13 @@
  * metrics and fronts, each run committed in its own transaction. A killed study loses at most the runs in
  * flight; reopening the folder resumes from the committed runs.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { createOutputFolder } from '../cli/output.js';
 import { fail } from '../errors.js';
-import { canonicalConfig, configHash, type StudyConfig } from './config.js';
+import { canonicalConfig, type StudyConfig, studyHash } from './config.js';
+import { type StudyInput, studyInputs } from './inputs.js';
 import { STUDY_ENTRIES, studyPaths } from './layout.js';
 import type { CheckpointMetrics, PruneInfo, RunResult, RunTask } from './plan.js';
 
@@ -72,6 +74,18 @@ function configDiff(a: string, b: string): string[] {
   return Object.keys({ ...x, ...y }).filter((k) => JSON.stringify(x[k]) !== JSON.stringify(y[k]));
 }
 
+/** Names the user files whose contents differ from those the study was made from, for the refusal message. */
+function changedInputs(recorded: StudyInput[], now: StudyInput[], wasRecorded: boolean): string {
+  const names = (list: StudyInput[]) =>
+    `${list.length === 1 ? 'file' : 'files'} ${list.map((i) => `'${i.file}'`).join(', ')}`;
+  if (!wasRecorded)
+    return `it was made before hwnas recorded the contents of the files it reads: it cannot tell whether ${names(now)} changed`;
+  const before = new Map(recorded.map((i) => [i.file, i.sha256]));
+  const changed = now.filter((i) => before.get(i.file) !== i.sha256);
+  if (changed.length === 0) return 'the files it reads are not the ones it was made from';
+  return `its ${names(changed)} changed since the study started`;
+}
+
 export class StudyStore {
   private constructor(
     readonly folder: string,
@@ -102,8 +116,21 @@ export class StudyStore {
       fail(`output folder '${folder}' is a file`, 'give a folder for the study, e.g. --out hwnas-study');
     if (existsSync(paths.store)) {
       const stored = StudyStore.readMeta(paths.store);
-      if (stored.hash === configHash(config) && stored.format === FORMAT) return 'resume';
+      const inputs = studyInputs(config);
+      if (stored.hash === studyHash(config, inputs) && stored.format === FORMAT) return 'resume';
+      // Inputs recorded with the folder (none in folders from before file contents counted).
+      const recorded = stored.inputs ? (JSON.parse(stored.inputs) as StudyInput[]) : [];
+      const sameConfig = stored.hash === studyHash(config, recorded) && stored.format === FORMAT;
+      // A file that cannot be read now: its source names the problem when the study prepares.
+      if (sameConfig && inputs.some((i) => i.sha256 === null)) return 'resume';
       if (opts.force) return 'replace';
+      if (sameConfig) {
+        const why = changedInputs(recorded, inputs, stored.inputs !== undefined);
+        fail(
+          `output folder '${folder}' holds a different study (${why})`,
+          'its results came from the old contents: use a new --out, delete the old folder, or pass --force to replace it',
+        );
+      }
       const diff = stored.config ? configDiff(stored.config, canonicalConfig(config)) : [];
       const why =
         diff.length > 0 ? `its config differs in ${diff.join(', ')}` : 'it was written by another store format';
@@ -124,12 +151,9 @@ export class StudyStore {
   static create(folder: string, config: StudyConfig, opts: { force?: boolean } = {}): StudyStore {
     const paths = studyPaths(folder);
     if (StudyStore.check(folder, config, opts) === 'replace') StudyStore.clear(folder);
-    try {
-      mkdirSync(folder, { recursive: true });
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? 'error';
-      fail(`cannot create output folder '${folder}' (${code})`, 'choose another --out');
-    }
+    // check() made sure the parent exists: a plain mkdir (a recursive one never returns under /proc).
+    createOutputFolder('--out', folder);
+    const inputs = studyInputs(config);
     const db = new Database(paths.store);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -138,7 +162,8 @@ export class StudyStore {
     db.transaction(() => {
       put.run('format', FORMAT);
       put.run('config', canonicalConfig(config));
-      put.run('hash', configHash(config));
+      put.run('hash', studyHash(config, inputs));
+      if (inputs.length > 0) put.run('inputs', JSON.stringify(inputs));
     })();
     return new StudyStore(folder, db);
   }
@@ -172,7 +197,7 @@ export class StudyStore {
     return new StudyStore(folder, db);
   }
 
-  private static readMeta(path: string): { hash?: string; config?: string; format?: string } {
+  private static readMeta(path: string): { hash?: string; config?: string; format?: string; inputs?: string } {
     let db: Database.Database;
     try {
       db = new Database(path, { readonly: true, fileMustExist: true });
@@ -182,7 +207,7 @@ export class StudyStore {
     try {
       const rows = db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[];
       const m = new Map(rows.map((r) => [r.key, r.value]));
-      return { hash: m.get('hash'), config: m.get('config'), format: m.get('format') };
+      return { hash: m.get('hash'), config: m.get('config'), format: m.get('format'), inputs: m.get('inputs') };
     } catch {
       return {};
     } finally {
