@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { type AsyncSearchResult, checkStudyId, runAsyncSearch } from '../distributed/async-search.js';
-import { buildEvaluator } from '../distributed/build.js';
+import { buildEvaluator, sourceCoverage } from '../distributed/build.js';
 import { type OpenCheckpoint, openConvergence, parseReference } from '../distributed/convergence.js';
 import { type Dispatcher, LocalDispatcher } from '../distributed/dispatch.js';
 import { parseObjectiveSpecs } from '../distributed/evaluator.js';
@@ -37,6 +37,7 @@ interface OpenSearchFlags {
   space: string;
   evaluator?: string;
   objective?: string[];
+  allowMissing?: boolean;
   objectives?: string;
   queue?: string;
   queueName: string;
@@ -136,6 +137,8 @@ export async function openSearch(
   const space = getSpace(f.space);
   let dispatcher: Dispatcher;
   let sourceSpecs: ObjectiveSpec[] = [];
+  let covered: Uint8Array | undefined;
+  let stopHint: ((reason: string) => string | undefined) | undefined;
   if (target) {
     if (f.evaluator !== undefined || f.objective !== undefined) {
       fail(
@@ -143,11 +146,16 @@ export async function openSearch(
         'give --evaluator/--objective to `hwnas worker`, and --objectives here',
       );
     }
+    if (f.allowMissing === true)
+      fail('--allow-missing applies to in-process --objective sources', 'with --queue the workers evaluate');
     dispatcher = await QueueDispatcher.open(target, { queueName: f.queueName });
   } else {
     const built = await buildEvaluator(space, f);
     sourceSpecs = built.sourceSpecs;
     if (f.evaluator === undefined) checkSourcesGive(objectiveSpecs(f, sourceSpecs), sourceSpecs);
+    // A source covering part of the space is refused here, before anything is written to --out.
+    covered = sourceCoverage(space, built.columns, { allowMissing: f.allowMissing === true });
+    stopHint = built.stopHint;
     dispatcher = new LocalDispatcher(built.evaluator);
   }
   const specs = objectiveSpecs(f, sourceSpecs);
@@ -168,10 +176,13 @@ export async function openSearch(
       seed,
       dispatcher,
       historyPath,
-      config: { strategy: f.strategy, ...options, budget },
+      // allowMissing only when it changes the search, so earlier histories still resume.
+      config: { strategy: f.strategy, ...options, budget, ...(covered ? { allowMissing: true } : {}) },
       study: f.study,
       budget,
       errorBudget: { window, maxFailShare },
+      ...(stopHint ? { stopHint } : {}),
+      ...(covered ? { covered } : {}),
       signal,
       onTell: (_rec, p) => bar.update(p.told),
     });
@@ -201,6 +212,7 @@ export async function openSearch(
     objectives: specs,
     told: result.tells.length,
     failed: result.failed,
+    ...(covered ? { uncovered: result.uncovered } : {}),
     replayed: result.replayed,
     redispatched: result.redispatched,
     stopped: result.stopped,
@@ -226,7 +238,7 @@ export async function openSearch(
   const last = conv.checkpoints[conv.checkpoints.length - 1];
   const text =
     `${f.strategy} on ${space.id}, study ${result.study}: ${result.tells.length}/${evals} evaluations` +
-    ` (${result.failed} failed${result.replayed ? `, ${result.replayed} resumed from the history` : ''})` +
+    ` (${result.failed} failed${covered ? `, ${result.uncovered} asks outside the sources skipped` : ''}${result.replayed ? `, ${result.replayed} resumed from the history` : ''})` +
     ` in ${(result.wallMs / 1000).toFixed(1)} s; front ${last?.front ?? 0}, HV ${last ? last.hv.toFixed(4) : 0}\n` +
     (result.stopped ? `stopped before the budget: rerun the same command to resume\n` : '') +
     `written to ${f.out}: history.jsonl, front.csv, front.json, trace.csv, search.json` +
@@ -259,6 +271,10 @@ export function register(program: Command): void {
       '--objective <source>',
       'objective source evaluated in process (repeatable): nb201:cifar100, model:<device>, ort, table:f.csv#col',
       collect,
+    )
+    .option(
+      '--allow-missing',
+      'search only the architectures the --objective sources cover (asks outside cost no evaluation)',
     )
     .option('--objectives <list>', 'objectives of the replies and their directions (default accuracy:max,latency:min)')
     .option('--queue <url>', 'evaluate on BullMQ workers through Redis, e.g. redis://host:6379/0 (rediss:// for TLS)')

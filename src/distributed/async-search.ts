@@ -5,7 +5,8 @@
  * strategy (same seed, so the same asks) and re-dispatches the evaluations that were in flight.
  * With concurrency 1 and an in-process evaluator the run is exactly the synchronous closed run.
  * Failed evaluations are recorded with their reason and not told; an error budget stops the search when
- * most of the recent evaluations fail.
+ * most of the recent evaluations fail. With a coverage mask (sources that cover part of the space,
+ * `--allow-missing`), asks outside it are told +Infinity at once and cost no evaluation.
  */
 import { setMaxListeners } from 'node:events';
 import { fail } from '../errors.js';
@@ -44,6 +45,17 @@ export interface AsyncSearchOptions {
   /** Passed to every evaluation (epochs, minutes, ...). */
   budget?: unknown;
   errorBudget?: Partial<ErrorBudget>;
+  /**
+   * The hint of an error-budget stop, given the last failure's reason (default: fix the evaluator
+   * command). Lets the caller name an objective source when the failures are the source's.
+   */
+  stopHint?: (lastReason: string) => string | undefined;
+  /**
+   * 1 = the architecture can be evaluated (the objective sources cover it). An ask outside is told
+   * +Infinity for every objective (the strategy learns it is worst) and costs no evaluation: it is not
+   * dispatched, counted or written to the history (a resume with the same mask skips the same asks).
+   */
+  covered?: Uint8Array;
   /** Stops the search (the coordinator, not the workers): in-flight results are left for a resume. */
   signal?: AbortSignal;
   /** Called after every tell (progress). */
@@ -59,6 +71,8 @@ export interface AsyncSearchResult {
   /** Evaluations re-dispatched after a restart (asked, never told). */
   redispatched: number;
   failed: number;
+  /** Asks outside `covered`, told +Infinity without an evaluation (all sessions). */
+  uncovered: number;
   /** The signal stopped the search before its budget. */
   stopped: boolean;
   /** Wall time of the whole search, all sessions, ms. */
@@ -79,6 +93,9 @@ export function checkStudyId(study: string): void {
     fail(`bad study id '${study}'`, 'use 1 to 100 letters, digits, dots, dashes or underscores');
   }
 }
+
+/** Consecutive asks outside the coverage mask before the search gives up (as runClosed's default). */
+const MAX_UNCOVERED = 1_000_000;
 
 interface Done {
   n: number;
@@ -104,6 +121,28 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
   let failed = 0;
   let t0 = 0; // wall time already spent in earlier sessions
 
+  const covered = o.covered;
+  if (covered !== undefined && covered.length !== o.space.size)
+    fail(`coverage mask has ${covered.length} entries but ${o.space.id} has ${o.space.size} architectures`);
+  const infinite = new Float64Array(m).fill(Number.POSITIVE_INFINITY);
+  let uncovered = 0;
+  /** The strategy's next ask that can be evaluated; those outside the mask are told +Infinity on the way. */
+  const ask = (): number => {
+    let a = strategy.ask();
+    if (covered === undefined) return a;
+    for (let run = 1; covered[a] !== 1; run++) {
+      if (run > MAX_UNCOVERED)
+        fail(
+          `the strategy asked ${MAX_UNCOVERED} architectures in a row that the objective sources do not cover`,
+          'give sources that cover more of the space',
+        );
+      strategy.tell(a, infinite);
+      uncovered++;
+      a = strategy.ask();
+    }
+    return a;
+  };
+
   // Replay the history (if any) into the fresh strategy.
   const loaded = readHistory(o.historyPath);
   let study: string;
@@ -117,7 +156,7 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
     study = loaded.header.study;
     for (const rec of loaded.records) {
       if (rec.type === 'ask') {
-        const a = strategy.ask();
+        const a = ask();
         if (a !== rec.arch || rec.n !== asks.length) {
           fail(
             `history ${o.historyPath} does not replay: evaluation ${rec.n} asked ${rec.arch}, the strategy now asks ${a}`,
@@ -196,7 +235,7 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
   const refill = (): void => {
     while (inFlight < o.concurrency && pending.length > 0) start(pending.shift()!, true);
     while (inFlight < o.concurrency && asks.length < o.evals) {
-      const arch = strategy.ask();
+      const arch = ask();
       const n = asks.length;
       asks.push(arch);
       history.append({ type: 'ask', n, arch } satisfies AskRecord);
@@ -266,7 +305,8 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
   if (budgetStop !== undefined) {
     fail(
       `search stopped: ${budgetStop}`,
-      'fix the evaluator (run it by hand on one request, see docs/distributed.md), then rerun the same command to resume',
+      o.stopHint?.(lastReason) ??
+        'fix the evaluator (run it by hand on one request, see docs/distributed.md), then rerun the same command to resume',
     );
   }
   return {
@@ -275,6 +315,7 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
     replayed,
     redispatched,
     failed,
+    uncovered,
     stopped: tells.length < o.evals,
     wallMs: now(),
   };

@@ -19,8 +19,13 @@ export {
 } from './command.js';
 export type { EvalJob, EvalResult, Evaluator, ObjectiveSpec } from './types.js';
 
+/** An evaluator of objective sources (not a user program): it can tell which of its sources a failure came from. */
+export interface SourceEvaluator extends Evaluator {
+  failedSource(reason: string): string | undefined;
+}
+
 /** Closed table: every objective is a column aligned with the space index; NaN = no value (a failure). */
-export class ColumnsEvaluator implements Evaluator {
+export class ColumnsEvaluator implements SourceEvaluator {
   readonly title: string;
   constructor(readonly columns: readonly ObjectiveColumn[]) {
     if (columns.length === 0) fail('a table evaluator needs at least one objective column');
@@ -39,6 +44,11 @@ export class ColumnsEvaluator implements Evaluator {
     return Promise.resolve(this.lookup(arch));
   }
 
+  /** The source spec a failure reason of this evaluator names, else undefined (see lookup). */
+  failedSource(reason: string): string | undefined {
+    return this.columns.find((c) => reason.includes(`'${c.source}'`))?.source;
+  }
+
   lookup(arch: number): EvalResult {
     const objectives: Record<string, number> = {};
     for (const c of this.columns) {
@@ -52,13 +62,20 @@ export class ColumnsEvaluator implements Evaluator {
 }
 
 /** A latency computed per architecture on demand: an open space needs no table of every network. */
-export class GraphLatencyEvaluator implements Evaluator {
+export class GraphLatencyEvaluator implements SourceEvaluator {
   constructor(
     readonly title: string,
     private readonly space: SearchSpace,
     private readonly name: string,
     private readonly latencyMs: (space: SearchSpace, arch: number) => Promise<number>,
   ) {}
+
+  /** The source (its title) when a failure reason is one of this evaluator's, else undefined. */
+  failedSource(reason: string): string | undefined {
+    return reason.startsWith(`${this.title} failed: `) || reason.startsWith(`${this.title} gave `)
+      ? this.title
+      : undefined;
+  }
 
   async evaluate(arch: number, signal: AbortSignal): Promise<EvalResult> {
     if (signal.aborted) return { ok: false, reason: 'aborted' };
@@ -73,7 +90,11 @@ export class GraphLatencyEvaluator implements Evaluator {
 }
 
 /** `model:<device>`: the analytical device model on the architecture's network. */
-export async function modelLatencyEvaluator(space: SearchSpace, device: string, name = 'latency'): Promise<Evaluator> {
+export async function modelLatencyEvaluator(
+  space: SearchSpace,
+  device: string,
+  name = 'latency',
+): Promise<SourceEvaluator> {
   const hw = await import('../hardware/index.js');
   const d = hw.getDevice(device);
   return new GraphLatencyEvaluator(`model:${device}`, space, name, (s, a) =>
@@ -82,7 +103,7 @@ export async function modelLatencyEvaluator(space: SearchSpace, device: string, 
 }
 
 /** `ort`: median latency measured with ONNX Runtime on this host. */
-export async function ortLatencyEvaluator(space: SearchSpace, name = 'latency'): Promise<Evaluator> {
+export async function ortLatencyEvaluator(space: SearchSpace, name = 'latency'): Promise<SourceEvaluator> {
   const ort = await import('../hardware/ort/index.js');
   return new GraphLatencyEvaluator('ort', space, name, async (s, a) => (await ort.measureGraph(s.network(a))).medianMs);
 }

@@ -54,7 +54,7 @@ export async function resolveOrt(rest: string, ctx: SourceContext): Promise<Obje
   if (space.size > spec.max) {
     fail(
       `source ort would measure all ${space.size} architectures of ${space.id} (limit ${spec.max})`,
-      `measure a sample with 'hwnas measure ${space.id} --sample ${Math.min(200, space.size)} -o ort.csv' and use 'table:ort.csv#median_ms', or raise the limit with ort:max=${space.size}`,
+      `measure a sample with 'hwnas measure ${space.id} --sample ${Math.min(200, space.size)} -o ort.csv' and use 'fit:ort.csv#median_ms' (a few-shot predictor of the whole space), or raise the limit with ort:max=${space.size}`,
     );
   }
   const values = new Float64Array(space.size);
