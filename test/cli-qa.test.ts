@@ -174,6 +174,6 @@ describe('prune: sources in the wrong role', () => {
 
   it('a study folder that cannot be created is a user error', () => {
     const e = errorOf(() => StudyStore.create(file('file/study'), defaultConfig()));
-    expect(e.message).toMatch(/^cannot create output folder '.*file\/study' \(ENOTDIR\)$/);
+    expect(e.message).toMatch(/^cannot create --out folder '.*file\/study' \(ENOTDIR\)$/);
   });
 });

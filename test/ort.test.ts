@@ -102,12 +102,12 @@ describe('measurement with ONNX Runtime', () => {
     expect(col.blockValue).toBeUndefined();
   });
 
-  it('source ort refuses a space above its limit and points to hwnas measure + table:', async () => {
+  it('source ort refuses a space above its limit and points to hwnas measure + fit:', async () => {
     const err = await resolveSource('ort:max=2', { space: tinySpace(), quiet: true }).catch((e: unknown) => e);
     expect(isHwnasError(err)).toBe(true);
     const line = (err as { line(): string }).line();
     expect(line).toMatch(/would measure all 3 architectures of tiny \(limit 2\)/);
-    expect(line).toMatch(/hwnas measure tiny --sample 3 -o ort.csv.*table:ort\.csv#median_ms/);
+    expect(line).toMatch(/hwnas measure tiny --sample 3 -o ort.csv.*fit:ort\.csv#median_ms/);
   });
 
   it('an ONNX Runtime failure is one user-facing line', async () => {

@@ -5,7 +5,7 @@
  * nearest allowed value. The study is a tiny user space (9 architectures) with file sources only.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { strategyNames } from '../src/search/index.js';
 import { buildConfig, configHash, studyHash } from '../src/study/config.js';
 import { sourceFiles, studyInputs } from '../src/study/inputs.js';
-import { repoRoot, runCli } from './helpers/cli.js';
+import { runCli } from './helpers/cli.js';
 import { toyReportConfig } from './study-toy.js';
 
 /** A user error: exit 2, one stderr line starting with 'hwnas: ', no stack trace, nothing on stdout. */
@@ -92,8 +92,6 @@ function committedRuns(cwd: string): number {
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'hwnas-study-qa-'));
   for (const [name, text] of Object.entries(FILES)) writeFileSync(join(dir, name), text);
-  // runCli's `--import tsx` resolves from the working folder.
-  symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
   expect(runsOf(dir)).toEqual({ total: 8, ran: 8, resumed: 0 });
   reference = exportsOf(dir);
 }, 120_000);
