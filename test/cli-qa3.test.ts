@@ -13,6 +13,7 @@ import { stageVec } from '../src/space/blox/encoding.js';
 import { BloxSpace } from '../src/space/blox/index.js';
 import { writeBloxBinary } from './fixtures/blox.js';
 import { repoRoot, runCli } from './helpers/cli.js';
+import { expectUserError } from './helpers/errors.js';
 
 let dir = '';
 const file = (name: string) => join(dir, name);
@@ -20,16 +21,6 @@ const file = (name: string) => join(dir, name);
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'hwnas-qa3-'));
 });
-
-/** A user error: exit 2, one stderr line starting with 'hwnas: ', no stack trace, nothing on stdout. */
-function expectUserError(r: { code: number; stdout: string; stderr: string }, pattern: RegExp): void {
-  expect(r.code, r.stderr).toBe(2);
-  expect(r.stdout).toBe('');
-  expect(r.stderr.endsWith('\n')).toBe(true);
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-  expect(r.stderr.trim()).toMatch(pattern);
-}
 
 describe('hwnas latency --allow-missing (partial table: source)', () => {
   const nb201 = getSpace('nb201');

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runCli } from './helpers/cli.js';
+import { expectUserError } from './helpers/errors.js';
 
 let dir = '';
 const file = (name: string) => join(dir, name);
@@ -15,16 +16,6 @@ const file = (name: string) => join(dir, name);
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'hwnas-qa4-'));
 });
-
-/** A user error: exit 2, one stderr line starting with 'hwnas: ', no stack trace, nothing on stdout. */
-function expectUserError(r: { code: number; stdout: string; stderr: string }, pattern: RegExp): void {
-  expect(r.code, r.stderr).toBe(2);
-  expect(r.stdout).toBe('');
-  expect(r.stderr.endsWith('\n')).toBe(true);
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-  expect(r.stderr.trim()).toMatch(pattern);
-}
 
 /** A small closed problem that needs no downloaded data: the MCU example space, accuracy from a table. */
 const mcuSpace = join(repoRoot, 'examples', 'mcu-dscnn.json');

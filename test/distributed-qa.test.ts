@@ -18,6 +18,7 @@ import { createStrategy, runClosed } from '../src/search/index.js';
 import { getSpace } from '../src/space/all.js';
 import { radices } from '../src/space/types.js';
 import { runCli } from './helpers/cli.js';
+import { expectUserError } from './helpers/errors.js';
 import { toyColumns, toyProgram, toySpecs, toyTable } from './helpers/toy-open.js';
 
 const space = getSpace('nb201');
@@ -41,16 +42,6 @@ beforeAll(() => {
   writeFileSync(full, `index,ms\n${Array.from({ length: n }, (_, i) => `${i},${partMs(i)}`).join('\n')}\n`);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A user error: exit 2, one stderr line starting with 'hwnas: ', no stack trace, nothing on stdout. */
-function expectUserError(r: { code: number; stdout: string; stderr: string }, pattern: RegExp): void {
-  expect(r.code, r.stderr).toBe(2);
-  expect(r.stdout).toBe('');
-  expect(r.stderr.endsWith('\n')).toBe(true);
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-  expect(r.stderr.trim()).toMatch(pattern);
-}
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

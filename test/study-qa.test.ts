@@ -14,17 +14,8 @@ import { strategyNames } from '../src/search/index.js';
 import { buildConfig, configHash, studyHash } from '../src/study/config.js';
 import { sourceFiles, studyInputs } from '../src/study/inputs.js';
 import { runCli } from './helpers/cli.js';
+import { expectUserError } from './helpers/errors.js';
 import { toyReportConfig } from './study-toy.js';
-
-/** A user error: exit 2, one stderr line starting with 'hwnas: ', no stack trace, nothing on stdout. */
-function expectUserError(r: { code: number; stdout: string; stderr: string }, pattern: RegExp): void {
-  expect(r.code, r.stderr).toBe(2);
-  expect(r.stdout).toBe('');
-  expect(r.stderr.endsWith('\n')).toBe(true);
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-  expect(r.stderr.trim()).toMatch(pattern);
-}
 
 const FILES: Record<string, string> = {
   'space.json': JSON.stringify({
