@@ -130,6 +130,22 @@ describe('open-search with a source that covers part of the space', () => {
     expect(openSearch(file('full2'), [...args, '--allow-missing']).stdout).toBe(plain.stdout);
   }, 60_000);
 
+  it('hwnas worker --space with a partial table is refused at start, before it connects', () => {
+    const r = runCli([
+      'worker',
+      '--queue',
+      'redis://127.0.0.1:1/0',
+      '--space',
+      'nb201',
+      '--objective',
+      `table:${part}#ms`,
+    ]);
+    expectUserError(
+      r,
+      /^hwnas: objective source 'table:.*part\.csv#ms' covers \d+ of the 15625 architectures of nb201 \(the coordinator may ask for any of them: measure the rest, use fit:/,
+    );
+  });
+
   it('--allow-missing with --queue is refused (the workers evaluate)', () => {
     const out = file('queue');
     const r = runCli([
@@ -225,7 +241,7 @@ describe('error-budget stop caused by an objective source', () => {
   };
 
   it('names the table source, not the evaluator command (sources only)', async () => {
-    // buildEvaluator alone (as `hwnas worker` uses it) does not check coverage: the misses fail.
+    // buildEvaluator alone does not check coverage (open-search and worker call sourceCoverage): misses fail.
     const e = await stop({ objective: [`table:${part}#ms`, 'model:cortex-m7'] }, 'src');
     expect(e.message).toMatch(
       /^search stopped: \d of the last 4 evaluations failed \(last: 'table:.*#ms' has no value/,

@@ -4,7 +4,7 @@
  * SIGINT/SIGTERM (finishes the jobs it holds, then exits). See docs/distributed.md.
  */
 import type { Command } from 'commander';
-import { type BuiltEvaluator, buildEvaluator, parseEvaluatorCommand } from '../distributed/build.js';
+import { type BuiltEvaluator, buildEvaluator, parseEvaluatorCommand, sourceCoverage } from '../distributed/build.js';
 import { parseRedisUrl, startWorker } from '../distributed/queue.js';
 import type { EvalJob } from '../distributed/types.js';
 import { fail } from '../errors.js';
@@ -46,6 +46,12 @@ function checkSourceWithoutSpace(spec: string): void {
   if (prefix === 'model') getDevice(spec.slice(colon + 1));
 }
 
+/** The evaluator, once its sources are known to cover the whole space (else one error naming the source). */
+function coveringEvaluator(space: SearchSpace, built: BuiltEvaluator): BuiltEvaluator {
+  sourceCoverage(space, built.columns, { worker: true });
+  return built;
+}
+
 export async function runWorker(f: WorkerFlags, signal: AbortSignal): Promise<void> {
   const target = parseRedisUrl(f.queue, { password: f.password, tls: f.tls });
   const concurrency = parseIntOption('--concurrency', f.concurrency, 1, 10_000);
@@ -56,8 +62,8 @@ export async function runWorker(f: WorkerFlags, signal: AbortSignal): Promise<vo
   }
   if (f.evaluator !== undefined) parseEvaluatorCommand(f.evaluator); // the program must exist before jobs are taken
   const ownSpace: SearchSpace | undefined = f.space === undefined ? undefined : getSpace(f.space);
-  if (ownSpace)
-    await buildEvaluator(ownSpace, f); // bad sources fail now, not per job
+  // Bad or partial sources fail now, not per job (a coordinator may ask for any architecture).
+  if (ownSpace) coveringEvaluator(ownSpace, await buildEvaluator(ownSpace, f));
   else for (const spec of f.objective ?? []) checkSourceWithoutSpace(spec);
   // One evaluator per space (jobs of several studies may use different spaces).
   const bySpace = new Map<string, Promise<BuiltEvaluator>>();
@@ -65,7 +71,7 @@ export async function runWorker(f: WorkerFlags, signal: AbortSignal): Promise<vo
     let built = bySpace.get(job.space);
     if (!built) {
       const space = ownSpace && ownSpace.id === job.space ? ownSpace : getSpace(job.space);
-      built = buildEvaluator(space, f);
+      built = buildEvaluator(space, f).then((b) => coveringEvaluator(space, b));
       bySpace.set(job.space, built);
     }
     return (await built).evaluator;

@@ -116,12 +116,13 @@ export async function buildEvaluator(space: SearchSpace, f: EvaluatorFlags): Pro
  * open search may ask for any architecture, so a source that covers only part of the space is refused
  * (each miss would be a failed evaluation, and the error budget would stop the search). With
  * `allowMissing` the search runs on the covered ones instead: returns the mask (1 = covered), or
- * undefined when every source covers the whole space.
+ * undefined when every source covers the whole space. `worker`: the hint for `hwnas worker`, which has no
+ * --allow-missing (its coordinator decides what to ask).
  */
 export function sourceCoverage(
   space: SearchSpace,
   columns: readonly ObjectiveColumn[],
-  opts: { allowMissing?: boolean } = {},
+  opts: { allowMissing?: boolean; worker?: boolean } = {},
 ): Uint8Array | undefined {
   let covered: Uint8Array | undefined;
   for (const col of columns) {
@@ -131,7 +132,9 @@ export function sourceCoverage(
     if (!opts.allowMissing) {
       fail(
         `objective source '${col.source}' covers ${n} of the ${space.size} architectures of ${space.id}`,
-        `an open search may ask for any of them: measure the rest${fitHint(col)}, or pass --allow-missing to search only the covered ones (the others cost no evaluation)`,
+        opts.worker
+          ? `the coordinator may ask for any of them: measure the rest${fitHint(col)}`
+          : `an open search may ask for any of them: measure the rest${fitHint(col)}, or pass --allow-missing to search only the covered ones (the others cost no evaluation)`,
       );
     }
     covered ??= new Uint8Array(space.size).fill(1);
