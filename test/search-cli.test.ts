@@ -106,6 +106,7 @@ describe('hwnas search', () => {
       [['--strategy', 'sa'], /unknown strategy 'sa'/],
       [['--prune', '1'], /--prune must be/],
       [['--prune', '0.5', '--metric', 'flops'], /unknown pruning metric 'flops'/],
+      [['--checkpoints', ''], /--checkpoints is empty \(give evaluation counts/],
       [
         ['--accuracy', `table:${join(dir, 'holes.csv')}#acc`, '--evals', '100'],
         /1 of the 15625 architectures searched have no finite/,

@@ -50,6 +50,7 @@ interface SearchFlags {
 
 /** Sorted, without repeats, and inside the budget (a checkpoint past it would print an empty table). */
 function explicitCheckpoints(text: string, evals: number): number[] {
+  if (text.trim() === '') fail('--checkpoints is empty', 'give evaluation counts, e.g. --checkpoints 10,100,1000');
   const list = text.split(',').map((s) => parseIntOption('--checkpoints', s, 1, 100_000_000));
   const sorted = [...new Set(list)].sort((a, b) => a - b);
   const over = sorted.find((k) => k > evals);
@@ -110,9 +111,10 @@ export async function runSearch(
   if (!pruneMetricNames().includes(metric))
     fail(`unknown pruning metric '${metric}'`, `use one of: ${pruneMetricNames().join(', ')}`);
   const pruneSeed = f.pruneSeed === undefined ? seed : parseIntOption('--prune-seed', f.pruneSeed, 0, 2 ** 32 - 1);
-  const checkpoints = f.checkpoints
-    ? explicitCheckpoints(f.checkpoints, evals)
-    : [...posterCheckpoints.filter((k) => k < evals), evals];
+  const checkpoints =
+    f.checkpoints !== undefined
+      ? explicitCheckpoints(f.checkpoints, evals)
+      : [...posterCheckpoints.filter((k) => k < evals), evals];
   const constraints = parseConstraints(f.constraint ?? []);
 
   const space = getSpace(f.space);
