@@ -1,7 +1,18 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isHwnasError } from '../src/errors.js';
 import { enumerateRuns } from '../src/study/cells.js';
-import { buildConfig, configHash, defaultConfig, parsePruning, parseSeeds, pruningLabel } from '../src/study/config.js';
+import {
+  buildConfig,
+  configHash,
+  defaultConfig,
+  parsePruning,
+  parseSeeds,
+  pruningLabel,
+  readConfigFile,
+} from '../src/study/config.js';
 
 const names = ['re', 'random', 'nsga2', 'ls'];
 
@@ -61,6 +72,19 @@ describe('study config', () => {
     expect(errorOf(() => buildConfig({ devices: 'model:a,model:a' }, names))).toMatch(/twice/);
     expect(errorOf(() => buildConfig({ config: '/nonexistent/study.json' }, names))).toMatch(
       /cannot read study config/,
+    );
+  });
+
+  it('a config file with a quoted or fractional number says what it got and how to write it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hwnas-config-'));
+    const file = join(dir, 'study.json');
+    writeFileSync(file, JSON.stringify({ evals: '3000' }));
+    expect(errorOf(() => readConfigFile(file))).toBe(
+      `'evals' in study config '${file}' must be a positive integer, got "3000" (write a whole number >= 1 without quotes, e.g. "evals": 3000)`,
+    );
+    writeFileSync(file, JSON.stringify({ seeds: [0, 1.5] }));
+    expect(errorOf(() => readConfigFile(file))).toMatch(
+      /'seeds' .* non-negative integers, got \[0,1\.5\] \(e\.g\. "seeds": \[0, 1, 2\]\)$/,
     );
   });
 

@@ -203,7 +203,10 @@ export function readConfigFile(path: string): Partial<StudyConfig> {
     const v = obj[k];
     if (v === undefined) return undefined;
     if (!Array.isArray(v) || v.some((s) => !Number.isSafeInteger(s) || (s as number) < 0)) {
-      fail(`'${k}' in study config '${path}' must be a list of non-negative integers`);
+      fail(
+        `'${k}' in study config '${path}' must be a list of non-negative integers, got ${JSON.stringify(v)}`,
+        `e.g. "${k}": ${k === 'seeds' ? '[0, 1, 2]' : '[10, 100, 1000]'}`,
+      );
     }
     return v as number[];
   };
@@ -211,7 +214,10 @@ export function readConfigFile(path: string): Partial<StudyConfig> {
     const v = obj[k];
     if (v === undefined) return undefined;
     if (!Number.isSafeInteger(v) || (v as number) < 1)
-      fail(`'${k}' in study config '${path}' must be a positive integer`);
+      fail(
+        `'${k}' in study config '${path}' must be a positive integer, got ${JSON.stringify(v)}`,
+        `write a whole number >= 1 without quotes, e.g. "${k}": ${k === 'evals' ? 3000 : k === 'sample' ? 25 : 100}`,
+      );
     return v as number;
   };
   const out: Partial<StudyConfig> = {};
