@@ -6,4 +6,4 @@ export { DATASETS, HELP_DEVICES } from './manifest.js';
 export { loadNb201, NB201_DATASETS, type Nb201Benchmark, type Nb201Dataset } from './nb201.js';
 export { officialToSpace } from './nb201-sources.js';
 export { type PickleValue, readPickle } from './pickle.js';
-export { parseTableSpec, readTableColumn } from './table.js';
+export { loadTableColumn, parseTableSpec, readTableColumn } from './table.js';

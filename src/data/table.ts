@@ -1,12 +1,14 @@
 /**
- * Source `table:<file.csv>#<column>[:min|:max]`: your own per-architecture measurements. The CSV has a
- * header row, an architecture column (`arch`: any notation the space's `parse` accepts; or `index`) and
+ * Source `table:<file.csv|file.parquet>#<column>[:min|:max]`: your own per-architecture measurements. The
+ * table (CSV with a header row, or Parquet) has an architecture column (`arch`: any notation the space's `parse` accepts; or `index`) and
  * value columns. Direction: `:min`/`:max` if given, else by column name (accuracy-like names such as
  * `acc`, `accuracy`, `top1`, `top5` maximise; anything else, e.g. latency, minimises).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
 import { fail, isHwnasError } from '../errors.js';
 import type { Direction, ObjectiveColumn, SourceContext } from '../objectives/types.js';
 import type { SearchSpace } from '../space/types.js';
@@ -22,7 +24,7 @@ export function parseTableSpec(rest: string): TableSpec {
   if (hash <= 0 || hash === rest.length - 1)
     fail(
       `bad table source 'table:${rest}'`,
-      'write table:<file.csv>#<column>, optionally #<column>:min or #<column>:max',
+      'write table:<file.csv|file.parquet>#<column>, optionally #<column>:min or #<column>:max',
     );
   const file = rest.slice(0, hash);
   let column = rest.slice(hash + 1);
@@ -47,45 +49,83 @@ function unitOf(column: string): string {
   return '';
 }
 
-interface Row {
-  record: string[];
-  info: { lines: number };
+/** A table's header and data rows, whatever the file format; `where` / `label` name a row in errors. */
+interface TableRecords {
+  name: string;
+  header: string[];
+  rows: { cells: unknown[]; where: string; label: string }[];
 }
 
-/** Read a measurement table into a column aligned with the space index (NaN where not measured). */
-export function readTableColumn(
-  spec: TableSpec,
-  space: SearchSpace,
-  opts: { allowMissing?: boolean; source?: string } = {},
-): ObjectiveColumn {
+function readBytes(spec: TableSpec): Buffer {
   const path = resolve(spec.file);
-  const name = basename(spec.file);
   if (!existsSync(path))
     fail(`table ${spec.file}: no such file`, 'check the path; it is relative to the current folder');
-  let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (e) {
     fail(
       `table ${spec.file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      'give a readable CSV file',
+      'give a readable CSV or Parquet file',
     );
   }
-  let rows: Row[];
+}
+
+function csvRecords(spec: TableSpec): TableRecords {
+  const name = basename(spec.file);
+  const text = readBytes(spec).toString('utf8');
+  let rows: { record: string[]; info: { lines: number } }[];
   try {
-    rows = parseCsv(text, {
-      bom: true,
-      skip_empty_lines: true,
-      trim: true,
-      info: true,
-    }) as unknown as Row[];
+    rows = parseCsv(text, { bom: true, skip_empty_lines: true, trim: true, info: true }) as unknown as typeof rows;
   } catch (e) {
     const line = (e as { lines?: number }).lines;
     fail(`table ${name}${line ? `:${line}` : ''}: not valid CSV (${(e as Error).message})`);
   }
   if (rows.length === 0)
     fail(`table ${name}: empty file`, 'the first line must name the columns, e.g. arch,latency_ms');
-  const header = rows[0]!.record.map((h) => h.trim());
+  return {
+    name,
+    header: rows[0]!.record.map((h) => h.trim()),
+    rows: rows.slice(1).map(({ record, info }) => ({
+      cells: record,
+      where: `table ${name}:${info.lines}`,
+      label: `line ${info.lines}`,
+    })),
+  };
+}
+
+/** Parquet (pandas, polars, DuckDB, ...): every codec through hyparquet-compressors; flat columns only. */
+async function parquetRecords(spec: TableSpec, columnsOf: (header: string[]) => string[]): Promise<TableRecords> {
+  const name = basename(spec.file);
+  const bytes = readBytes(spec);
+  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  try {
+    const header = parquetSchema(parquetMetadata(file)).children.map((c) => c.element.name);
+    const wanted = columnsOf(header);
+    const objects = await parquetReadObjects({ file, columns: wanted, compressors });
+    return {
+      name,
+      header,
+      rows: objects.map((o, r) => ({
+        cells: header.map((h) => o[h]),
+        where: `table ${name} row ${r + 1}`,
+        label: `row ${r + 1}`,
+      })),
+    };
+  } catch (e) {
+    if (isHwnasError(e)) throw e;
+    fail(
+      `table ${name}: not a readable Parquet file (${(e as Error).message})`,
+      'write it with pandas, polars or pyarrow',
+    );
+  }
+}
+
+/** The architecture column ('arch', else 'index') and the value column of a header, or one error line. */
+function tableColumns(
+  name: string,
+  header: string[],
+  column: string,
+): { archCol: number; valCol: number; byIndex: boolean } {
   const lower = header.map((h) => h.toLowerCase());
   let archCol = lower.indexOf('arch');
   const byIndex = archCol < 0;
@@ -97,18 +137,31 @@ export function readTableColumn(
         ? 'separate the columns with commas (this header looks ; or tab separated)'
         : "name the architecture column 'arch' (any notation of the space) or 'index'",
     );
-  const valCol = header.indexOf(spec.column);
-  if (valCol < 0) fail(`table ${name}: no column '${spec.column}'`, `columns: ${header.join(', ')}`);
+  const valCol = header.indexOf(column);
+  if (valCol < 0) fail(`table ${name}: no column '${column}'`, `columns: ${header.join(', ')}`);
+  return { archCol, valCol, byIndex };
+}
 
-  if (rows.length === 1) fail(`table ${name}: no data rows after the header`, 'add one row per measured architecture');
+/** A cell as text: CSV cells are text already; Parquet gives numbers, bigints (INT64), strings or null. */
+function cellText(v: unknown): string {
+  return v === null || v === undefined ? '' : String(v);
+}
+
+function columnFromRecords(
+  t: TableRecords,
+  spec: TableSpec,
+  space: SearchSpace,
+  opts: { allowMissing?: boolean; source?: string },
+): ObjectiveColumn {
+  const { name, header } = t;
+  const { archCol, valCol, byIndex } = tableColumns(name, header, spec.column);
+  if (t.rows.length === 0)
+    fail(`table ${name}: no data rows after the header`, 'add one row per measured architecture');
 
   const values = new Float64Array(space.size).fill(Number.NaN);
-  const lineOf = new Map<number, number>();
-  for (let r = 1; r < rows.length; r++) {
-    const { record, info } = rows[r]!;
-    const line = info.lines;
-    const where = `table ${name}:${line}`;
-    const archText = record[archCol] ?? '';
+  const labelOf = new Map<number, string>();
+  for (const { cells, where, label } of t.rows) {
+    const archText = cellText(cells[archCol]);
     let idx: number;
     if (byIndex) {
       idx = Number(archText);
@@ -122,20 +175,20 @@ export function readTableColumn(
         fail(`${where}: column 'arch': cannot parse '${archText}' (${e.message})`);
       }
     }
-    const text = record[valCol] ?? '';
+    const text = cellText(cells[valCol]);
     const v = Number(text);
     if (text === '' || !Number.isFinite(v)) fail(`${where}: column '${spec.column}': '${text}' is not a number`);
     if (v < 0) fail(`${where}: column '${spec.column}': negative value ${text}`);
-    const prev = lineOf.get(idx);
+    const prev = labelOf.get(idx);
     if (prev !== undefined)
       fail(
-        `${where}: column '${header[archCol]}': architecture ${idx} already given on line ${prev}`,
+        `${where}: column '${header[archCol]}': architecture ${idx} already given on ${prev}`,
         'one row per architecture',
       );
-    lineOf.set(idx, line);
+    labelOf.set(idx, label);
     values[idx] = v;
   }
-  const covered = lineOf.size;
+  const covered = labelOf.size;
   const notes = [`${covered} of ${space.size} architectures measured in ${name}`];
   if (covered < space.size && !opts.allowMissing) {
     let first = 0;
@@ -157,6 +210,32 @@ export function readTableColumn(
   };
 }
 
+const isParquet = (file: string) => /\.parquet$/i.test(file);
+
+/** Read a CSV measurement table into a column aligned with the space index (NaN where not measured). */
+export function readTableColumn(
+  spec: TableSpec,
+  space: SearchSpace,
+  opts: { allowMissing?: boolean; source?: string } = {},
+): ObjectiveColumn {
+  if (isParquet(spec.file)) throw new Error('readTableColumn reads CSV; use loadTableColumn for Parquet');
+  return columnFromRecords(csvRecords(spec), spec, space, opts);
+}
+
+/** Read a measurement table, CSV or Parquet (`.parquet`), into a column aligned with the space index. */
+export async function loadTableColumn(
+  spec: TableSpec,
+  space: SearchSpace,
+  opts: { allowMissing?: boolean; source?: string } = {},
+): Promise<ObjectiveColumn> {
+  if (!isParquet(spec.file)) return readTableColumn(spec, space, opts);
+  const records = await parquetRecords(spec, (header) => {
+    const { archCol, valCol } = tableColumns(basename(spec.file), header, spec.column);
+    return [header[archCol]!, header[valCol]!];
+  });
+  return columnFromRecords(records, spec, space, opts);
+}
+
 export async function resolveTable(rest: string, ctx: SourceContext): Promise<ObjectiveColumn> {
-  return readTableColumn(parseTableSpec(rest), ctx.space, { allowMissing: ctx.allowMissing, source: `table:${rest}` });
+  return loadTableColumn(parseTableSpec(rest), ctx.space, { allowMissing: ctx.allowMissing, source: `table:${rest}` });
 }

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { readTableColumn } from '../data/table.js';
+import { loadTableColumn } from '../data/table.js';
 import { fail, isHwnasError } from '../errors.js';
 import { registerSource } from '../objectives/registry.js';
 import type { ObjectiveColumn, SourceContext } from '../objectives/types.js';
@@ -139,10 +139,15 @@ const FIT_ROWS_HINT = 'a fit: table holds one row per measured architecture, eac
  * The measured rows of a `fit:` table. The correction divides by measured latencies, so a 0 ms (or
  * negative) row is refused naming its architecture; table errors without a hint get the fit's rule.
  */
-function readMeasured(file: string, column: string, space: SearchSpace, source: string): ObjectiveColumn {
+async function readMeasured(
+  file: string,
+  column: string,
+  space: SearchSpace,
+  source: string,
+): Promise<ObjectiveColumn> {
   let measured: ObjectiveColumn;
   try {
-    measured = readTableColumn({ file, column }, space, { allowMissing: true, source });
+    measured = await loadTableColumn({ file, column }, space, { allowMissing: true, source });
   } catch (e) {
     if (isHwnasError(e) && e.hint === undefined) fail(e.message, FIT_ROWS_HINT);
     throw e;
@@ -161,7 +166,10 @@ function readMeasured(file: string, column: string, space: SearchSpace, source: 
 export function parseFitSpec(rest: string): { file: string; column: string; device: string } {
   const hash = rest.lastIndexOf('#');
   if (hash <= 0)
-    fail(`bad source 'fit:${rest}'`, 'write fit:<file.csv>#<column>[@<device>], e.g. fit:m.csv#ms@cortex-a72');
+    fail(
+      `bad source 'fit:${rest}'`,
+      'write fit:<file.csv|file.parquet>#<column>[@<device>], e.g. fit:m.csv#ms@cortex-a72',
+    );
   const tail = rest.slice(hash + 1);
   const at = tail.indexOf('@');
   return {
@@ -174,7 +182,7 @@ export function parseFitSpec(rest: string): { file: string; column: string; devi
 export async function resolveFit(rest: string, ctx: SourceContext): Promise<ObjectiveColumn> {
   const { file, column, device: deviceSpec } = parseFitSpec(rest);
   const device = getDevice(deviceSpec);
-  const measured = readMeasured(file, column, ctx.space, `fit:${rest}`);
+  const measured = await readMeasured(file, column, ctx.space, `fit:${rest}`);
   const fit = fitCorrection(ctx.space, device, measured.values);
   return {
     name: 'latency',
