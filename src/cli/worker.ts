@@ -139,13 +139,11 @@ export function register(program: Command): void {
         );
         process.exit(130);
       };
+      // Left installed until the process ends: after the first signal the queue connections may close
+      // while something (a reconnect timer) still holds the process, and a second Ctrl-C must still
+      // print its line and exit 130 rather than kill the process silently.
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
-      try {
-        await runWorker(f, ac.signal);
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      }
+      await runWorker(f, ac.signal);
     });
 }
