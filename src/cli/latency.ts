@@ -125,6 +125,7 @@ export function register(program: Command): void {
           'give one of --arch A, --all, --per-block',
         );
       }
+      if (f.out === '') fail('--out is empty', 'give a file name, or drop --out to print the table');
       if (f.out) checkOutputFile('--out', f.out);
       const space = getSpace(spaceName);
       const indices = f.arch ? f.arch.map((a) => space.parse(a)) : [];

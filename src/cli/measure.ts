@@ -87,6 +87,13 @@ export function register(program: Command): void {
         'whole space), or fit:<out>#median_ms[@<device>] to predict every architecture from the measured ones.',
     )
     .action(async (spaceName: string, f: MeasureFlags) => {
+      if (f.out === '') fail('--out is empty', 'give the table a file name, e.g. -o measured.csv');
+      // The table is CSV whatever its name: a .parquet name would make table:/fit: read it as Parquet.
+      if (/\.parquet$/i.test(f.out))
+        fail(
+          `--out ${f.out}: measure writes a CSV table, not Parquet`,
+          'name it .csv (table: and fit: read the CSV; convert it to Parquet afterwards if you like)',
+        );
       checkOutputFile('--out', f.out);
       checkNotFinished(f.out);
       const space = getSpace(spaceName);

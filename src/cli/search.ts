@@ -3,6 +3,7 @@
  * strategy on a closed benchmark (every architecture's objectives known), optionally in a pruned space,
  * and report the convergence (GD, mean GD, IGD+, HV) to the true front at the poster's checkpoints.
  */
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { fail } from '../errors.js';
 import { resolveSource } from '../objectives/all.js';
@@ -283,8 +284,7 @@ export function register(program: Command): void {
     )
     .option('--json', 'print the run as JSON')
     .action(async (f: SearchFlags) => {
-      if (f.out) checkOutputFile('--out', f.out);
-      if (f.found) checkOutputFile('--found', f.found);
+      checkOutputFiles(f);
       const r = await runSearch(f);
       const text = toJson(r.json);
       if (f.out) writeFileAtomic(f.out, text);
@@ -292,6 +292,25 @@ export function register(program: Command): void {
       const wrote = [f.out ? `run written to ${f.out}\n` : '', f.found ? `found front written to ${f.found}\n` : ''];
       process.stdout.write(f.json ? text : `${r.text}${wrote.join('')}`);
     });
+}
+
+/**
+ * --out and --found are checked before the search runs. An empty name would silently write nothing, and
+ * one file named twice would end up holding only the found front, the run JSON overwritten.
+ */
+function checkOutputFiles(f: SearchFlags): void {
+  for (const [flag, path] of [
+    ['--out', f.out],
+    ['--found', f.found],
+  ] as const) {
+    if (path === '') fail(`${flag} is empty`, `give a file name, or drop ${flag}`);
+    if (path !== undefined) checkOutputFile(flag, path);
+  }
+  if (f.out !== undefined && f.found !== undefined && resolve(f.out) === resolve(f.found))
+    fail(
+      `--out and --found name the same file (${f.found})`,
+      'give two files: --out run.json (the whole run) and --found found.csv (the found front)',
+    );
 }
 
 function maskIndices(mask: Uint8Array): Int32Array {

@@ -53,6 +53,8 @@ function unitOf(column: string): string {
 interface TableRecords {
   name: string;
   header: string[];
+  /** Typed cells (Parquet): values must be numbers, not text that happens to parse. */
+  numeric?: boolean;
   rows: { cells: unknown[]; where: string; label: string }[];
 }
 
@@ -70,9 +72,14 @@ function readBytes(spec: TableSpec): Buffer {
   }
 }
 
-function csvRecords(spec: TableSpec): TableRecords {
+/** Parquet files begin with the magic bytes 'PAR1' whatever their name (.pq, .parq, or a .csv by mistake). */
+function isParquetBytes(bytes: Buffer): boolean {
+  return bytes.length >= 4 && bytes.toString('latin1', 0, 4) === 'PAR1';
+}
+
+function csvRecords(spec: TableSpec, bytes: Buffer = readBytes(spec)): TableRecords {
   const name = basename(spec.file);
-  const text = readBytes(spec).toString('utf8');
+  const text = bytes.toString('utf8');
   let rows: { record: string[]; info: { lines: number } }[];
   try {
     rows = parseCsv(text, { bom: true, skip_empty_lines: true, trim: true, info: true }) as unknown as typeof rows;
@@ -94,17 +101,30 @@ function csvRecords(spec: TableSpec): TableRecords {
 }
 
 /** Parquet (pandas, polars, DuckDB, ...): every codec through hyparquet-compressors; flat columns only. */
-async function parquetRecords(spec: TableSpec, columnsOf: (header: string[]) => string[]): Promise<TableRecords> {
+async function parquetRecords(
+  spec: TableSpec,
+  bytes: Buffer,
+  columnsOf: (header: string[]) => string[],
+): Promise<TableRecords> {
   const name = basename(spec.file);
-  const bytes = readBytes(spec);
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   try {
-    const header = parquetSchema(parquetMetadata(file)).children.map((c) => c.element.name);
+    const columns = parquetSchema(parquetMetadata(file)).children;
+    const header = columns.map((c) => c.element.name);
     const wanted = columnsOf(header);
+    for (const c of columns) {
+      // A list or struct cell would reach the number parser as "1,2" or "[object Object]".
+      if (wanted.includes(c.element.name) && (c.children.length > 0 || c.element.repetition_type === 'REPEATED'))
+        fail(
+          `table ${name}: column '${c.element.name}' is nested (a Parquet list or struct); hwnas reads flat columns`,
+          'store one value per cell: a number, or an architecture as text (e.g. a BLOX arch vector as its JSON string)',
+        );
+    }
     const objects = await parquetReadObjects({ file, columns: wanted, compressors });
     return {
       name,
       header,
+      numeric: true,
       rows: objects.map((o, r) => ({
         cells: header.map((h) => o[h]),
         where: `table ${name} row ${r + 1}`,
@@ -115,7 +135,9 @@ async function parquetRecords(spec: TableSpec, columnsOf: (header: string[]) => 
     if (isHwnasError(e)) throw e;
     fail(
       `table ${name}: not a readable Parquet file (${(e as Error).message})`,
-      'write it with pandas, polars or pyarrow',
+      isParquetBytes(bytes)
+        ? 'write it with pandas, polars or pyarrow'
+        : "it does not begin with Parquet's magic bytes PAR1: if it is CSV text, name it .csv",
     );
   }
 }
@@ -147,6 +169,15 @@ function cellText(v: unknown): string {
   return v === null || v === undefined ? '' : String(v);
 }
 
+/** What a typed (Parquet) value cell holds when it is not a number, for the error line; undefined if a number. */
+function notNumberKind(v: unknown): string | undefined {
+  if (v === null || v === undefined || typeof v === 'number' || typeof v === 'bigint') return undefined;
+  if (typeof v === 'string') return `text '${v}'`;
+  if (typeof v === 'boolean') return `a boolean (${v})`;
+  if (v instanceof Date) return `a date (${Number.isNaN(v.getTime()) ? 'invalid' : v.toISOString()})`;
+  return Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a JSON object' : `a ${typeof v}`;
+}
+
 function columnFromRecords(
   t: TableRecords,
   spec: TableSpec,
@@ -175,6 +206,12 @@ function columnFromRecords(
         fail(`${where}: column 'arch': cannot parse '${archText}' (${e.message})`);
       }
     }
+    const kind = t.numeric ? notNumberKind(cells[valCol]) : undefined;
+    if (kind !== undefined)
+      fail(
+        `${where}: column '${spec.column}' holds ${kind}, not a number`,
+        `store it as a numeric column (pandas: df['${spec.column}'] = pd.to_numeric(df['${spec.column}']))`,
+      );
     const text = cellText(cells[valCol]);
     const v = Number(text);
     if (text === '' || !Number.isFinite(v)) fail(`${where}: column '${spec.column}': '${text}' is not a number`);
@@ -218,18 +255,25 @@ export function readTableColumn(
   space: SearchSpace,
   opts: { allowMissing?: boolean; source?: string } = {},
 ): ObjectiveColumn {
-  if (isParquet(spec.file)) throw new Error('readTableColumn reads CSV; use loadTableColumn for Parquet');
-  return columnFromRecords(csvRecords(spec), spec, space, opts);
+  const bytes = isParquet(spec.file) ? undefined : readBytes(spec);
+  if (bytes === undefined || isParquetBytes(bytes))
+    throw new Error('readTableColumn reads CSV; use loadTableColumn for Parquet');
+  return columnFromRecords(csvRecords(spec, bytes), spec, space, opts);
 }
 
-/** Read a measurement table, CSV or Parquet (`.parquet`), into a column aligned with the space index. */
+/**
+ * Read a measurement table, CSV or Parquet (named `.parquet`, or any name starting with Parquet's magic
+ * bytes), into a column aligned with the space index.
+ */
 export async function loadTableColumn(
   spec: TableSpec,
   space: SearchSpace,
   opts: { allowMissing?: boolean; source?: string } = {},
 ): Promise<ObjectiveColumn> {
-  if (!isParquet(spec.file)) return readTableColumn(spec, space, opts);
-  const records = await parquetRecords(spec, (header) => {
+  const bytes = readBytes(spec);
+  if (!isParquet(spec.file) && !isParquetBytes(bytes))
+    return columnFromRecords(csvRecords(spec, bytes), spec, space, opts);
+  const records = await parquetRecords(spec, bytes, (header) => {
     const { archCol, valCol } = tableColumns(basename(spec.file), header, spec.column);
     return [header[archCol]!, header[valCol]!];
   });

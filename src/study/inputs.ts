@@ -1,9 +1,9 @@
 /**
- * The user files a study reads (a space `.json`, `table:`/`fit:`/`lut:` CSVs) and the sha256 of their
- * contents. The config names these files, not what is in them: their digests join the study hash so that
- * rerunning the same command after editing one is refused instead of mixing old and new results. Paths stay
- * as the config writes them and only contents are hashed (no absolute paths, no mtimes), so a study folder
- * copied with its files to another machine still resumes.
+ * The user files a study reads (a space `.json`, the CSV or Parquet tables of `table:`/`fit:`/`lut:`) and
+ * the sha256 of their contents. The config names these files, not what is in them: their digests join the
+ * study hash so that rerunning the same command after editing one is refused instead of mixing old and new
+ * results. Paths stay as the config writes them and only contents are hashed (no absolute paths, no
+ * mtimes), so a study folder copied with its files to another machine still resumes.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
