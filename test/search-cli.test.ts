@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +97,16 @@ describe('hwnas search', () => {
     );
     expect(m.code).toBe(0);
     expect(JSON.parse(m.stdout).value).toBeCloseTo(json.checkpoints.at(-1).gd, 12);
+  });
+
+  it('--out and --found are written both or neither: an unwritable --found leaves no run.json', () => {
+    const out = join(dir, 'both.json');
+    const base = ['search', '--space', 'nb201', '--accuracy', acc, '--latency', lat, '--evals', '200'];
+    const r = runCli([...base, '--out', out, '--found', '/proc/hwnas-found.csv']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^hwnas: cannot write \/proc\/hwnas-found\.csv: /);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 
   it('rejects bad input with one line and exit code 2', () => {

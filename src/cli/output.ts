@@ -19,26 +19,52 @@ function errorCode(e: unknown): string {
  * file is removed.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  if (isFolder(path)) fail(`cannot write ${path}: it is a folder`, 'give a file name, e.g. out/result.csv');
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-  } catch (e) {
-    const code = errorCode(e);
-    // EEXIST / ENOTDIR: a file sits where a folder of the path should be.
-    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : code;
-    fail(`cannot create the folder of ${path}: ${why}`, 'check the path and its permissions');
-  }
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // the temp file was never created (its folder is missing or not a folder)
+  writeFilesAtomic([[path, data]]);
+}
+
+/**
+ * Several outputs of one command, all or none: every temp file is written first, and only when all of
+ * them are, they are renamed into place (a failing second output leaves no first one behind).
+ */
+export function writeFilesAtomic(files: readonly (readonly [string, string | Uint8Array])[]): void {
+  const temps: [string, string][] = [];
+  const removeTemps = () => {
+    for (const [tmp] of temps) rmSync(tmp, { force: true });
+  };
+  for (const [path, data] of files) {
+    if (isFolder(path)) {
+      removeTemps();
+      fail(`cannot write ${path}: it is a folder`, 'give a file name, e.g. out/result.csv');
     }
-    fail(`cannot write ${path}: ${errorCode(e)}`, 'check the path, its permissions and the free space');
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (e) {
+      removeTemps();
+      const code = errorCode(e);
+      // EEXIST / ENOTDIR: a file sits where a folder of the path should be.
+      const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : code;
+      fail(`cannot create the folder of ${path}: ${why}`, 'check the path and its permissions');
+    }
+    const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+    try {
+      temps.push([tmp, path]);
+      writeFileSync(tmp, data);
+    } catch (e) {
+      try {
+        removeTemps();
+      } catch {
+        // the temp file was never created (its folder is missing or not a folder)
+      }
+      fail(`cannot write ${path}: ${errorCode(e)}`, 'check the path, its permissions and the free space');
+    }
+  }
+  for (const [tmp, path] of temps) {
+    try {
+      renameSync(tmp, path);
+    } catch (e) {
+      removeTemps();
+      fail(`cannot write ${path}: ${errorCode(e)}`, 'check the path, its permissions and the free space');
+    }
   }
 }
 

@@ -25,7 +25,7 @@ import { getSpace } from '../space/all.js';
 import { radices } from '../space/types.js';
 import { checkSample } from '../study/config.js';
 import { type FrontRow, frontCsv } from './front.js';
-import { checkOutputFile, parseFloatOption, parseIntOption, toJson, writeFileAtomic } from './output.js';
+import { checkOutputFile, parseFloatOption, parseIntOption, toJson, writeFilesAtomic } from './output.js';
 import { objectiveTable } from './prune.js';
 
 interface SearchFlags {
@@ -287,8 +287,11 @@ export function register(program: Command): void {
       checkOutputFiles(f);
       const r = await runSearch(f);
       const text = toJson(r.json);
-      if (f.out) writeFileAtomic(f.out, text);
-      if (f.found) writeFileAtomic(f.found, frontCsv(r.json.found));
+      // Both or neither: a --found that cannot be written leaves no run.json behind either.
+      writeFilesAtomic([
+        ...(f.out ? [[f.out, text] as const] : []),
+        ...(f.found ? [[f.found, frontCsv(r.json.found)] as const] : []),
+      ]);
       const wrote = [f.out ? `run written to ${f.out}\n` : '', f.found ? `found front written to ${f.found}\n` : ''];
       process.stdout.write(f.json ? text : `${r.text}${wrote.join('')}`);
     });
