@@ -73,6 +73,13 @@ describe('table source', () => {
     expect(
       errorOf(() => readTableColumn({ file: csv('nan.csv', 'arch,ms\n0-0,1\n1-0,fast\n'), column: 'ms' }, space)),
     ).toBe("table nan.csv:3: column 'ms': 'fast' is not a number");
+    expect(errorOf(() => readTableColumn({ file: csv('hex.csv', 'arch,ms\n0-0,0x10\n'), column: 'ms' }, space))).toBe(
+      "table hex.csv:2: column 'ms': '0x10' is not a number",
+    );
+    const sci = readTableColumn({ file: csv('sci.csv', 'arch,ms\n0-0,1.5e1\n1-0,.5\n0-1,+2\n'), column: 'ms' }, space, {
+      allowMissing: true,
+    });
+    expect(Array.from(sci.values.subarray(0, 3))).toEqual([15, 0.5, 2]);
     expect(errorOf(() => readTableColumn({ file: csv('neg.csv', 'arch,ms\n0-0,-1\n'), column: 'ms' }, space))).toBe(
       "table neg.csv:2: column 'ms': negative value -1",
     );

@@ -164,6 +164,8 @@ function tableColumns(
   return { archCol, valCol, byIndex };
 }
 
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
 /** A cell as text: CSV cells are text already; Parquet gives numbers, bigints (INT64), strings or null. */
 function cellText(v: unknown): string {
   return v === null || v === undefined ? '' : String(v);
@@ -214,7 +216,9 @@ function columnFromRecords(
       );
     const text = cellText(cells[valCol]);
     const v = Number(text);
-    if (text === '' || !Number.isFinite(v)) fail(`${where}: column '${spec.column}': '${text}' is not a number`);
+    // CSV text must be a decimal number: Number() alone would also take '0x10', '0b1' or '  '.
+    if (text === '' || (!t.numeric && !DECIMAL.test(text)) || !Number.isFinite(v))
+      fail(`${where}: column '${spec.column}': '${text}' is not a number`);
     if (v < 0) fail(`${where}: column '${spec.column}': negative value ${text}`);
     const prev = labelOf.get(idx);
     if (prev !== undefined)
