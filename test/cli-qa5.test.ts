@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
+import { tinyLayeredSpace } from './helpers/data.js';
 import { expectUserError } from './helpers/errors.js';
 
 let dir = '';
@@ -140,16 +141,7 @@ describe('output files named by mistake', () => {
 });
 
 describe('a study reading Parquet tables', () => {
-  const space = {
-    name: 'qa5-tiny',
-    input: { channels: 3, resolution: 8 },
-    classes: 2,
-    layers: ['a', 'b'].map((name) => ({
-      name,
-      out: 8,
-      choices: [1, 3, 5].map((kernel) => ({ op: 'conv', kernel })),
-    })),
-  };
+  const space = tinyLayeredSpace('qa5-tiny');
   const index = { name: 'index', data: [0, 1, 2, 3, 4, 5, 6, 7, 8], type: 'INT32' };
   const acc = [50, 61, 66, 58, 70, 73, 62, 74, 79];
   const ms = [1, 2, 3, 2.5, 3.5, 4.5, 4, 5, 6];

@@ -14,20 +14,12 @@ import { strategyNames } from '../src/search/index.js';
 import { buildConfig, configHash, studyHash } from '../src/study/config.js';
 import { sourceFiles, studyInputs } from '../src/study/inputs.js';
 import { runCli } from './helpers/cli.js';
+import { tinyLayeredSpace } from './helpers/data.js';
 import { expectUserError } from './helpers/errors.js';
 import { toyReportConfig } from './study-toy.js';
 
 const FILES: Record<string, string> = {
-  'space.json': JSON.stringify({
-    name: 'qa-tiny',
-    input: { channels: 3, resolution: 8 },
-    classes: 2,
-    layers: ['a', 'b'].map((name) => ({
-      name,
-      out: 8,
-      choices: [1, 3, 5].map((kernel) => ({ op: 'conv', kernel })),
-    })),
-  }),
+  'space.json': JSON.stringify(tinyLayeredSpace('qa-tiny')),
   'acc.csv': 'index,acc\n0,50\n1,61\n2,66\n3,58\n4,70\n5,73\n6,62\n7,74\n8,79\n',
   'lut.csv': 'decision,choice,ms\nfixed,,1\n0,0,0.5\n0,1,1.5\n0,2,3\n1,0,0.4\n1,1,1.2\n1,2,2.5\n',
   'fit.csv': 'index,ms\n0,2\n4,3.5\n8,6\n',

@@ -167,6 +167,16 @@ const FILE_KEYS = new Set<keyof StudyConfig>([
 ]);
 
 /** Read a `study.json`: any subset of StudyConfig's keys; unknown keys or wrong types are errors. */
+/** A valid value of each numeric config-file key, for error hints. */
+const CONFIG_EXAMPLES: Record<string, string> = {
+  seeds: '[0, 1, 2]',
+  checkpoints: '[10, 100, 1000]',
+  frontsAt: '[10, 100, 1000]',
+  evals: '3000',
+  population: '100',
+  sample: '25',
+};
+
 export function readConfigFile(path: string): Partial<StudyConfig> {
   let raw: unknown;
   try {
@@ -205,7 +215,7 @@ export function readConfigFile(path: string): Partial<StudyConfig> {
     if (!Array.isArray(v) || v.some((s) => !Number.isSafeInteger(s) || (s as number) < 0)) {
       fail(
         `'${k}' in study config '${path}' must be a list of non-negative integers, got ${JSON.stringify(v)}`,
-        `e.g. "${k}": ${k === 'seeds' ? '[0, 1, 2]' : '[10, 100, 1000]'}`,
+        `e.g. "${k}": ${CONFIG_EXAMPLES[k]}`,
       );
     }
     return v as number[];
@@ -216,7 +226,7 @@ export function readConfigFile(path: string): Partial<StudyConfig> {
     if (!Number.isSafeInteger(v) || (v as number) < 1)
       fail(
         `'${k}' in study config '${path}' must be a positive integer, got ${JSON.stringify(v)}`,
-        `write a whole number >= 1 without quotes, e.g. "${k}": ${k === 'evals' ? 3000 : k === 'sample' ? 25 : 100}`,
+        `write a whole number >= 1 without quotes, e.g. "${k}": ${CONFIG_EXAMPLES[k]}`,
       );
     return v as number;
   };

@@ -57,3 +57,17 @@ export function toySpace(radix: number[], id = 'toy', aliases: Record<string, nu
     },
   };
 }
+
+/** A user-defined (JSON) macro space small enough to build every network: two conv layers, 3 kernels each. */
+export function tinyLayeredSpace(name: string): object {
+  return {
+    name,
+    input: { channels: 3, resolution: 8 },
+    classes: 2,
+    layers: ['a', 'b'].map((layer) => ({
+      name: layer,
+      out: 8,
+      choices: [1, 3, 5].map((kernel) => ({ op: 'conv', kernel })),
+    })),
+  };
+}
