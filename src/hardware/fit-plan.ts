@@ -67,7 +67,9 @@ export function planMeasurements(space: SearchSpace, device: Device, k: number, 
   const P = 2 * B;
   const X = new Float64Array(pool.length * P);
   for (let r = 0; r < pool.length; r++)
-    blocks.forEach((rows, c) => X.set(rows.subarray(r * B, (r + 1) * B), r * P + c * B));
+    blocks.forEach((rows, c) => {
+      X.set(rows.subarray(r * B, (r + 1) * B), r * P + c * B);
+    });
   const Minv = new Float64Array(P * P);
   for (let j = 0; j < P; j++) Minv[j * P + j] = 1 / DELTA;
   const u = new Float64Array(P);
