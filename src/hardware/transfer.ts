@@ -9,7 +9,7 @@
  * With 5 measured rows the fit then moves the weights the rows can tell apart, and keeps what many
  * devices agree on for the rest.
  *
- * The shipped prior (`devices/transfer-prior.json`) is generated from the fetched HELP tables by
+ * The shipped prior (`devices/priors/transfer.json`) is generated from the fetched HELP tables by
  * `npm run build:transfer-prior`: a few numbers per base device model, not a copy of any table.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fail } from '../errors.js';
 import type { SearchSpace } from '../space/types.js';
 import { FEATURES, featureTimes } from './cost.js';
-import { type Device, devicesDir } from './device.js';
+import { type Device, devicesDir, getDevice, listDevices, loadDeviceFile } from './device.js';
 import { CORRECTION_SIZE, correctionScales, type SemanticsPriors, type ShapePrior, withDeadCode } from './fit.js';
 import { nnls } from './nnls.js';
 import { archFeatures, spaceFeatures } from './space-latency.js';
@@ -121,7 +121,8 @@ export interface TransferPriorFile {
   priors: Record<string, { pruned: PriorJson; eager: PriorJson }>;
 }
 
-export const TRANSFER_PRIOR_FILE = 'transfer-prior.json';
+/** Beside the device files it was learned with (a sub-folder: `devices/*.json` are device files). */
+export const TRANSFER_PRIOR_FILE = 'priors/transfer.json';
 
 export function toPriorJson(p: ShapePrior): PriorJson {
   // 6 significant digits: the file stays small and diff-able, far below the priors' own uncertainty.
@@ -195,4 +196,34 @@ export function learnPriors(space: SearchSpace, base: Device, tables: ArrayLike<
     );
   };
   return { pruned: one(true), eager: one(false) };
+}
+
+/** Every base spec a prior is learned for: each device file's variants, at default clock and memory. */
+export function priorBaseSpecs(): string[] {
+  return listDevices().flatMap((id) => {
+    const f = loadDeviceFile(id);
+    return Object.keys(f.variants)
+      .sort()
+      .map((v) => (v === f.defaultVariant ? id : `${id}@${f.variantOption}=${v}`));
+  });
+}
+
+/** The prior file for every base spec, learned from measured tables of one space (aligned with its index). */
+export function buildTransferPriorFile(
+  space: SearchSpace,
+  tables: { name: string; values: ArrayLike<number> }[],
+  about: { data: string; command: string },
+  specs: string[] = priorBaseSpecs(),
+): TransferPriorFile {
+  const priors: TransferPriorFile['priors'] = {};
+  for (const spec of specs) {
+    const device = getDevice(spec);
+    const p = learnPriors(
+      space,
+      device,
+      tables.map((t) => t.values),
+    );
+    priors[priorKey(device)] = { pruned: toPriorJson(p.pruned), eager: toPriorJson(p.eager) };
+  }
+  return { about: { ...about, space: space.id, tables: tables.map((t) => t.name) }, priors };
 }
