@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { frontCsv } from '../data/points.js';
 import { fail } from '../errors.js';
 import { pruneMetricNames } from '../prune/index.js';
-import { searchClosed, searchRunJson } from '../search/closed-search.js';
+import { searchClosed, searchRunJson, searchRunText } from '../search/closed-search.js';
 import { posterCheckpoints, strategyNames } from '../search/index.js';
 import { checkSample } from '../study/config.js';
 import { checkOutputFile, parseFloatOption, parseIntOption, toJson, writeFilesAtomic } from './output.js';
@@ -119,37 +119,7 @@ export async function runSearch(f: SearchFlags): Promise<{ json: ReturnType<type
     ...(usesPopulation ? { population: p } : {}),
     ...(f.strategy === 're' ? { sample: sample ?? 25 } : {}),
   });
-  const { problem, pruned, searched, run, convergence: conv, feasibleSearched, restricted } = s;
-  const { space, constraints } = problem;
-  const rows = problem.feasibleCount;
-  const front = problem.front;
-  const cells = [
-    ['evals', 'distinct', 'found', 'GD', 'mean GD', 'IGD+', 'HV/HV*'],
-    ...conv.checkpoints.map((c) => [
-      String(c.evals),
-      String(c.distinct),
-      String(c.found),
-      c.gd.toFixed(4),
-      c.gdMean.toFixed(4),
-      c.igdPlus.toFixed(4),
-      (c.hv / conv.hvFront).toFixed(4),
-    ]),
-  ];
-  const w = cells[0]!.map((_, j) => Math.max(...cells.map((r) => r[j]!.length)));
-  const table = cells.map((r) => r.map((c, j) => c.padStart(w[j]!)).join('  ')).join('\n');
-  const head =
-    `${f.strategy} on ${space.id} (${searched.size} of ${space.size} architectures${pruned ? `, pruned ${pruned.metric} ${pruned.ratio}` : ''}), ` +
-    `seed ${seed}, ${run.archs.length} evaluations${f.unique ? ' (unique)' : ''}; true front: ${front.length} architectures`;
-  const feas = restricted
-    ? `feasible (covered${constraints.length > 0 ? ` and ${constraints.map((c) => c.text).join(' ')}` : ''}): ${rows} of ${space.size} architectures, ${feasibleSearched} of ${searched.size} searched; ${run.infeasible ?? 0} infeasible asks cost no evaluation; the true front is over the feasible ones\n`
-    : '';
-  // runClosed gives up after a long run of repeats (docs/search.md): say why the budget was not spent.
-  const lost = checkpoints.filter((k) => k > run.archs.length);
-  const stopped =
-    run.archs.length < evals
-      ? `stopped after ${run.archs.length} of ${evals} evaluations: the strategy kept asking for architectures it had evaluated${lost.length > 0 ? ` (checkpoint${lost.length === 1 ? '' : 's'} ${lost.join(', ')} left out)` : ''}\n`
-      : '';
-  return { json, text: `${head}\n${feas}${table}\n${stopped}` };
+  return { json, text: searchRunText(s) };
 }
 
 export function register(program: Command): void {

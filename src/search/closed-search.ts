@@ -146,3 +146,39 @@ export function searchRunJson(
     archs: Array.from(run.archs),
   };
 }
+
+/** The run for people: what was searched, the feasible counts, the checkpoint table, and why a budget was not spent. */
+export function searchRunText(s: ClosedSearch): string {
+  const { options: o } = s;
+  const { problem, pruned, searched, run, convergence: conv, feasibleSearched, restricted } = s;
+  const { space, constraints } = problem;
+  const rows = problem.feasibleCount;
+  const front = problem.front;
+  const cells = [
+    ['evals', 'distinct', 'found', 'GD', 'mean GD', 'IGD+', 'HV/HV*'],
+    ...conv.checkpoints.map((c) => [
+      String(c.evals),
+      String(c.distinct),
+      String(c.found),
+      c.gd.toFixed(4),
+      c.gdMean.toFixed(4),
+      c.igdPlus.toFixed(4),
+      (c.hv / conv.hvFront).toFixed(4),
+    ]),
+  ];
+  const w = cells[0]!.map((_, j) => Math.max(...cells.map((r) => r[j]!.length)));
+  const table = cells.map((r) => r.map((c, j) => c.padStart(w[j]!)).join('  ')).join('\n');
+  const head =
+    `${o.strategy} on ${space.id} (${searched.size} of ${space.size} architectures${pruned ? `, pruned ${pruned.metric} ${pruned.ratio}` : ''}), ` +
+    `seed ${o.seed}, ${run.archs.length} evaluations${o.unique ? ' (unique)' : ''}; true front: ${front.length} architectures`;
+  const feas = restricted
+    ? `feasible (covered${constraints.length > 0 ? ` and ${constraints.map((c) => c.text).join(' ')}` : ''}): ${rows} of ${space.size} architectures, ${feasibleSearched} of ${searched.size} searched; ${run.infeasible ?? 0} infeasible asks cost no evaluation; the true front is over the feasible ones\n`
+    : '';
+  // runClosed gives up after a long run of repeats (docs/search.md): say why the budget was not spent.
+  const lost = o.checkpoints.filter((k) => k > run.archs.length);
+  const stopped =
+    run.archs.length < o.evals
+      ? `stopped after ${run.archs.length} of ${o.evals} evaluations: the strategy kept asking for architectures it had evaluated${lost.length > 0 ? ` (checkpoint${lost.length === 1 ? '' : 's'} ${lost.join(', ')} left out)` : ''}\n`
+      : '';
+  return `${head}\n${feas}${table}\n${stopped}`;
+}
