@@ -18,7 +18,7 @@ export function formatFits(id: string, fits: VariantFit[]): string {
   for (const fit of fits) {
     const head =
       fit.fitted > 0
-        ? `mean |error| ${fit.meanAbsErrorPct.toFixed(1)}%, leave-one-out ${fit.looMeanAbsErrorPct.toFixed(1)}%, ${fit.fitted} figures, prior weight ${fit.priorWeight}`
+        ? `mean |error| ${fit.meanAbsErrorPct.toFixed(1)}%, leave-one-out ${Number.isNaN(fit.looMeanAbsErrorPct) ? '-' : `${fit.looMeanAbsErrorPct.toFixed(1)}%`}, ${fit.fitted} figures, prior weight ${fit.priorWeight}`
         : fit.derivedFrom
           ? `derived from variant ${fit.derivedFrom} by prior ratios`
           : 'no figures: prior constants';

@@ -17,6 +17,7 @@ import {
   type Constants,
   type DeviceFile,
   type Figure,
+  PRECISION_OPTION,
   type Variant,
 } from './device.js';
 import { nnlsWithPrior } from './nnls.js';
@@ -99,21 +100,25 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return s;
 }
 
-export function fitVariant(f: DeviceFile, name: string, lambda = DEFAULT_PRIOR_WEIGHT): VariantFit {
-  const v = f.variants[name]!;
-  const prior = priorVector(v);
-  const feats = v.figures.map((fig) => figureFeatures(f, v, fig));
-  const ms = v.figures.map((fig) => fig.ms);
-  const fitted = v.figures.map((fig, i) => (fig.check ? -1 : i)).filter((i) => i >= 0);
+/** The fit of constants `prior * x` to figures with per-unit-constant features `feats` (see the header). */
+function fitFigures(
+  figures: Figure[],
+  feats: Float64Array[],
+  prior: Float64Array,
+  lambda: number,
+  variant: string,
+): Omit<VariantFit, 'variant'> & { rows: CalibrationRow[] } {
+  const ms = figures.map((fig) => fig.ms);
+  const fitted = figures.map((fig, i) => (fig.check ? -1 : i)).filter((i) => i >= 0);
   const x = fitMultipliers(feats, ms, fitted, prior, lambda);
   const c = new Float64Array(FEATURES);
   for (let j = 0; j < FEATURES; j++) c[j] = prior[j]! * x[j]!;
   const constants = toConstants(c);
   const rounded = Float64Array.from(CONSTANT_NAMES.map((k) => constants[k]));
-  const rows: CalibrationRow[] = v.figures.map((fig, i) => {
+  const rows: CalibrationRow[] = figures.map((fig, i) => {
     const pred = dot(feats[i]!, rounded);
     const row: CalibrationRow = {
-      variant: name,
+      variant,
       network: fig.network,
       measuredMs: fig.ms,
       predictedMs: pred,
@@ -139,17 +144,69 @@ export function fitVariant(f: DeviceFile, name: string, lambda = DEFAULT_PRIOR_W
   const fitRows = rows.filter((r) => !r.check);
   const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((s, t) => s + Math.abs(t), 0) / xs.length);
   return {
-    variant: name,
     constants,
     rows,
     meanAbsErrorPct: mean(fitRows.map((r) => r.errorPct)),
-    looMeanAbsErrorPct: mean(fitRows.filter((r) => r.looErrorPct !== undefined).map((r) => r.looErrorPct!)),
+    // A single figure has no leave-one-out prediction: NaN, not a perfect 0.
+    looMeanAbsErrorPct: fitRows.some((r) => r.looErrorPct !== undefined)
+      ? mean(fitRows.filter((r) => r.looErrorPct !== undefined).map((r) => r.looErrorPct!))
+      : Number.NaN,
     priorWeight: lambda,
     fitted: fitRows.length,
   };
 }
 
-/** Fit every variant of a device file; variants without fitted figures derive from `derive.from` or keep their prior. */
+export function fitVariant(f: DeviceFile, name: string, lambda = DEFAULT_PRIOR_WEIGHT): VariantFit {
+  const v = f.variants[name]!;
+  const feats = v.figures.map((fig) => figureFeatures(f, v, fig));
+  return { variant: name, ...fitFigures(v.figures, feats, priorVector(v), lambda, name) };
+}
+
+/** Fitted ratios of a precision (`constants` holds the ratios), from the variants' constants `base`. */
+export interface PrecisionFit extends VariantFit {
+  precision: string;
+}
+
+/**
+ * Fit a precision's ratios to its figures exactly as variant constants are fitted: a figure's feature j
+ * times its variant's constant j is the time that ratio j multiplies, and the prior ratios are the pull.
+ * Variants' constants come from `variants` (the fitted ones when calibrating).
+ */
+export function fitPrecision(
+  f: DeviceFile,
+  name: string,
+  variants: Record<string, Constants>,
+  lambda: number | 'auto' = 'auto',
+): PrecisionFit {
+  const p = f.precisions!.values[name]!;
+  const label = `${PRECISION_OPTION}=${name}`;
+  const prior = Float64Array.from(CONSTANT_NAMES.map((k) => p.prior[k]));
+  const feats = p.figures.map((fig) => {
+    const x = figureFeatures(f, { ...f.variants[fig.variant]!, bytesPerValue: p.bytesPerValue }, fig);
+    const base = variants[fig.variant]!;
+    CONSTANT_NAMES.forEach((k, j) => {
+      x[j] = x[j]! * base[k];
+    });
+    return x;
+  });
+  const n = p.figures.filter((fig) => !fig.check).length;
+  const one = (l: number) => fitFigures(p.figures, feats, prior, l, label);
+  const fit =
+    n === 0
+      ? { ...one(DEFAULT_PRIOR_WEIGHT), constants: { ...p.prior }, meanAbsErrorPct: Number.NaN, looMeanAbsErrorPct: Number.NaN }
+      : lambda !== 'auto'
+        ? one(lambda)
+        : n < 3
+          ? one(DEFAULT_PRIOR_WEIGHT)
+          : PRIOR_WEIGHT_GRID.map(one).reduce((a, b) => (b.looMeanAbsErrorPct < a.looMeanAbsErrorPct ? b : a));
+  return { variant: label, precision: name, ...fit };
+}
+
+/**
+ * Fit every variant of a device file; variants without fitted figures derive from `derive.from` or keep
+ * their prior. Then the ratios of each precision of the file's precision set (a PrecisionFit each, last),
+ * from the fitted variant constants.
+ */
 export function calibrateDevice(f: DeviceFile, lambda: number | 'auto' = 'auto'): VariantFit[] {
   const fits = new Map<string, VariantFit>();
   const names = Object.keys(f.variants);
@@ -200,7 +257,10 @@ export function calibrateDevice(f: DeviceFile, lambda: number | 'auto' = 'auto')
       ...(base ? { derivedFrom: from! } : {}),
     });
   }
-  return names.map((n) => fits.get(n)!);
+  const variantFits = names.map((n) => fits.get(n)!);
+  const fitted = Object.fromEntries(variantFits.map((v) => [v.variant, v.constants]));
+  const precisionFits = Object.keys(f.precisions?.values ?? {}).map((p) => fitPrecision(f, p, fitted, lambda));
+  return [...variantFits, ...precisionFits];
 }
 
 /**
@@ -208,15 +268,20 @@ export function calibrateDevice(f: DeviceFile, lambda: number | 'auto' = 'auto')
  * rename), leaving everything else in the file as it is.
  */
 export function writeCalibration(path: string, fits: VariantFit[]): void {
-  const raw = JSON.parse(readFileSync(path, 'utf8')) as { variants: Record<string, Record<string, unknown>> };
+  const raw = JSON.parse(readFileSync(path, 'utf8')) as {
+    variants: Record<string, Record<string, unknown>>;
+    precisions?: { values: Record<string, Record<string, unknown>> };
+  };
   for (const fit of fits) {
-    const v = raw.variants[fit.variant];
+    const precision = (fit as Partial<PrecisionFit>).precision;
+    const v = precision !== undefined ? raw.precisions?.values[precision] : raw.variants[fit.variant];
     if (!v) continue;
-    v.constants = fit.constants;
+    if (precision !== undefined) v.ratios = fit.constants;
+    else v.constants = fit.constants;
     if (fit.fitted > 0) {
       v.calibration = {
         meanAbsErrorPct: round2(fit.meanAbsErrorPct),
-        looMeanAbsErrorPct: round2(fit.looMeanAbsErrorPct),
+        ...(Number.isNaN(fit.looMeanAbsErrorPct) ? {} : { looMeanAbsErrorPct: round2(fit.looMeanAbsErrorPct) }),
         priorWeight: fit.priorWeight,
         figures: fit.fitted,
       } satisfies Calibration;

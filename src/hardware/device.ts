@@ -59,8 +59,8 @@ export interface Figure {
 export interface Calibration {
   /** Figures used, mean absolute relative error of the fit (%). */
   meanAbsErrorPct: number;
-  /** Same, each figure predicted by a fit without it (%). */
-  looMeanAbsErrorPct: number;
+  /** Same, each figure predicted by a fit without it (%); absent for a single figure. */
+  looMeanAbsErrorPct?: number;
   /** Strength of the pull towards the prior constants. */
   priorWeight: number;
   figures: number;
@@ -78,6 +78,29 @@ export interface Variant {
   derive?: { from: string };
   calibration?: Calibration;
 }
+
+/**
+ * A precision selectable beside the variant option (`threads=4,precision=int8`): every variant's constants
+ * times per-constant ratios. `prior` holds the ratios the runtime's kernel structure gives; `ratios` the
+ * ones fitted to the figures (variant `figures[i].variant`, this precision), or the prior where none.
+ */
+export interface Precision {
+  bytesPerValue: number;
+  priorNote: string;
+  prior: Constants;
+  ratios: Constants;
+  figures: (Figure & { variant: string })[];
+  calibration?: Calibration;
+}
+
+/** The precisions of a device whose variant option is not precision; `default` is the variants' own. */
+export interface PrecisionSet {
+  default: string;
+  values: Record<string, Precision>;
+}
+
+/** The device option that selects a precision of a `precisions` set. */
+export const PRECISION_OPTION = 'precision';
 
 export interface DeviceFile {
   id: string;
@@ -99,6 +122,8 @@ export interface DeviceFile {
   variantOption: string;
   defaultVariant: string;
   variants: Record<string, Variant>;
+  /** Precisions orthogonal to the variants (CPUs: threads x precision). */
+  precisions?: PrecisionSet;
   sources: string[];
 }
 
@@ -110,6 +135,8 @@ export interface Device {
   title: string;
   file: DeviceFile;
   variant: string;
+  /** A non-default precision of the file's `precisions` set (constants already scaled by its ratios). */
+  precision?: string;
   constants: Constants;
   clockMHz: number;
   fastBytes: number;
@@ -152,6 +179,47 @@ function constants(where: string, v: unknown): Constants {
   return out;
 }
 
+function figure(where: string, f: Record<string, unknown>): Figure {
+  if (typeof f.network !== 'string') fail(`device file ${where}.network is missing`);
+  if (typeof f.source !== 'string') fail(`device file ${where}.source is missing`);
+  return {
+    network: f.network,
+    ms: num(`${where}.ms`, f.ms, false),
+    ...(f.clockMHz !== undefined ? { clockMHz: num(`${where}.clockMHz`, f.clockMHz, false) } : {}),
+    ...(f.fastKiB !== undefined ? { fastKiB: num(`${where}.fastKiB`, f.fastKiB, false) } : {}),
+    ...(f.check === true ? { check: true } : {}),
+    source: f.source,
+  };
+}
+
+function precisionSet(name: string, raw: unknown, variants: Record<string, Variant>, option: string): PrecisionSet {
+  const o = (raw ?? {}) as { default?: unknown; values?: Record<string, Record<string, unknown>> };
+  if (option === PRECISION_OPTION)
+    fail(`device file ${name}: 'precisions' needs a variant option other than precision`, 'fix the device file');
+  if (typeof o.default !== 'string' || o.default === '') fail(`device file ${name}: precisions.default is missing`);
+  if (!o.values || typeof o.values !== 'object') fail(`device file ${name}: precisions.values is missing`);
+  const values: Record<string, Precision> = {};
+  for (const [key, p] of Object.entries(o.values)) {
+    const where = `${name}: precisions.values.${key}`;
+    if (key === o.default) fail(`device file ${where} repeats the default precision`);
+    const figures = (Array.isArray(p.figures) ? p.figures : []) as Record<string, unknown>[];
+    values[key] = {
+      bytesPerValue: num(`${where}.bytesPerValue`, p.bytesPerValue, false),
+      priorNote: typeof p.priorNote === 'string' ? p.priorNote : '',
+      prior: constants(`${where}.prior`, p.prior),
+      ratios: constants(`${where}.ratios`, p.ratios),
+      figures: figures.map((f, i) => {
+        const variant = f.variant;
+        if (typeof variant !== 'string' || !variants[variant])
+          fail(`device file ${where}.figures[${i}].variant must name a variant (${Object.keys(variants).join(', ')})`);
+        return { ...figure(`${where}.figures[${i}]`, f), variant };
+      }),
+      ...(p.calibration ? { calibration: p.calibration as Calibration } : {}),
+    };
+  }
+  return { default: o.default, values };
+}
+
 /** Parse and validate a device file's JSON text; `name` labels error messages. */
 export function parseDeviceFile(text: string, name: string): DeviceFile {
   let raw: Record<string, unknown>;
@@ -192,18 +260,7 @@ export function parseDeviceFile(text: string, name: string): DeviceFile {
       priorNote: typeof v.priorNote === 'string' ? v.priorNote : '',
       prior: constants(`${where}.prior`, v.prior),
       constants: constants(`${where}.constants`, v.constants),
-      figures: figures.map((f, i) => {
-        if (typeof f.network !== 'string') fail(`device file ${where}.figures[${i}].network is missing`);
-        if (typeof f.source !== 'string') fail(`device file ${where}.figures[${i}].source is missing`);
-        return {
-          network: f.network,
-          ms: num(`${where}.figures[${i}].ms`, f.ms, false),
-          ...(f.clockMHz !== undefined ? { clockMHz: num(`${where}.figures[${i}].clockMHz`, f.clockMHz, false) } : {}),
-          ...(f.fastKiB !== undefined ? { fastKiB: num(`${where}.figures[${i}].fastKiB`, f.fastKiB, false) } : {}),
-          ...(f.check === true ? { check: true } : {}),
-          source: f.source,
-        };
-      }),
+      figures: figures.map((f, i) => figure(`${where}.figures[${i}]`, f)),
       ...(v.calibration ? { calibration: v.calibration as Calibration } : {}),
       ...(typeof (v.derive as { from?: unknown } | undefined)?.from === 'string'
         ? { derive: { from: (v.derive as { from: string }).from } }
@@ -229,6 +286,9 @@ export function parseDeviceFile(text: string, name: string): DeviceFile {
     variantOption: str('variantOption'),
     defaultVariant,
     variants,
+    ...(raw.precisions !== undefined
+      ? { precisions: precisionSet(name, raw.precisions, variants, str('variantOption')) }
+      : {}),
     sources: Array.isArray(raw.sources) ? (raw.sources as string[]) : [],
   };
   if (raw.flashKiB !== undefined) file.flashKiB = num(`${name}: flashKiB`, raw.flashKiB, false);
@@ -280,7 +340,8 @@ export function listDevices(): string[] {
 }
 
 /**
- * A device from a spec `id[@opt=value,...]`: the variant option (`threads=4`, `precision=fp32`),
+ * A device from a spec `id[@opt=value,...]`: the variant option (`threads=4`, `precision=fp32`), the
+ * precision where the file has a precision set beside its variants (`threads=4,precision=int8`),
  * `clock=<MHz>`, `flash=<KiB>`, `sram=<KiB>` (MCU memory sizes; SRAM is also its fast memory).
  */
 export function getDevice(spec: string, file?: DeviceFile): Device {
@@ -288,6 +349,7 @@ export function getDevice(spec: string, file?: DeviceFile): Device {
   const id = at < 0 ? spec : spec.slice(0, at);
   const f = file ?? loadDeviceFile(id);
   let variant = f.defaultVariant;
+  let precision = f.precisions?.default;
   let clockMHz = f.clockMHz;
   let fastKiB = f.fastKiB;
   let flashKiB = f.flashKiB;
@@ -314,33 +376,53 @@ export function getDevice(spec: string, file?: DeviceFile): Device {
         fail(`device ${id} has no ${key}=${value}`, `use ${key}=${Object.keys(f.variants).join(' or ')}`);
       }
       variant = value;
+    } else if (key === PRECISION_OPTION && f.precisions) {
+      const names = precisionNames(f);
+      if (!names.includes(value)) fail(`device ${id} has no ${key}=${value}`, `use ${key}=${names.join(' or ')}`);
+      precision = value;
     } else if (key === 'clock') clockMHz = positive();
     else if (key === 'flash' && f.flashKiB !== undefined) flashKiB = positive();
     else if (key === 'sram' && f.sramKiB !== undefined) {
       sramKiB = positive();
       fastKiB = sramKiB;
     } else {
-      const known = [f.variantOption, 'clock', ...(f.flashKiB !== undefined ? ['flash', 'sram'] : [])];
+      const known = [f.variantOption, ...(f.precisions ? [PRECISION_OPTION] : []), 'clock', ...(f.flashKiB !== undefined ? ['flash', 'sram'] : [])];
       fail(`unknown option '${key}' for device ${id}`, `options: ${known.join(', ')}`);
     }
   }
   const canon = [
     variant !== f.defaultVariant ? `${f.variantOption}=${variant}` : '',
+    precision !== f.precisions?.default ? `${PRECISION_OPTION}=${precision}` : '',
     clockMHz !== f.clockMHz ? `clock=${clockMHz}` : '',
     flashKiB !== f.flashKiB ? `flash=${flashKiB}` : '',
     sramKiB !== f.sramKiB ? `sram=${sramKiB}` : '',
   ].filter((s) => s !== '');
+  const scaled = precision !== undefined ? f.precisions?.values[precision] : undefined;
   return {
     id: f.id,
     spec: canon.length > 0 ? `${f.id}@${canon.join(',')}` : f.id,
     title: f.title,
     file: f,
     variant,
-    constants: f.variants[variant]!.constants,
+    ...(scaled ? { precision } : {}),
+    constants: scaled ? precisionConstants(f.variants[variant]!.constants, scaled.ratios) : f.variants[variant]!.constants,
     clockMHz,
     fastBytes: fastKiB * 1024,
     ...(flashKiB !== undefined ? { flashBytes: flashKiB * 1024 } : {}),
     ...(sramKiB !== undefined ? { sramBytes: sramKiB * 1024 } : {}),
-    bytesPerValue: f.variants[variant]!.bytesPerValue ?? f.bytesPerValue,
+    bytesPerValue: scaled?.bytesPerValue ?? f.variants[variant]!.bytesPerValue ?? f.bytesPerValue,
   };
+}
+
+/** The precisions a device has: its variants (variant option `precision`) or its precision set. */
+export function precisionNames(f: DeviceFile): string[] {
+  if (f.variantOption === PRECISION_OPTION) return Object.keys(f.variants);
+  return f.precisions ? [f.precisions.default, ...Object.keys(f.precisions.values)] : [];
+}
+
+/** A variant's constants at a precision: each constant times its ratio. */
+export function precisionConstants(base: Constants, ratios: Constants): Constants {
+  const c = {} as Constants;
+  for (const k of CONSTANT_NAMES) c[k] = base[k] * ratios[k];
+  return c;
 }

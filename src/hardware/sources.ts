@@ -13,7 +13,7 @@ import { fail, isHwnasError } from '../errors.js';
 import { registerSource } from '../objectives/registry.js';
 import type { ObjectiveColumn, SourceContext } from '../objectives/types.js';
 import type { SearchSpace } from '../space/types.js';
-import { getDevice } from './device.js';
+import { type Calibration, getDevice, PRECISION_OPTION } from './device.js';
 import { fitCorrection } from './fit.js';
 import { spaceLatency, sumTables } from './space-latency.js';
 import { loadTransferPrior, priorKey, TRANSFER_PRIOR_FILE, transferPriors } from './transfer.js';
@@ -23,11 +23,20 @@ export function resolveModel(rest: string, ctx: SourceContext): Promise<Objectiv
   const device = getDevice(rest);
   const lat = spaceLatency(ctx.space, device);
   const cal = device.file.variants[device.variant]!.calibration;
+  const loo = (c: Calibration) => (c.looMeanAbsErrorPct !== undefined ? ` (leave-one-out ${c.looMeanAbsErrorPct}%)` : '');
+  const precision = device.precision !== undefined ? device.file.precisions!.values[device.precision]! : undefined;
   const notes = [
-    `${device.title}, ${device.file.variantOption}=${device.variant}, ${device.clockMHz} MHz`,
+    `${device.title}, ${device.file.variantOption}=${device.variant}${precision ? `, ${PRECISION_OPTION}=${device.precision}` : ''}, ${device.clockMHz} MHz`,
     cal
-      ? `calibration: ${cal.meanAbsErrorPct}% mean error on ${cal.figures} published figures (leave-one-out ${cal.looMeanAbsErrorPct}%)`
+      ? `calibration: ${cal.meanAbsErrorPct}% mean error on ${cal.figures} published figures${loo(cal)}`
       : 'not calibrated: datasheet prior constants',
+    ...(precision
+      ? [
+          precision.calibration
+            ? `${device.precision} ratios: ${precision.calibration.meanAbsErrorPct}% mean error on ${precision.calibration.figures} published figures${loo(precision.calibration)}`
+            : `${device.precision} ratios: kernel-structure prior only (no published figures)`,
+        ]
+      : []),
     lat.additive
       ? `additive over ${ctx.space.id} blocks: totals = fixed ${lat.fixedMs.toFixed(3)} ms + block costs`
       : `not additive over ${ctx.space.id} blocks (fusion/zero ops cross blocks, max deviation ${(100 * lat.maxDeviation).toFixed(1)}%): totals from full graphs, blockValue = a block's own kernels`,

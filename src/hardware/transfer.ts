@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fail } from '../errors.js';
 import type { SearchSpace } from '../space/types.js';
 import { FEATURES, featureTimes } from './cost.js';
-import { type Device, devicesDir, getDevice, listDevices, loadDeviceFile } from './device.js';
+import { type Device, devicesDir, getDevice, listDevices, loadDeviceFile, PRECISION_OPTION } from './device.js';
 import { CORRECTION_SIZE, correctionScales, type SemanticsPriors, type ShapePrior, withDeadCode } from './fit.js';
 import { nnls } from './nnls.js';
 import { archFeatures, spaceFeatures } from './space-latency.js';
@@ -158,9 +158,11 @@ export function loadTransferPrior(): TransferPriorFile | undefined {
  * the model, and a correction in units of the model's own median ratio absorbs a uniform scale).
  */
 export function priorKey(device: Device): string {
-  return device.variant === device.file.defaultVariant
-    ? device.id
-    : `${device.id}@${device.file.variantOption}=${device.variant}`;
+  const opts = [
+    device.variant !== device.file.defaultVariant ? `${device.file.variantOption}=${device.variant}` : '',
+    device.precision !== undefined ? `${PRECISION_OPTION}=${device.precision}` : '',
+  ].filter((s) => s !== '');
+  return opts.length > 0 ? `${device.id}@${opts.join(',')}` : device.id;
 }
 
 /** The shipped priors of a base device, if the file has them. */
@@ -198,13 +200,22 @@ export function learnPriors(space: SearchSpace, base: Device, tables: ArrayLike<
   return { pruned: one(true), eager: one(false) };
 }
 
-/** Every base spec a prior is learned for: each device file's variants, at default clock and memory. */
+/**
+ * Every base spec a prior is learned for: each device file's variants, times its precisions where it has a
+ * precision set, at default clock and memory (canonical specs, the keys of the file).
+ */
 export function priorBaseSpecs(): string[] {
   return listDevices().flatMap((id) => {
     const f = loadDeviceFile(id);
+    const precisions = [f.precisions?.default, ...Object.keys(f.precisions?.values ?? {}).sort()];
     return Object.keys(f.variants)
       .sort()
-      .map((v) => (v === f.defaultVariant ? id : `${id}@${f.variantOption}=${v}`));
+      .flatMap((v) =>
+        precisions.map((p) => {
+          const opts = [`${f.variantOption}=${v}`, p !== undefined ? `${PRECISION_OPTION}=${p}` : ''];
+          return getDevice(`${id}@${opts.filter((s) => s !== '').join(',')}`, f).spec;
+        }),
+      );
   });
 }
 
