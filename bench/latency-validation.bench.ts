@@ -62,9 +62,20 @@ const zeroShot: [string, string][] = [
   ['pixel3', 'cortex-a75'],
   ['pixel3', 'cortex-a75@threads=1'],
   ['pixel3', 'cortex-a76'],
+  // int8 beside fp32: the HELP tables are fp32 measurements, so these rows show what the int8 ratios
+  // change in the ranking (compute cheaper against per-op and element-wise costs), not a fit to int8 data.
+  ['raspi4', 'cortex-a72@precision=int8'],
+  ['pixel3', 'cortex-a75@threads=1,precision=int8'],
+  ['pixel3', 'cortex-a76@precision=int8'],
+  ...['pixel2', 'samsung_a50', 'samsung_s7', 'essential_ph_1'].flatMap((h): [string, string][] => [
+    [h, 'cortex-a76'],
+    [h, 'cortex-a76@precision=int8'],
+    [h, 'cortex-a76@threads=4'],
+    [h, 'cortex-a76@threads=4,precision=int8'],
+  ]),
 ];
 console.log('\nzero-shot (no measured data used); "every op runs" = the same model without dead-code elimination');
-console.log('help device | model                  | tau model | tau every op runs | tau MACs');
+console.log(`help device    | ${'model'.padEnd(35)} | tau model | tau every op runs | tau MACs`);
 for (const [help, dev] of zeroShot) {
   const measured = measuredOf.get(help)!;
   const device = getDevice(dev);
@@ -73,7 +84,7 @@ for (const [help, dev] of zeroShot) {
   const ms = performance.now() - t;
   const eager = spaceLatency(space, withDeadCode(device, false)).values;
   console.log(
-    `${help.padEnd(11)} | ${dev.padEnd(22)} | ${fmt(kendallTau(pred, measured))}     | ${fmt(kendallTau(eager, measured))}             | ${fmt(kendallTau(macs, measured))}   (${ms.toFixed(0)} ms)`,
+    `${help.padEnd(14)} | ${dev.padEnd(35)} | ${fmt(kendallTau(pred, measured))}     | ${fmt(kendallTau(eager, measured))}             | ${fmt(kendallTau(macs, measured))}   (${ms.toFixed(0)} ms)`,
   );
 }
 

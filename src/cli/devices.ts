@@ -74,7 +74,9 @@ export function register(program: Command): void {
             : 'prior ratios only (no published figures)';
           for (const v of d.variants) {
             const what = `${d.option}=${v.name} constants x ${p.name} ratios, ${p.bytesPerValue} byte(s) per value`;
-            process.stdout.write(`  model:${d.id}@${d.option}=${v.name},${d.precisionOption}=${p.name}: ${what}; ${cal}\n`);
+            process.stdout.write(
+              `  model:${d.id}@${d.option}=${v.name},${d.precisionOption}=${p.name}: ${what}; ${cal}\n`,
+            );
           }
         }
         for (const s of d.sources) process.stdout.write(`  source: ${s}\n`);

@@ -193,7 +193,12 @@ export function fitPrecision(
   const one = (l: number) => fitFigures(p.figures, feats, prior, l, label);
   const fit =
     n === 0
-      ? { ...one(DEFAULT_PRIOR_WEIGHT), constants: { ...p.prior }, meanAbsErrorPct: Number.NaN, looMeanAbsErrorPct: Number.NaN }
+      ? {
+          ...one(DEFAULT_PRIOR_WEIGHT),
+          constants: { ...p.prior },
+          meanAbsErrorPct: Number.NaN,
+          looMeanAbsErrorPct: Number.NaN,
+        }
       : lambda !== 'auto'
         ? one(lambda)
         : n < 3

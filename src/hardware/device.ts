@@ -386,7 +386,12 @@ export function getDevice(spec: string, file?: DeviceFile): Device {
       sramKiB = positive();
       fastKiB = sramKiB;
     } else {
-      const known = [f.variantOption, ...(f.precisions ? [PRECISION_OPTION] : []), 'clock', ...(f.flashKiB !== undefined ? ['flash', 'sram'] : [])];
+      const known = [
+        f.variantOption,
+        ...(f.precisions ? [PRECISION_OPTION] : []),
+        'clock',
+        ...(f.flashKiB !== undefined ? ['flash', 'sram'] : []),
+      ];
       fail(`unknown option '${key}' for device ${id}`, `options: ${known.join(', ')}`);
     }
   }
@@ -405,7 +410,9 @@ export function getDevice(spec: string, file?: DeviceFile): Device {
     file: f,
     variant,
     ...(scaled ? { precision } : {}),
-    constants: scaled ? precisionConstants(f.variants[variant]!.constants, scaled.ratios) : f.variants[variant]!.constants,
+    constants: scaled
+      ? precisionConstants(f.variants[variant]!.constants, scaled.ratios)
+      : f.variants[variant]!.constants,
     clockMHz,
     fastBytes: fastKiB * 1024,
     ...(flashKiB !== undefined ? { flashBytes: flashKiB * 1024 } : {}),

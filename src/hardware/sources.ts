@@ -23,7 +23,8 @@ export function resolveModel(rest: string, ctx: SourceContext): Promise<Objectiv
   const device = getDevice(rest);
   const lat = spaceLatency(ctx.space, device);
   const cal = device.file.variants[device.variant]!.calibration;
-  const loo = (c: Calibration) => (c.looMeanAbsErrorPct !== undefined ? ` (leave-one-out ${c.looMeanAbsErrorPct}%)` : '');
+  const loo = (c: Calibration) =>
+    c.looMeanAbsErrorPct !== undefined ? ` (leave-one-out ${c.looMeanAbsErrorPct}%)` : '';
   const precision = device.precision !== undefined ? device.file.precisions!.values[device.precision]! : undefined;
   const notes = [
     `${device.title}, ${device.file.variantOption}=${device.variant}${precision ? `, ${PRECISION_OPTION}=${device.precision}` : ''}, ${device.clockMHz} MHz`,
