@@ -218,7 +218,7 @@ export async function resolveFit(rest: string, ctx: SourceContext): Promise<Obje
 
 registerSource(
   'model',
-  'analytical device model (ms, min): model:<device>[@threads=4|@precision=fp32|@clock=MHz,...] (hwnas devices lists them)',
+  'analytical device model (ms, min): model:<device>[@threads=4,precision=int8,clock=MHz,...] (hwnas devices lists them)',
   resolveModel,
 );
 registerSource(
