@@ -159,7 +159,12 @@ export function computeMetric(f: MetricsFlags): MetricsResult {
   if (explicit && (f.ideal === undefined || f.nadir === undefined)) fail('--ideal and --nadir go together');
   let norm: Normalization | undefined;
   if (explicit)
-    norm = normalizationFromBounds(parseNumberList('--ideal', f.ideal!), parseNumberList('--nadir', f.nadir!), m);
+    norm = normalizationFromBounds(
+      parseNumberList('--ideal', f.ideal!),
+      parseNumberList('--nadir', f.nadir!),
+      m,
+      A.names,
+    );
   else if (f.normalize) {
     // Bounds from the true front; for hv without --front, from the points' own non-dominated set.
     norm = Z
