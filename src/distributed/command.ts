@@ -10,6 +10,7 @@ import { accessSync, constants, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { fail } from '../errors.js';
+import { jsonText } from '../io/json-text.js';
 import { toOnnx } from '../ir/onnx.js';
 import type { SearchSpace } from '../space/types.js';
 import type { EvalJob, EvalResult, Evaluator } from './types.js';
@@ -112,7 +113,7 @@ export function parseReply(stdout: string): EvalResult {
   const objectives: Record<string, number> = {};
   for (const [k, v] of Object.entries(o)) {
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      return { ok: false, reason: `objective '${k}' is not a finite number (got ${clip(JSON.stringify(v), 40)})` };
+      return { ok: false, reason: `objective '${k}' is not a finite number (got ${clip(jsonText(v), 40)})` };
     }
     objectives[k] = v;
   }

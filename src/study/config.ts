@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseIntOption } from '../cli/output.js';
 import { fail } from '../errors.js';
+import { jsonText } from '../io/json-text.js';
 import { parseConstraints } from '../objectives/constraints.js';
 
 export interface StudyConfig {
@@ -214,7 +215,7 @@ export function readConfigFile(path: string): Partial<StudyConfig> {
     if (v === undefined) return undefined;
     if (!Array.isArray(v) || v.some((s) => !Number.isSafeInteger(s) || (s as number) < 0)) {
       fail(
-        `'${k}' in study config '${path}' must be a list of non-negative integers, got ${JSON.stringify(v)}`,
+        `'${k}' in study config '${path}' must be a list of non-negative integers, got ${jsonText(v)}`,
         `e.g. "${k}": ${CONFIG_EXAMPLES[k]}`,
       );
     }
@@ -225,7 +226,7 @@ export function readConfigFile(path: string): Partial<StudyConfig> {
     if (v === undefined) return undefined;
     if (!Number.isSafeInteger(v) || (v as number) < 1)
       fail(
-        `'${k}' in study config '${path}' must be a positive integer, got ${JSON.stringify(v)}`,
+        `'${k}' in study config '${path}' must be a positive integer, got ${jsonText(v)}`,
         `write a whole number >= 1 without quotes, e.g. "${k}": ${CONFIG_EXAMPLES[k]}`,
       );
     return v as number;
