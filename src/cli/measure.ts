@@ -12,6 +12,7 @@ import type { SearchSpace } from '../space/types.js';
 import { exitOnInterrupt } from './interrupt.js';
 import { checkOutputFile, parseIntOption, toJson } from './output.js';
 import { progressBar } from './progress.js';
+import { capThreads } from './threads.js';
 
 interface MeasureFlags {
   all?: boolean;
@@ -101,7 +102,11 @@ export function register(program: Command): void {
       const measure = {
         repeats: parseIntOption('--repeats', f.repeats, 1, 1_000_000),
         warmup: parseIntOption('--warmup', f.warmup, 0, 1_000_000),
-        threads: parseIntOption('--threads', f.threads, 1, 256),
+        threads: capThreads(
+          '--threads',
+          parseIntOption('--threads', f.threads, 1, 256),
+          'more intra-op threads than cores would time their contention',
+        ),
         seed,
       };
       const classes =

@@ -14,6 +14,7 @@ import { runStudy } from '../study/index.js';
 import { studyPaths } from '../study/layout.js';
 import { parseIntOption, toJson } from './output.js';
 import { type Progress, progressBar } from './progress.js';
+import { capThreads } from './threads.js';
 
 interface ReproduceFlags extends StudyOptions {
   out: string;
@@ -69,7 +70,14 @@ says how many there are per device.`,
     )
     .action(async (flags: ReproduceFlags) => {
       const config = buildConfig(flags, strategyNames);
-      const threads = flags.threads === undefined ? undefined : parseIntOption('--threads', flags.threads, 1, 1024);
+      const threads =
+        flags.threads === undefined
+          ? undefined
+          : capThreads(
+              '--threads',
+              parseIntOption('--threads', flags.threads, 1, 1024),
+              'results do not depend on the thread count',
+            );
       const quiet = flags.quiet === true || flags.json === true;
       let bar: Progress | undefined;
       let started = 0;
