@@ -193,7 +193,7 @@ function checkIndexAgrees(indexText: string, idx: number, archText: string, wher
   if (indexText === '' || (/^\d+$/.test(indexText) && Number(indexText) === idx)) return;
   fail(
     `${where}: column 'index' is ${indexText} but column 'arch' '${archText}' is index ${idx} (${space.format(idx)})`,
-    "fix or remove one of the two columns (hwnas reads the architecture from 'arch')",
+    "'index' means the space index (hwnas arch <space> <arch> prints it): fix the row, or rename the column if it is another numbering (e.g. NAS-Bench-201's official one)",
   );
 }
 
