@@ -140,6 +140,20 @@ describe('a small study on a user space', () => {
     expect(exports('many')).toEqual(exports('one'));
   }, 120_000);
 
+  it('measure --threads above the core count is capped with the same note (ONNX Runtime intra-op threads)', () => {
+    const cores = availableParallelism();
+    const r = runCli(
+      ['measure', 'space.json', '--arch', '0', '--arch', '4', '-o', 'm.csv', '--threads', '256', '--repeats', '2'],
+      { cwd, timeoutMs: 60_000 },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(cwd, 'm.csv'), 'utf8').split('\n')[0]).toBe('index,arch,median_ms,min_ms,p90_ms,spread');
+    if (cores < 256)
+      expect(r.stderr.split('\n')[0]).toBe(
+        `hwnas: note: --threads 256 is more than the ${cores} core${cores === 1 ? '' : 's'} of this machine: using ${cores} (more intra-op threads than cores would time their contention)`,
+      );
+  }, 60_000);
+
   it('hwnas report on a study with runs missing says partial in every table and the HTML, exit 0', () => {
     const full = runCli(study('cut', '1', '--quiet'), { cwd, timeoutMs: 60_000 });
     expect(full.code, full.stderr).toBe(0);
