@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AtomicFileStream } from '../src/report/file-stream.js';
+import { AtomicFileStream } from '../src/io/atomic-stream.js';
 import { writeReport } from '../src/report/index.js';
 import { allPlots, plottedRuns } from '../src/report/plots.js';
 import { pruningLabel } from '../src/study/config.js';

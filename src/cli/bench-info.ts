@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { readBloxStore } from '../data/blox/import.js';
 import { loadNb201, NB201_DATASETS } from '../data/nb201.js';
 import { fail } from '../errors.js';
-import { toJson } from './output.js';
+import { toJson } from '../io/json.js';
 
 export interface ObjectiveSummary {
   source: string;

@@ -7,6 +7,9 @@
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { fail } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { checkOutputFile } from '../io/folders.js';
+import { toJson } from '../io/json.js';
 import { resolveSource } from '../objectives/all.js';
 import { feasibleMask, parseConstraints } from '../objectives/constraints.js';
 import { checkAccuracySource, checkLatencySource } from '../objectives/roles.js';
@@ -14,7 +17,6 @@ import type { ObjectiveColumn } from '../objectives/types.js';
 import { paretoFrontIndices } from '../pareto/index.js';
 import { getSpace } from '../space/all.js';
 import type { SearchSpace } from '../space/types.js';
-import { checkOutputFile, toJson, writeFileAtomic } from './output.js';
 
 export interface FrontRow {
   index: number;

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse } from 'csv-parse/sync';
 import { fail } from '../errors.js';
+import { toJson } from '../io/json.js';
 import {
   gd,
   gdPlus,
@@ -21,7 +22,6 @@ import {
   normalize,
   paretoFrontIndices,
 } from '../pareto/index.js';
-import { toJson } from './output.js';
 
 export interface ObjectiveTable {
   /** Column names as selected (with '-' for negated ones). */

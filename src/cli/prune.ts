@@ -5,6 +5,8 @@
  */
 import type { Command } from 'commander';
 import { fail } from '../errors.js';
+import { toJson } from '../io/json.js';
+import { parseIntOption } from '../io/numbers.js';
 import { resolveSource } from '../objectives/all.js';
 import { checkAccuracySource, checkLatencySource } from '../objectives/roles.js';
 import type { ObjectiveColumn } from '../objectives/types.js';
@@ -12,7 +14,6 @@ import { frontRecall, type PruneResult, pruneMetricNames, pruneSpace } from '../
 import { trueFront } from '../search/index.js';
 import { getSpace } from '../space/all.js';
 import { radices, type SearchSpace } from '../space/types.js';
-import { parseIntOption, toJson } from './output.js';
 
 /** Minimised objective table (n x 2): objective 0 = accuracy-like column (negated when maximised), 1 = latency. */
 export function objectiveTable(space: SearchSpace, accuracy: ObjectiveColumn, latency: ObjectiveColumn): Float64Array {

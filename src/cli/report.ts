@@ -5,13 +5,13 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { fail } from '../errors.js';
+import { exitOnInterrupt } from '../io/interrupt.js';
+import { toJson } from '../io/json.js';
 import { writeReport } from '../report/index.js';
 import { openSearchFolderKind } from '../report/open.js';
 import { writeOpenReport } from '../report/open-report.js';
 import { getSpace } from '../space/all.js';
 import { studyPaths } from '../study/layout.js';
-import { exitOnInterrupt } from './interrupt.js';
-import { toJson } from './output.js';
 
 interface ReportFlags {
   plots: boolean;

@@ -5,6 +5,9 @@
  */
 import type { Command } from 'commander';
 import { HwnasError } from '../errors.js';
+import { toJson } from '../io/json.js';
+import { parseIntOption } from '../io/numbers.js';
+import { type Progress, progressBar } from '../io/progress.js';
 import { strategyNames } from '../search/index.js';
 import { buildConfig, type StudyOptions } from '../study/config.js';
 import { importStudyData } from '../study/data.js';
@@ -12,8 +15,6 @@ import { defaultThreads } from '../study/execute.js';
 import { feasibilityText, restricts } from '../study/feasibility.js';
 import { runStudy } from '../study/index.js';
 import { studyPaths } from '../study/layout.js';
-import { parseIntOption, toJson } from './output.js';
-import { type Progress, progressBar } from './progress.js';
 
 interface ReproduceFlags extends StudyOptions {
   out: string;

@@ -6,6 +6,10 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { fail } from '../errors.js';
+import { writeFilesAtomic } from '../io/atomic.js';
+import { checkOutputFile } from '../io/folders.js';
+import { toJson } from '../io/json.js';
+import { parseFloatOption, parseIntOption } from '../io/numbers.js';
 import { resolveSource } from '../objectives/all.js';
 import { countMask, coveredMask, feasibleMask, parseConstraints } from '../objectives/constraints.js';
 import { checkAccuracySource, checkLatencySource } from '../objectives/roles.js';
@@ -25,7 +29,6 @@ import { getSpace } from '../space/all.js';
 import { radices } from '../space/types.js';
 import { checkSample } from '../study/config.js';
 import { type FrontRow, frontCsv } from './front.js';
-import { checkOutputFile, parseFloatOption, parseIntOption, toJson, writeFilesAtomic } from './output.js';
 import { objectiveTable } from './prune.js';
 
 interface SearchFlags {

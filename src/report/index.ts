@@ -4,14 +4,14 @@
  * stored runs, never on timing, so a resumed study writes the same files as an uninterrupted one.
  */
 import { join } from 'node:path';
-import { writeFileAtomic } from '../cli/output.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { AtomicFileStream } from '../io/atomic-stream.js';
 import { configHash } from '../study/config.js';
 import { checkpointsCsv, resultsJson, runsCsv } from '../study/export.js';
 import { feasibilityMarkdown, restricts, writeFeasibility } from '../study/feasibility.js';
 import { studyPaths } from '../study/layout.js';
 import type { Feasibility } from '../study/prepare.js';
 import { StudyStore } from '../study/store.js';
-import { AtomicFileStream } from './file-stream.js';
 import { FIGURE_SEPARATOR, figureHtml, reportHtmlParts } from './html.js';
 import { plottedRuns, studyPlots } from './plots.js';
 import { renderEach } from './render.js';

@@ -2,9 +2,10 @@
  * The study in one call: check the output folder, prepare the plan (sources, fronts, pruned spaces), run
  * what the store does not have yet, and rebuild tables, plots, exports and the HTML report from the store.
  */
-import { exitOnInterrupt } from '../cli/interrupt.js';
-import { writeFileAtomic } from '../cli/output.js';
+
 import { fail } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { exitOnInterrupt } from '../io/interrupt.js';
 import { type WrittenReport, writeReport } from '../report/index.js';
 import { canonicalConfig, type StudyConfig } from './config.js';
 import { type ExecuteSummary, executeStudy } from './execute.js';
