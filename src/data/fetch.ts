@@ -113,6 +113,7 @@ export async function ensureFiles(datasetId: string, opts: { quiet?: boolean } =
     const bar = progressBar(`fetching ${datasetId}`, missing.length, {
       quiet: opts.quiet,
       format: `fetching ${datasetId} [{bar}] {value}/{total} files | {mb} MB`,
+      initial: { mb: '0.0' },
     });
     let bytes = 0;
     try {

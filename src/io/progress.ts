@@ -72,3 +72,28 @@ export function progressBar(label: string, total: number, opts: ProgressOptions 
     },
   };
 }
+
+/** A bar over named steps whose count is known only once work starts (e.g. a report's figures). */
+export interface StepProgress {
+  /** `done` of `total` steps are finished and `next` is under way. */
+  onProgress(done: number, total: number, next: string): void;
+  stop(): void;
+}
+
+/** A step bar, `label [bar] done/total | next`, drawn from its first onProgress on. */
+export function stepProgress(label: string, opts: Omit<ProgressOptions, 'format' | 'initial'> = {}): StepProgress {
+  let bar: Progress | undefined;
+  return {
+    onProgress(done, total, next) {
+      bar ??= progressBar(label, total, {
+        ...opts,
+        format: `${label} [{bar}] {value}/{total} | {step}`,
+        initial: { step: next },
+      });
+      bar.update(done, { step: next });
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}
