@@ -7,11 +7,14 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { frontCsv } from '../data/points.js';
 import { fail } from '../errors.js';
+import { writeFilesAtomic } from '../io/atomic.js';
+import { checkOutputFile } from '../io/folders.js';
+import { toJson } from '../io/json.js';
+import { parseFloatOption, parseIntOption } from '../io/numbers.js';
 import { pruneMetricNames } from '../prune/index.js';
 import { searchClosed, searchRunJson, searchRunText } from '../search/closed-search.js';
 import { posterCheckpoints, strategyNames } from '../search/index.js';
 import { checkSample } from '../study/config.js';
-import { checkOutputFile, parseFloatOption, parseIntOption, toJson, writeFilesAtomic } from './output.js';
 
 interface SearchFlags {
   space: string;
