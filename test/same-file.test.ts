@@ -164,6 +164,11 @@ describe('every command refuses an output that is an input, before any work', ()
     );
     const cache = join(dir, 'cache-home');
     mkdirSync(join(cache, 'derived'), { recursive: true });
+    // data import writes into the cache: its release folder may not be (or hold) the cache's tables
+    expectUserError(
+      runCli(['data', 'import', 'blox', join(cache, 'derived')], { cwd: dir, env: { HWNAS_CACHE: cache } }),
+      /^hwnas: the data cache .*derived would overwrite an input, <dir>/,
+    );
     expectUserError(
       runCli(['front', ...NB, '--latency', 'model:cortex-m7', '--out', join(cache, 'derived', 'f.csv')], {
         cwd: dir,

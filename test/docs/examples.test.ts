@@ -8,7 +8,7 @@
  * doc command in none of these must run as written, and an entry no doc shows any more fails the test.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,13 +41,15 @@ const NOT_RUN: Record<string, string> = {
 const REDIS = 'redis://queue-host:6379/0';
 
 /** Doc commands with placeholders, or budgets too long for a test: the form that runs instead. */
-const RUN_AS: Record<string, string> = {
+const RUN_AS: Record<string, string | string[]> = {
   'hwnas space info <space>': 'hwnas space info nb201',
   'hwnas arch <space> <arch>': 'hwnas arch nb201 11718',
   'hwnas arch blox <arch>': 'hwnas arch blox 0',
   'hwnas calibrate [device]': 'hwnas calibrate cortex-m7',
-  'hwnas report <folder>': 'hwnas report hwnas-study',
-  'hwnas report DIR [--no-plots] [--json] [--space FILE.json]': 'hwnas report hwnas-study --no-plots --json',
+  // a folder `hwnas reproduce` wrote (README shows `npx hwnas reproduce` with npm ci, not run)
+  'hwnas report <folder>': ['hwnas reproduce --quiet', 'hwnas report hwnas-study'],
+  // the folder of the open-search example above it
+  'hwnas report DIR [--no-plots] [--json] [--space FILE.json]': 'hwnas report s1 --no-plots --json',
   'hwnas prune <space> --latency <src> --metric params/latency --ratio 0.7 --report':
     'hwnas prune nb201 --latency model:cortex-m7 --metric params/latency --ratio 0.7 --report',
   'hwnas latency <space> --latency <src> --per-block --out lut.csv':
@@ -64,7 +66,7 @@ const RUN_AS: Record<string, string> = {
   [`hwnas open-search --space nb201 --queue ${REDIS} --objectives accuracy:max,latency:min --concurrency 32 --evals 2000 --out s2`]: `hwnas open-search --space nb201 --queue ${REDIS} --objectives accuracy:max,latency:min --concurrency 4 --evals 40 --out s2`,
 };
 
-/** Commands (text as shown, after NOT_RUN/RUN_AS) that run alongside the next one: the worker of the queue. */
+/** Commands (text as shown) started in the background before the others: the worker of the queue. */
 const BACKGROUND = new Set([
   `hwnas worker --queue ${REDIS} --concurrency 2 --evaluator "python3 train.py --epochs 12"`,
 ]);
@@ -168,11 +170,27 @@ describe('docCommands', () => {
 });
 
 describe('every command shown in README.md and docs/ runs as written', () => {
-  let dir = '';
+  let root = '';
   let redis: TestRedis | undefined;
   const env: Record<string, string> = {};
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-docs-'));
+    root = mkdtempSync(join(tmpdir(), 'hwnas-docs-'));
+    if (redisAvailable) {
+      redis = await startRedis();
+      env.REDIS_URL = redis.url;
+    }
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  /** A fresh folder per doc file (its commands share it, as a reader's shell would) with the samples. */
+  const folders = new Map<string, string>();
+  function folderOf(file: string): string {
+    const known = folders.get(file);
+    if (known) return known;
+    const dir = join(root, file.replace(/[^\w.-]+/g, '_'));
+    mkdirSync(dir);
     // a partial nb201 latency table (docs/constraints.md, search --allow-missing)
     writeFileSync(
       join(dir, 'm7.csv'),
@@ -184,57 +202,54 @@ describe('every command shown in README.md and docs/ runs as written', () => {
     writeFileSync(join(dir, 'found.csv'), 'index,arch,accuracy,latency\n1,a,68,1.5\n3,c,85,4\n');
     writeFileSync(join(dir, 'my-space.json'), JSON.stringify(tinyLayeredSpace('my-space')));
     writeFileSync(join(dir, 'train.py'), TRAIN_PY);
-    copyFileSync(join(repoRoot, 'examples/mcu-dscnn.json'), join(dir, 'mcu-dscnn.json'));
-    if (redisAvailable) {
-      redis = await startRedis();
-      env.REDIS_URL = redis.url;
-    }
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
+    folders.set(file, dir);
+    return dir;
+  }
 
   it('every doc command is run, or listed with the reason it is not; no list entry is stale', async () => {
     const all = allDocCommands();
     const shown = new Set(all.map((c) => c.text));
-    for (const listed of [...Object.keys(NOT_RUN), ...Object.keys(RUN_AS)])
+    for (const listed of [...Object.keys(NOT_RUN), ...Object.keys(RUN_AS), ...BACKGROUND])
       expect(shown.has(listed), `'${listed}' is listed but no doc shows it any more`).toBe(true);
     const names = commandNames();
     const seen = new Set<string>();
     const failures: string[] = [];
     const background: ReturnType<typeof spawn>[] = [];
-    // `hwnas report` reads the study folder the docs' `hwnas reproduce` writes: reports run last
+    // `hwnas report` reads the folder a `reproduce` or `open-search` of the same doc writes: reports run last
     const ordered = [...all].sort((a, b) => Number(isReport(a.text)) - Number(isReport(b.text)));
     // the queue's workers start first and serve the coordinator's jobs
-    for (const text of BACKGROUND) {
-      if (!redis) break;
-      expect(shown.has(text), `'${text}' is listed but no doc shows it any more`).toBe(true);
-      const args = cliArgs(text.replaceAll(REDIS, redis.url));
+    for (const c of all) {
+      if (!redis || !BACKGROUND.has(c.text) || seen.has(c.text)) continue;
+      seen.add(c.text);
       background.push(
-        spawn(process.execPath, ['--import', tsxLoader, join(repoRoot, 'src/cli/run.ts'), ...args], {
-          cwd: dir,
-          stdio: 'ignore',
-        }),
+        spawn(
+          process.execPath,
+          ['--import', tsxLoader, join(repoRoot, 'src/cli/run.ts'), ...cliArgs(c.text.replaceAll(REDIS, redis.url))],
+          {
+            cwd: folderOf(c.file),
+            stdio: 'ignore',
+          },
+        ),
       );
-      seen.add(text);
     }
     for (const c of ordered) {
       if (seen.has(c.text) || NOT_RUN[c.text] !== undefined) continue;
       seen.add(c.text);
-      let text = RUN_AS[c.text] ?? c.text;
       // a bare command name in prose is a mention: it must name a command of the CLI (shown in a shell
       // block, it runs)
       const example = all.some((d) => d.text === c.text && !d.inline);
-      if (!example && names.has(text.replace(/^(npx )?hwnas /, ''))) continue;
-      if (redis) text = text.replaceAll(REDIS, redis.url);
-      else if (text.includes(REDIS)) continue; // no redis-server: the distributed examples cannot run
-      // `[--flag]` is an optional flag of a synopsis: run with it
-      const args = cliArgs(text.replace(/\[([^\]<>]*)\]/g, '$1'));
-      const t0 = Date.now();
-      const r = runCli(args, { cwd: dir, env, timeoutMs: 300_000 });
-      if (process.env.DOCS_TIMES) console.info(`${Date.now() - t0} ms ${text}`);
-      if (r.code !== 0)
-        failures.push(`${c.file}: ${c.text}\n  exit ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+      if (!example && names.has(c.text.replace(/^(npx )?hwnas /, ''))) continue;
+      if (!redis && c.text.includes(REDIS)) continue; // no redis-server: the distributed examples cannot run
+      for (const step of [RUN_AS[c.text] ?? c.text].flat()) {
+        const text = redis ? step.replaceAll(REDIS, redis.url) : step;
+        // `[--flag]` is an optional flag of a synopsis: run with it
+        const args = cliArgs(text.replace(/\[([^\]<>]*)\]/g, '$1'));
+        const t0 = Date.now();
+        const r = runCli(args, { cwd: folderOf(c.file), env, timeoutMs: 300_000 });
+        if (process.env.DOCS_TIMES) console.info(`${Date.now() - t0} ms ${c.file}: ${text}`);
+        if (r.code !== 0)
+          failures.push(`${c.file}: ${c.text}\n  exit ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+      }
     }
     for (const b of background) b.kill('SIGTERM');
     expect(failures, failures.join('\n')).toEqual([]);
