@@ -67,7 +67,8 @@ describe('refuseSameFiles', () => {
   });
 });
 
-describe('every command refuses an output that is an input, before any work', () => {
+// Real processes, several per test: a loaded 2-core machine needs more than the default minute.
+describe('every command refuses an output that is an input, before any work', { timeout: 300_000 }, () => {
   const NB = ['--space', 'nb201', '--accuracy', 'nb201:cifar100'];
   const unchanged = (name: string) => expect(readFileSync(join(dir, name), 'utf8')).toBe(TABLE);
   const refused = (args: string[], pattern: RegExp) => {
