@@ -5,13 +5,16 @@
 import { Command, CommanderError } from 'commander';
 import { isHwnasError } from '../errors.js';
 import { registerAll } from './commands.js';
+import { guardPaths } from './guard-paths.js';
 
 export function buildProgram(): Command {
   const program = new Command('hwnas')
     .description('Hardware-aware neural architecture search with search-space pruning')
     .version('0.1.0')
     .option('--verbose', 'print stack traces of errors')
-    .exitOverride();
+    .exitOverride()
+    // Before any work: no output may overwrite an input (or another output) of the command.
+    .hook('preAction', (_program, action) => guardPaths(action));
   registerAll(program);
   oneLineUsageErrors(program);
   return program;

@@ -3,7 +3,6 @@
  * strategy on a closed benchmark (every architecture's objectives known), optionally in a pruned space,
  * and report the convergence (GD, mean GD, IGD+, HV) to the true front at the poster's checkpoints.
  */
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { frontCsv } from '../data/points.js';
 import { fail } from '../errors.js';
@@ -175,8 +174,8 @@ export function register(program: Command): void {
 }
 
 /**
- * --out and --found are checked before the search runs. An empty name would silently write nothing, and
- * one file named twice would end up holding only the found front, the run JSON overwritten.
+ * --out and --found are checked before the search runs: an empty name would silently write nothing (one
+ * file named twice, or an input named as an output, is refused for every command: src/io/same-file.ts).
  */
 function checkOutputFiles(f: SearchFlags): void {
   for (const [flag, path] of [
@@ -186,9 +185,4 @@ function checkOutputFiles(f: SearchFlags): void {
     if (path === '') fail(`${flag} is empty`, `give a file name, or drop ${flag}`);
     if (path !== undefined) checkOutputFile(flag, path);
   }
-  if (f.out !== undefined && f.found !== undefined && resolve(f.out) === resolve(f.found))
-    fail(
-      `--out and --found name the same file (${f.found})`,
-      'give two files: --out run.json (the whole run) and --found found.csv (the found front)',
-    );
 }
