@@ -8,8 +8,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { cacheDir } from '../data/cache.js';
 import { shellWords } from '../distributed/shell-words.js';
+import { cacheDir } from '../io/cache-dir.js';
 import { type PathUse, refuseSameFiles } from '../io/same-file.js';
 import { sourceReads } from '../objectives/all.js';
 
