@@ -5,7 +5,6 @@
  * Allocation-free once the buffers have grown. The returned array is scratch memory reused by the next
  * call: copy it if you keep it.
  */
-import { sortIndexRange } from './sort-indices.js';
 
 const SMALL = 48;
 const BITS = 11;
@@ -49,14 +48,42 @@ export function sameRow(points: Float64Array, m: number, a: number, b: number): 
   return true;
 }
 
-// The comparator of the merge sorts reads the points from here (set by lexOrder, cleared after): a
-// module-level function allocates nothing, a closure over the arguments would allocate per call.
-const EMPTY = new Float64Array(0);
-let curPoints: Float64Array = EMPTY;
-let curM = 1;
-
-function curBefore(a: number, b: number): boolean {
-  return before(curPoints, curM, a, b);
+/**
+ * Merge sort of perm[start, end) in lexicographic order through tmp: insertion sort of runs of 16, then
+ * bottom-up merges. The comparison is written inline rather than passed to sort-indices.ts: a comparator
+ * shared by many call sites is no longer inlined, and this one runs in every hot-loop sort.
+ */
+function mergeLex(points: Float64Array, m: number, start: number, end: number): void {
+  for (let lo = start; lo < end; lo += 16) {
+    const hi = Math.min(lo + 16, end);
+    for (let t = lo + 1; t < hi; t++) {
+      const v = perm[t]!;
+      let j = t;
+      while (j > lo && before(points, m, v, perm[j - 1]!)) {
+        perm[j] = perm[j - 1]!;
+        j--;
+      }
+      perm[j] = v;
+    }
+  }
+  let src = perm;
+  let dst = tmp;
+  for (let w = 16; w < end - start; w *= 2) {
+    for (let lo = start; lo < end; lo += 2 * w) {
+      const mid = Math.min(lo + w, end);
+      const hi = Math.min(lo + 2 * w, end);
+      let a = lo;
+      let b = mid;
+      let t = lo;
+      while (a < mid && b < hi) dst[t++] = before(points, m, src[b]!, src[a]!) ? src[b++]! : src[a++]!;
+      while (a < mid) dst[t++] = src[a++]!;
+      while (b < hi) dst[t++] = src[b++]!;
+    }
+    const x = src;
+    src = dst;
+    dst = x;
+  }
+  if (src !== perm) for (let t = start; t < end; t++) perm[t] = src[t]!;
 }
 
 function insertionOrder2(points: Float64Array, n: number): Int32Array {
@@ -154,17 +181,7 @@ function orderRange(points: Float64Array, m: number, start: number, end: number,
   const len = end - start;
   if (len < 2 || k >= m) return;
   if (len <= 256) {
-    if (len <= 16) {
-      for (let t = start + 1; t < end; t++) {
-        const v = perm[t]!;
-        let j = t;
-        while (j > start && before(points, m, v, perm[j - 1]!)) {
-          perm[j] = perm[j - 1]!;
-          j--;
-        }
-        perm[j] = v;
-      }
-    } else sortIndexRange(perm, start, end, curBefore, tmp);
+    mergeLex(points, m, start, end);
     return;
   }
   radixRange(points, m, k, start, end);
@@ -181,10 +198,7 @@ function orderRange(points: Float64Array, m: number, start: number, end: number,
 function radixOrder(points: Float64Array, m: number, n: number): Int32Array {
   for (let i = 0; i < n; i++) perm[i] = i;
   live = n;
-  curPoints = points;
-  curM = m;
   orderRange(points, m, 0, n, 0);
-  curPoints = EMPTY;
   return perm;
 }
 
@@ -201,9 +215,6 @@ export function lexOrder(points: Float64Array, m: number, n: number): Int32Array
 
 function comparatorOrder(points: Float64Array, m: number, n: number): Int32Array {
   for (let i = 0; i < n; i++) perm[i] = i;
-  curPoints = points;
-  curM = m;
-  sortIndexRange(perm, 0, n, curBefore, tmp);
-  curPoints = EMPTY;
+  mergeLex(points, m, 0, n);
   return perm;
 }

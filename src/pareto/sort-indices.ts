@@ -4,21 +4,19 @@
  * same result, so callers may swap one sort for another without changing any output.
  */
 
-const RUN = 16;
-
 /**
- * Sort `idx[from .. to)` by `less`: insertion sort of runs of 16, then bottom-up merges through
- * `scratch` (a different array, length >= to; the same positions are used).
+ * Sort `idx[0..n)` by `less`, a strict total order: insertion sort of runs of 16, then bottom-up merges
+ * through `scratch` (length >= n, not `idx`).
  */
-export function sortIndexRange(
+export function sortIndices(
   idx: Int32Array,
-  from: number,
-  to: number,
+  n: number,
   less: (a: number, b: number) => boolean,
   scratch: Int32Array,
 ): void {
-  for (let lo = from; lo < to; lo += RUN) {
-    const hi = Math.min(lo + RUN, to);
+  const RUN = 16;
+  for (let lo = 0; lo < n; lo += RUN) {
+    const hi = Math.min(lo + RUN, n);
     for (let i = lo + 1; i < hi; i++) {
       const v = idx[i]!;
       let j = i;
@@ -31,10 +29,10 @@ export function sortIndexRange(
   }
   let src = idx;
   let dst = scratch;
-  for (let w = RUN; w < to - from; w *= 2) {
-    for (let lo = from; lo < to; lo += 2 * w) {
-      const mid = Math.min(lo + w, to);
-      const hi = Math.min(lo + 2 * w, to);
+  for (let w = RUN; w < n; w *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * w) {
+      const mid = Math.min(lo + w, n);
+      const hi = Math.min(lo + 2 * w, n);
       let a = lo;
       let b = mid;
       let t = lo;
@@ -46,15 +44,5 @@ export function sortIndexRange(
     src = dst;
     dst = x;
   }
-  if (src !== idx) for (let i = from; i < to; i++) idx[i] = src[i]!;
-}
-
-/** Sort `idx[0 .. n)` by `less`, a strict total order; `scratch` (length >= n, not `idx`) is the merge buffer. */
-export function sortIndices(
-  idx: Int32Array,
-  n: number,
-  less: (a: number, b: number) => boolean,
-  scratch: Int32Array,
-): void {
-  sortIndexRange(idx, 0, n, less, scratch);
+  if (src !== idx) for (let i = 0; i < n; i++) idx[i] = src[i]!;
 }
