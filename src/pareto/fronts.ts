@@ -85,44 +85,94 @@ export function paretoFrontIndices(points: Float64Array, m: number): Int32Array 
   return frontBySweep(points, m, n);
 }
 
+// One sweep per objective count: small monomorphic loops that V8 inlines and optimises well (one loop
+// for all counts measured up to 1.4x slower). Each writes the front into `front` and returns its size.
+
 function frontBySweep(points: Float64Array, m: number, n: number): Int32Array {
-  ensureScratch(n);
   const order = lexOrder(points, m, n);
   const front = new Int32Array(n);
+  const size =
+    m === 1
+      ? front1(points, order, n, front)
+      : m === 2
+        ? front2(points, order, n, front)
+        : m === 3
+          ? front3(points, order, n, front)
+          : frontEns(points, m, order, n, front);
+  return front.slice(0, size);
+}
+
+function front1(points: Float64Array, order: Int32Array, n: number, front: Int32Array): number {
+  const best = points[order[0]!]!;
   let size = 0;
-  if (m === 1) {
-    const best = points[order[0]!]!;
-    while (size < n && points[order[size]!] === best) {
-      front[size] = order[size]!;
-      size++;
-    }
-    return front.slice(0, size);
+  while (size < n && points[order[size]!] === best) {
+    front[size] = order[size]!;
+    size++;
   }
+  return size;
+}
+
+function front2(points: Float64Array, order: Int32Array, n: number, front: Int32Array): number {
+  let size = 0;
   let prev = -1;
-  let prevIn0 = false;
+  let prevIn = false;
   let min1 = Number.POSITIVE_INFINITY;
-  const stair = m === 3 ? openStaircase(0) : undefined;
+  for (let t = 0; t < n; t++) {
+    const i = order[t]!;
+    const b = points[2 * i + 1]!;
+    let inFront: boolean;
+    if (prev >= 0 && points[2 * i] === points[2 * prev] && b === points[2 * prev + 1]) inFront = prevIn;
+    else {
+      inFront = b < min1;
+      if (inFront) min1 = b;
+    }
+    if (inFront) front[size++] = i;
+    prev = i;
+    prevIn = inFront;
+  }
+  return size;
+}
+
+function front3(points: Float64Array, order: Int32Array, n: number, front: Int32Array): number {
+  const stair = openStaircase(0);
+  let size = 0;
+  let prev = -1;
+  let prevIn = false;
+  for (let t = 0; t < n; t++) {
+    const i = order[t]!;
+    const x = points[3 * i + 1]!;
+    const y = points[3 * i + 2]!;
+    let inFront: boolean;
+    if (prev >= 0 && points[3 * i] === points[3 * prev] && x === points[3 * prev + 1] && y === points[3 * prev + 2]) {
+      inFront = prevIn;
+    } else {
+      inFront = !stair.covers(x, y);
+      if (inFront) stair.insert(x, y);
+    }
+    if (inFront) front[size++] = i;
+    prev = i;
+    prevIn = inFront;
+  }
+  return size;
+}
+
+function frontEns(points: Float64Array, m: number, order: Int32Array, n: number, front: Int32Array): number {
+  ensureScratch(n);
   ensOpen(0);
+  let size = 0;
+  let prev = -1;
+  let prevIn = false;
   for (let t = 0; t < n; t++) {
     const i = order[t]!;
     let inFront: boolean;
-    if (prev >= 0 && sameRow(points, m, i, prev)) inFront = prevIn0;
-    else if (m === 2) {
-      const b = points[2 * i + 1]!;
-      inFront = b < min1;
-      if (inFront) min1 = b;
-    } else if (stair) {
-      const x = points[3 * i + 1]!;
-      const y = points[3 * i + 2]!;
-      inFront = !stair.covers(x, y);
-      if (inFront) stair.insert(x, y);
-    } else {
+    if (prev >= 0 && sameRow(points, m, i, prev)) inFront = prevIn;
+    else {
       inFront = !dominatedByFront(points, m, 0, i);
       if (inFront) ensAdd(0, i);
     }
     if (inFront) front[size++] = i;
     prev = i;
-    prevIn0 = inFront;
+    prevIn = inFront;
   }
-  return front.slice(0, size);
+  return size;
 }

@@ -37,12 +37,22 @@ export class Staircase {
     while (end < size && this.ys[end]! >= y) end++;
     const next = size - (end - start) + 1;
     if (next > this.xs.length) this.grow(next);
-    if (end !== start + 1) {
-      this.xs.copyWithin(start + 1, end, size);
-      this.ys.copyWithin(start + 1, end, size);
+    const xs = this.xs;
+    const ys = this.ys;
+    // move the steps after the dropped ones next to the new one (short moves: a loop beats copyWithin)
+    if (end === start) {
+      for (let t = size; t > start; t--) {
+        xs[t] = xs[t - 1]!;
+        ys[t] = ys[t - 1]!;
+      }
+    } else if (end > start + 1) {
+      for (let t = end, to = start + 1; t < size; t++, to++) {
+        xs[to] = xs[t]!;
+        ys[to] = ys[t]!;
+      }
     }
-    this.xs[start] = x;
-    this.ys[start] = y;
+    xs[start] = x;
+    ys[start] = y;
     this.size = next;
   }
 
