@@ -12,7 +12,6 @@
  * inputs and allocates on top of it.
  */
 import { fail } from '../errors.js';
-import { sameRow } from './order.js';
 import { ensureScratch, scratch } from './scratch.js';
 import { sortIndices } from './sort-indices.js';
 import { checkPoints } from './validate.js';
@@ -25,7 +24,6 @@ let curPoints: Float64Array = EMPTY_POINTS;
 let curM = 1;
 let curMembers: Int32Array = EMPTY_MEMBERS;
 let curStart = 0;
-let curObjective = 0;
 
 /** Member position a before b: lexicographic on all objectives, then by position. */
 function memberLess(a: number, b: number): boolean {
@@ -40,11 +38,58 @@ function memberLess(a: number, b: number): boolean {
   return a < b;
 }
 
-/** Member position a before b on objective `curObjective`, then by position. */
-function memberObjectiveLess(a: number, b: number): boolean {
-  const x = curPoints[curMembers[curStart + a]! * curM + curObjective]!;
-  const y = curPoints[curMembers[curStart + b]! * curM + curObjective]!;
-  return x !== y ? x < y : a < b;
+/**
+ * Sort the u positions in scratch.distinct by (value of objective o, position): insertion sort of runs of
+ * 16, then bottom-up merges, comparing keys gathered into scratch.keys. Written out rather than passed a
+ * comparator through sortIndices: that call site is shared by every caller and no longer inlined, and this
+ * sort runs once per objective in every parent selection.
+ */
+function sortByObjective(points: Float64Array, m: number, members: Int32Array, start: number, u: number, o: number) {
+  const keys = scratch.keys;
+  let src = scratch.distinct;
+  let dst = scratch.merge;
+  for (let t = 0; t < u; t++) {
+    const j = src[t]!;
+    keys[j] = points[members[start + j]! * m + o]!;
+  }
+  for (let lo = 0; lo < u; lo += 16) {
+    const hi = Math.min(lo + 16, u);
+    for (let i = lo + 1; i < hi; i++) {
+      const v = src[i]!;
+      const kv = keys[v]!;
+      let j = i;
+      while (j > lo) {
+        const w = src[j - 1]!;
+        const kw = keys[w]!;
+        if (kw < kv || (kw === kv && w < v)) break;
+        src[j] = w;
+        j--;
+      }
+      src[j] = v;
+    }
+  }
+  for (let w = 16; w < u; w *= 2) {
+    for (let lo = 0; lo < u; lo += 2 * w) {
+      const mid = Math.min(lo + w, u);
+      const hi = Math.min(lo + 2 * w, u);
+      let a = lo;
+      let b = mid;
+      let t = lo;
+      while (a < mid && b < hi) {
+        const pa = src[a]!;
+        const pb = src[b]!;
+        const ka = keys[pa]!;
+        const kb = keys[pb]!;
+        dst[t++] = kb < ka || (kb === ka && pb < pa) ? src[b++]! : src[a++]!;
+      }
+      while (a < mid) dst[t++] = src[a++]!;
+      while (b < hi) dst[t++] = src[b++]!;
+    }
+    const x = src;
+    src = dst;
+    dst = x;
+  }
+  if (src !== scratch.distinct) for (let t = 0; t < u; t++) scratch.distinct[t] = src[t]!;
 }
 
 function hold(points: Float64Array, m: number, members: Int32Array, start: number): void {
@@ -68,8 +113,7 @@ function accumulate(points: Float64Array, m: number, members: Int32Array, start:
     return;
   }
   for (let o = 0; o < m; o++) {
-    curObjective = o;
-    sortIndices(distinct, u, memberObjectiveLess, scratch.merge);
+    sortByObjective(points, m, members, start, u, o);
     const lo = points[members[start + distinct[0]!]! * m + o]!;
     const hi = points[members[start + distinct[u - 1]!]! * m + o]!;
     const range = hi - lo;
@@ -109,7 +153,14 @@ export function crowdingDistanceInto(
   let u = 0;
   for (let t = 0; t < k; t++) {
     const j = order[t]!;
-    if (t > 0 && sameRow(points, m, members[start + j]!, members[start + order[t - 1]!]!)) continue; // a later copy: 0
+    if (t > 0) {
+      // a later copy of the previous point: distance 0
+      const ra = members[start + j]! * m;
+      const rb = members[start + order[t - 1]!]! * m;
+      let same = true;
+      for (let o = 0; o < m && same; o++) same = points[ra + o] === points[rb + o];
+      if (same) continue;
+    }
     distinct[u++] = j;
   }
   accumulate(points, m, members, start, u, out);

@@ -15,8 +15,10 @@ export const scratch = {
   order: new Int32Array(0),
   /** Crowding distance: positions of the distinct members. */
   distinct: new Int32Array(0),
-  /** Merge buffer of sortIndices. */
+  /** Merge buffer of the index sorts. */
   merge: new Int32Array(0),
+  /** Crowding distance: one objective's value per member position. */
+  keys: new Float64Array(0),
 };
 
 /** Make every buffer hold at least n entries (doubling, so growth is amortised). */
@@ -29,4 +31,5 @@ export function ensureScratch(n: number): void {
   scratch.order = new Int32Array(size);
   scratch.distinct = new Int32Array(size);
   scratch.merge = new Int32Array(size);
+  scratch.keys = new Float64Array(size);
 }
