@@ -6,8 +6,9 @@
  *   volume is its depth times the (d-1)-dimensional hypervolume of the points below it, reduced to their
  *   non-dominated set first. Exact; O(n^(d-1)) in the worst case, about O(n^2 log n) for 3 objectives.
  */
+
+import { paretoFrontIndices } from './fronts.js';
 import { lexOrder } from './order.js';
-import { paretoFrontIndices } from './sort.js';
 import { checkPoints, checkVector } from './validate.js';
 
 function hv2(pts: Float64Array, n: number, r0: number, r1: number): number {

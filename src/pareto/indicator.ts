@@ -7,9 +7,9 @@
 import { readPointSets } from '../data/points.js';
 import { fail } from '../errors.js';
 import { gd, gdPlus, igd, igdPlus } from './distance.js';
+import { paretoFrontIndices } from './fronts.js';
 import { hypervolume } from './hypervolume.js';
 import { type Normalization, normalizationFromBounds, normalizationFromFront, normalize } from './normalize.js';
-import { paretoFrontIndices } from './sort.js';
 
 export const indicators = ['gd', 'gd-mean', 'gd-power', 'gd+', 'igd', 'igd+', 'hv'] as const;
 export type IndicatorName = (typeof indicators)[number];
