@@ -144,7 +144,7 @@ export function register(program: Command): void {
     .option('--no-onnx', 'do not export each network as ONNX for the evaluator program')
     .option('--lock-ms <ms>', "job lock, renewed while the worker lives; a dead worker's jobs return after it", '30000')
     .option('--stalled-ms <ms>', 'how often to look for jobs of dead workers', '30000')
-    .option('--quiet', 'no log lines on stderr')
+    .option('--quiet', 'no job log lines on stderr (lost and restored Redis connections are still shown)')
     .action(async (f: WorkerFlags) => {
       const ac = new AbortController();
       // The first signal lets held jobs finish; closing can wait forever when Redis is gone, so a second
