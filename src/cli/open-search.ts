@@ -18,20 +18,16 @@ import { parseRedisUrl, QueueDispatcher } from '../distributed/queue.js';
 import { DEFAULT_REDIS_TIMEOUT_S } from '../distributed/redis-link.js';
 import type { ObjectiveSpec } from '../distributed/types.js';
 import { fail, HwnasError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { checkOutputFolder, createOutputFolder } from '../io/folders.js';
+import { exitOnInterrupt } from '../io/interrupt.js';
+import { toJson } from '../io/json.js';
+import { parseFloatOption, parseIntOption } from '../io/numbers.js';
+import { progressBar } from '../io/progress.js';
 import { createStrategy, strategyNames } from '../search/index.js';
 import { getSpace } from '../space/all.js';
 import { radices, type SearchSpace } from '../space/types.js';
 import { checkSample } from '../study/config.js';
-import { exitOnInterrupt } from './interrupt.js';
-import {
-  checkOutputFolder,
-  createOutputFolder,
-  parseFloatOption,
-  parseIntOption,
-  toJson,
-  writeFileAtomic,
-} from './output.js';
-import { progressBar } from './progress.js';
 import { checkStrategyOptions } from './search.js';
 
 interface OpenSearchFlags {

@@ -10,10 +10,10 @@ import { DEFAULT_REDIS_TIMEOUT_S } from '../distributed/redis-link.js';
 import type { EvalJob } from '../distributed/types.js';
 import { fail } from '../errors.js';
 import { getDevice } from '../hardware/device.js';
+import { parseIntOption } from '../io/numbers.js';
 import { knownSources } from '../objectives/all.js';
 import { getSpace } from '../space/all.js';
 import type { SearchSpace } from '../space/types.js';
-import { parseIntOption } from './output.js';
 
 interface WorkerFlags {
   queue: string;
