@@ -15,6 +15,7 @@ import { type OpenCheckpoint, openConvergence, parseReference } from '../distrib
 import { type Dispatcher, LocalDispatcher } from '../distributed/dispatch.js';
 import { parseObjectiveSpecs } from '../distributed/evaluator.js';
 import { parseRedisUrl, QueueDispatcher } from '../distributed/queue.js';
+import { DEFAULT_REDIS_TIMEOUT_S } from '../distributed/redis-link.js';
 import type { ObjectiveSpec } from '../distributed/types.js';
 import { fail, HwnasError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -39,6 +40,7 @@ interface OpenSearchFlags {
   queueName: string;
   password?: string;
   tls?: boolean;
+  redisTimeout?: string;
   concurrency: string;
   evals: string;
   seed: string;
@@ -130,6 +132,12 @@ export async function openSearch(
     }
   }
   const target = f.queue === undefined ? undefined : parseRedisUrl(f.queue, { password: f.password, tls: f.tls });
+  const redisTimeoutS = parseIntOption(
+    '--redis-timeout',
+    f.redisTimeout ?? String(DEFAULT_REDIS_TIMEOUT_S),
+    1,
+    86_400 * 365,
+  );
   const space = getSpace(f.space);
   let dispatcher: Dispatcher;
   let sourceSpecs: ObjectiveSpec[] = [];
@@ -144,7 +152,11 @@ export async function openSearch(
     }
     if (f.allowMissing === true)
       fail('--allow-missing applies to in-process --objective sources', 'with --queue the workers evaluate');
-    dispatcher = await QueueDispatcher.open(target, { queueName: f.queueName });
+    dispatcher = await QueueDispatcher.open(target, {
+      queueName: f.queueName,
+      redisTimeoutMs: redisTimeoutS * 1000,
+      log: (line) => process.stderr.write(`hwnas: ${line}\n`),
+    });
   } else {
     const built = await buildEvaluator(space, f);
     sourceSpecs = built.sourceSpecs;
@@ -277,6 +289,11 @@ export function register(program: Command): void {
     .option('--queue-name <name>', 'BullMQ queue name shared with the workers', 'hwnas-eval')
     .option('--password <password>', 'Redis password (overrides the URL)')
     .option('--tls', 'connect to Redis over TLS')
+    .option(
+      '--redis-timeout <seconds>',
+      'give up (exit 2, resumable) when Redis stays unreachable this long',
+      String(DEFAULT_REDIS_TIMEOUT_S),
+    )
     .option('--concurrency <n>', 'evaluations in flight', '1')
     .option('--evals <n>', 'evaluation budget (failed evaluations count)', '100')
     .option('--seed <n>', 'random seed', '0')
