@@ -11,7 +11,7 @@ import { createOutputFolder } from '../cli/output.js';
 import { fail } from '../errors.js';
 import { canonicalConfig, type StudyConfig, studyHash } from './config.js';
 import { type StudyInput, studyInputs } from './inputs.js';
-import { STUDY_ENTRIES, studyPaths } from './layout.js';
+import { STORE_FILES, STUDY_ENTRIES, studyPaths } from './layout.js';
 import type { CheckpointMetrics, PruneInfo, RunResult, RunTask } from './plan.js';
 import { storeFailure } from './store-errors.js';
 import { damagedHint, damagedMessage, inspectStore, type StoreMeta, setAsideDamaged } from './store-health.js';
@@ -161,6 +161,8 @@ export class StudyStore {
     // check() made sure the parent exists: a plain mkdir (a recursive one never returns under /proc).
     createOutputFolder('--out', folder);
     const inputs = studyInputs(config);
+    // A store this call creates and fails to set up (a full disk) is removed: it holds nothing yet.
+    const fresh = !existsSync(paths.store);
     let db: Database.Database | undefined;
     try {
       db = new Database(paths.store);
@@ -176,6 +178,7 @@ export class StudyStore {
       })();
     } catch (e) {
       closeQuietly(db);
+      if (fresh) for (const f of STORE_FILES) rmSync(join(folder, f), { force: true });
       storeFailure(e, paths.store, folder, () => null);
     }
     return new StudyStore(folder, db);
@@ -432,6 +435,7 @@ export class StudyStore {
   private keptRuns(): string | null {
     try {
       const { n } = this.db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number };
+      if (n === 0) return null;
       return n === 1 ? 'the 1 finished run is kept' : `the ${n} finished runs are kept`;
     } catch {
       return null;
