@@ -54,3 +54,11 @@ export function sweepStaleTemps(
 export function sweepStudyTemps(folder: string): string[] {
   return sweepStaleTemps(folder, { files: ['report.html', 'study.json'], subfolders: ['results', 'tables', 'plots'] });
 }
+
+/** An open-search folder: its outputs and report at the top, its plots below (history.jsonl is appended to). */
+export function sweepOpenSearchTemps(folder: string): string[] {
+  return sweepStaleTemps(folder, {
+    files: ['front.csv', 'front.json', 'trace.csv', 'search.json', 'report.html'],
+    subfolders: ['plots'],
+  });
+}
