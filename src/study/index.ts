@@ -69,7 +69,7 @@ export async function runStudy(config: StudyConfig, opts: StudyRunOptions): Prom
     try {
       writeFileAtomic(studyPaths(opts.out).config, `${JSON.stringify(JSON.parse(canonicalConfig(config)), null, 2)}\n`);
     } catch (e) {
-      writeFailure(e, opts.out, 'study.json', 'the finished runs in its study.sqlite are kept');
+      writeFailure(e, opts.out, 'study.json', 'what its study.sqlite holds is kept');
     }
     const done = store.doneKeys();
     opts.onStart?.(prepared, prepared.tasks.filter((t) => !done.has(t.spec.key)).length);
