@@ -119,7 +119,9 @@ describe('a damaged study.sqlite', () => {
     writeFileSync(join(folder, 'study.sqlite-wal'), 'wal bytes of the damaged store');
     writeFileSync(join(folder, 'study.sqlite.damaged-1'), 'an earlier one');
     const r = hwnas([...study, '--out', folder, '--force']);
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toBe(
+      `hwnas: ${join(folder, 'study.sqlite')} was damaged: kept aside as ${join(folder, 'study.sqlite.damaged-2')}, the study starts again\n`,
+    );
     expect(r.code).toBe(0);
     expect(readFileSync(join(folder, 'study.sqlite.damaged-1'), 'utf8')).toBe('an earlier one');
     expect(readFileSync(join(folder, 'study.sqlite.damaged-2')).equals(bytes)).toBe(true);

@@ -27,6 +27,8 @@ export interface StudyRunOptions {
   /** Called once the plan is ready, with the number of runs left to do. */
   onStart?: (prepared: PreparedStudy, pending: number) => void;
   onRun?: (done: number, total: number, evals: number) => void;
+  /** A line worth telling the user on the side (e.g. where --force kept a damaged store). */
+  onNote?: (line: string) => void;
   /** Skip the SVG/PNG plots (faster; the benchmark uses it). */
   plots?: boolean;
 }
@@ -47,7 +49,7 @@ export async function runStudy(config: StudyConfig, opts: StudyRunOptions): Prom
     () => 'interrupted while preparing the study: no run was started (rerun the same command to start it)',
     () => prepareStudy(config, { quiet: opts.quiet, importData: opts.importData }),
   );
-  const store = StudyStore.create(opts.out, config, { force: opts.force });
+  const store = StudyStore.create(opts.out, config, { force: opts.force, onNote: opts.onNote });
   let execution: ExecuteSummary;
   try {
     if (!store.hasData()) {

@@ -155,9 +155,16 @@ export class StudyStore {
   }
 
   /** Open (or create) the store of `folder` for `config` (see `check`; --force replaces only what a study writes). */
-  static create(folder: string, config: StudyConfig, opts: { force?: boolean } = {}): StudyStore {
+  static create(
+    folder: string,
+    config: StudyConfig,
+    opts: { force?: boolean; onNote?: (line: string) => void } = {},
+  ): StudyStore {
     const paths = studyPaths(folder);
-    if (StudyStore.check(folder, config, opts) === 'replace') StudyStore.clear(folder);
+    if (StudyStore.check(folder, config, opts) === 'replace') {
+      const aside = StudyStore.clear(folder);
+      if (aside) opts.onNote?.(`${paths.store} was damaged: kept aside as ${aside}, the study starts again`);
+    }
     // check() made sure the parent exists: a plain mkdir (a recursive one never returns under /proc).
     createOutputFolder('--out', folder);
     const inputs = studyInputs(config);
@@ -209,10 +216,12 @@ export class StudyStore {
   }
 
   /** What --force replaces: a damaged store is kept aside, the rest of what a study writes is removed. */
-  private static clear(folder: string): void {
+  /** Returns where a damaged store was moved, if it was. */
+  private static clear(folder: string): string | null {
     const { store } = studyPaths(folder);
-    if (existsSync(store) && 'damage' in inspectStore(store)) setAsideDamaged(store);
+    const aside = existsSync(store) && 'damage' in inspectStore(store) ? setAsideDamaged(store) : null;
     for (const e of STUDY_ENTRIES) rmSync(join(folder, e), { recursive: true, force: true });
+    return aside;
   }
 
   private cachedConfig: StudyConfig | undefined;
