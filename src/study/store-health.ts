@@ -3,8 +3,9 @@
  * as `study.sqlite.damaged-<n>` (with its -wal/-shm, under names SQLite pairs with it), never deleted.
  */
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { isDamage, storeFailure } from './store-errors.js';
 
 export type StoreMeta = { hash?: string; config?: string; format?: string; inputs?: string };
 
@@ -38,7 +39,9 @@ export function inspectStore(path: string): StoreInspection {
     const m = new Map(rows.map((r) => [r.key, r.value]));
     return { meta: { hash: m.get('hash'), config: m.get('config'), format: m.get('format'), inputs: m.get('inputs') } };
   } catch (e) {
-    return { damage: (e as Error).message };
+    // Damage is SQLite's verdict on the bytes; a file it cannot open (permissions, locks) is not damaged.
+    if (isDamage(e)) return { damage: (e as Error).message };
+    return storeFailure(e, path, dirname(path), () => null);
   } finally {
     db?.close();
     removeCreatedSideFiles(path, existed);
@@ -67,14 +70,4 @@ export function setAsideDamaged(path: string): string {
     for (const s of SIDE_SUFFIXES) if (existsSync(path + s)) renameSync(path + s, aside + s);
     return aside;
   }
-}
-
-/** The one line for a damaged store: the file and SQLite's reason. */
-export function damagedMessage(path: string, damage: string): string {
-  return `${path} is damaged (${damage})`;
-}
-
-/** How to get past a damaged store: --force on the study's command, which keeps the file aside. */
-export function damagedHint(path: string): string {
-  return `rerun the study with --force to start it again: the damaged file is kept aside as ${basename(path)}.damaged-<n>`;
 }

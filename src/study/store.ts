@@ -13,8 +13,8 @@ import { canonicalConfig, type StudyConfig, studyHash } from './config.js';
 import { type StudyInput, studyInputs } from './inputs.js';
 import { STORE_FILES, STUDY_ENTRIES, studyPaths } from './layout.js';
 import type { CheckpointMetrics, PruneInfo, RunResult, RunTask } from './plan.js';
-import { storeFailure } from './store-errors.js';
-import { damagedHint, damagedMessage, inspectStore, type StoreMeta, setAsideDamaged } from './store-health.js';
+import { damagedHint, damagedMessage, storeFailure } from './store-errors.js';
+import { inspectStore, type StoreMeta, setAsideDamaged } from './store-health.js';
 
 const FORMAT = '1';
 
