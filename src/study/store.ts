@@ -215,8 +215,10 @@ export class StudyStore {
     return new StudyStore(folder, db);
   }
 
-  /** What --force replaces: a damaged store is kept aside, the rest of what a study writes is removed. */
-  /** Returns where a damaged store was moved, if it was. */
+  /**
+   * What --force replaces: a damaged store is kept aside, the rest of what a study writes is removed.
+   * Returns where the damaged store was moved, if it was.
+   */
   private static clear(folder: string): string | null {
     const { store } = studyPaths(folder);
     const aside = existsSync(store) && 'damage' in inspectStore(store) ? setAsideDamaged(store) : null;
