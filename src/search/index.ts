@@ -16,7 +16,7 @@ export { Nsga2 } from './nsga2.js';
 export { RandomSearch } from './random.js';
 export { chunkBits, drawSlots, RegularizedEvolution } from './re.js';
 export { SelectScratch, selectParent2, selectParentM } from './select.js';
-export { type Checkpoint, type Convergence, convergence, pickRows, posterCheckpoints, trueFront } from './trace.js';
+export { posterCheckpoints } from './trace.js';
 export type { AllowedChoices, Strategy, StrategyConfig, StrategyOptions } from './types.js';
 
 export type StrategyName = 're' | 'random' | 'nsga2' | 'ls';

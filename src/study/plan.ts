@@ -10,9 +10,6 @@ import type { RunSpec } from './cells.js';
 /** Objectives per architecture in the study: 0 = -accuracy, 1 = latency (both minimised). */
 export const M = 2;
 
-/** Hypervolume reference point in the normalised space (Ishibuchi et al. 2018: 1.1 per objective). */
-export const HV_REF = [1.1, 1.1] as const;
-
 /**
  * A copy of `a` backed by a SharedArrayBuffer: posting it to a worker (workerData, postMessage) hands over
  * the memory itself, not a copy of it. Only for arrays nobody writes to after this point.
