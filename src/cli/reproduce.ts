@@ -84,7 +84,6 @@ says how many there are per device.`,
         force: flags.force,
         importData: importStudyData,
         onNote: (line) => process.stderr.write(`hwnas: ${line}\n`),
-        onNote: (line) => process.stderr.write(`hwnas: ${line}\n`),
         onStart: (prepared, pending) => {
           const total = prepared.tasks.length;
           bar = progressBar('runs', total, {
