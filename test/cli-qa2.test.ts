@@ -133,7 +133,7 @@ describe('study folders (hwnas reproduce --out, hwnas report)', () => {
     mkdirSync(file('damaged'));
     writeFileSync(file('damaged/study.sqlite'), 'garbage\n');
     const e = errorOf(() => StudyStore.open(file('damaged')));
-    expect(e.message).toMatch(/study\.sqlite' is not an hwnas study store \(file is not a database\)$/);
+    expect(e.message).toMatch(/study\.sqlite is damaged \(file is not a database\)$/);
   });
 });
 

@@ -28,6 +28,7 @@ import { createStrategy, strategyNames } from '../search/index.js';
 import { getSpace } from '../space/all.js';
 import { radices, type SearchSpace } from '../space/types.js';
 import { checkSample } from '../study/config.js';
+import { sweepOpenSearchTemps } from '../study/stale.js';
 import { checkStrategyOptions } from './search.js';
 
 interface OpenSearchFlags {
@@ -170,6 +171,7 @@ export async function openSearch(
   const ref = f.ref === undefined ? undefined : parseReference(f.ref, specs);
   const options = { population, sample };
   createOutputFolder('--out', f.out);
+  sweepOpenSearchTemps(f.out);
   const historyPath = join(f.out, 'history.jsonl');
   const bar = progressBar('open-search', evals, { quiet: f.quiet || f.json });
   let result: AsyncSearchResult;

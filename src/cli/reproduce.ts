@@ -91,6 +91,7 @@ says how many there are per device.`,
         quiet,
         force: flags.force,
         importData: importStudyData,
+        onNote: (line) => process.stderr.write(`hwnas: ${line}\n`),
         onStart: (prepared, pending) => {
           const total = prepared.tasks.length;
           bar = progressBar('runs', total, {

@@ -11,7 +11,9 @@ import { checkpointsCsv, resultsJson, runsCsv } from '../study/export.js';
 import { feasibilityMarkdown, restricts, writeFeasibility } from '../study/feasibility.js';
 import { studyPaths } from '../study/layout.js';
 import type { Feasibility } from '../study/prepare.js';
+import { sweepStudyTemps } from '../study/stale.js';
 import { StudyStore } from '../study/store.js';
+import { writeFailure } from '../study/store-errors.js';
 import { FIGURE_SEPARATOR, figureHtml, reportHtmlParts } from './html.js';
 import { plottedRuns, studyPlots } from './plots.js';
 import { renderEach } from './render.js';
@@ -38,6 +40,7 @@ export interface ReportOptions {
 
 export async function writeReport(folder: string, opts: ReportOptions = {}): Promise<WrittenReport> {
   const store = StudyStore.open(folder);
+  sweepStudyTemps(folder);
   let config: ReturnType<StudyStore['config']>;
   let runs: ReturnType<StudyStore['loadRuns']>;
   let data: ReturnType<StudyStore['loadData']>;
@@ -53,6 +56,25 @@ export async function writeReport(folder: string, opts: ReportOptions = {}): Pro
   } finally {
     store.close();
   }
+  try {
+    return await writeReportFiles(folder, opts, { config, runs, data, feasibility, archs });
+  } catch (e) {
+    writeFailure(e, folder, 'the report', 'the results in its study.sqlite are untouched');
+  }
+}
+
+async function writeReportFiles(
+  folder: string,
+  opts: ReportOptions,
+  loaded: {
+    config: ReturnType<StudyStore['config']>;
+    runs: ReturnType<StudyStore['loadRuns']>;
+    data: ReturnType<StudyStore['loadData']>;
+    feasibility: Feasibility | null;
+    archs: Map<string, Int32Array>;
+  },
+): Promise<WrittenReport> {
+  const { config, runs, data, feasibility, archs } = loaded;
   const plots = opts.plots === false ? [] : studyPlots(config, runs, data, archs);
   const steps = 2 + plots.length;
   let done = 0;

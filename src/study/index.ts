@@ -11,7 +11,9 @@ import { type ExecuteSummary, executeStudy } from './execute.js';
 import { restricts } from './feasibility.js';
 import { studyPaths } from './layout.js';
 import { type DataImporter, type Feasibility, type PreparedStudy, prepareStudy } from './prepare.js';
+import { sweepStudyTemps } from './stale.js';
 import { StudyStore } from './store.js';
+import { writeFailure } from './store-errors.js';
 
 export { buildConfig, type StudyConfig, type StudyOptions } from './config.js';
 export { StudyStore } from './store.js';
@@ -25,6 +27,8 @@ export interface StudyRunOptions {
   /** Called once the plan is ready, with the number of runs left to do. */
   onStart?: (prepared: PreparedStudy, pending: number) => void;
   onRun?: (done: number, total: number, evals: number) => void;
+  /** A line worth telling the user on the side (e.g. where --force kept a damaged store). */
+  onNote?: (line: string) => void;
 }
 
 export interface StudyOutcome {
@@ -37,11 +41,12 @@ export interface StudyOutcome {
 export async function runStudy(config: StudyConfig, opts: StudyRunOptions): Promise<StudyOutcome> {
   // Refuse a foreign folder before the (possibly slow) preparation, and write nothing if it fails.
   StudyStore.check(opts.out, config, { force: opts.force });
+  sweepStudyTemps(opts.out);
   const prepared = await exitOnInterrupt(
     () => 'interrupted while preparing the study: no run was started (rerun the same command to start it)',
     () => prepareStudy(config, { quiet: opts.quiet, importData: opts.importData }),
   );
-  const store = StudyStore.create(opts.out, config, { force: opts.force });
+  const store = StudyStore.create(opts.out, config, { force: opts.force, onNote: opts.onNote });
   let execution: ExecuteSummary;
   try {
     if (!store.hasData()) {
@@ -60,7 +65,11 @@ export async function runStudy(config: StudyConfig, opts: StudyRunOptions): Prom
       checkSameRelease(store, prepared, config.bloxData);
     }
     if (restricts(prepared.feasibility)) store.saveFeasibility(prepared.feasibility);
-    writeFileAtomic(studyPaths(opts.out).config, `${JSON.stringify(JSON.parse(canonicalConfig(config)), null, 2)}\n`);
+    try {
+      writeFileAtomic(studyPaths(opts.out).config, `${JSON.stringify(JSON.parse(canonicalConfig(config)), null, 2)}\n`);
+    } catch (e) {
+      writeFailure(e, opts.out, 'study.json', 'what its study.sqlite holds is kept');
+    }
     const done = store.doneKeys();
     opts.onStart?.(prepared, prepared.tasks.filter((t) => !done.has(t.spec.key)).length);
     execution = await executeStudy(prepared.plan, prepared.tasks, store, { threads: opts.threads, onRun: opts.onRun });
