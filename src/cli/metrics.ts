@@ -12,6 +12,8 @@ import { fail } from '../errors.js';
 import {
   gd,
   gdPlus,
+  HV_REFERENCE,
+  hvReferencePoint,
   hypervolume,
   igd,
   igdPlus,
@@ -196,11 +198,11 @@ export function computeMetric(f: MetricsFlags): MetricsResult {
         const raw = parseNumberList('--ref', f.ref);
         if (raw.length !== m) fail(`--ref has ${raw.length} values but the points have ${m} objectives`);
         ref = norm ? [...normalize(raw, m, norm)] : raw;
-      } else if (norm) ref = new Array<number>(m).fill(1.1);
+      } else if (norm) ref = [...hvReferencePoint(m)];
       else
         fail(
           '--indicator hv needs --ref r1,...,rm or --normalize',
-          'with --normalize the reference point is 1.1 per objective',
+          `with --normalize the reference point is ${HV_REFERENCE} per objective`,
         );
       value = hypervolume(a, m, ref);
       break;
@@ -227,7 +229,10 @@ export function register(program: Command): void {
     .requiredOption('--indicator <name>', `one of ${indicators.join(', ')}`)
     .option('--p <p>', 'power of gd (original form) and gd-power', '2')
     .option('--ref <r1,r2,...>', 'hv reference point, in the units of the files')
-    .option('--normalize', 'min-max normalise with the ideal and nadir of the front (hv: ref defaults to 1.1 each)')
+    .option(
+      '--normalize',
+      `min-max normalise with the ideal and nadir of the front (hv: --ref is then ${HV_REFERENCE} per objective unless given)`,
+    )
     .option('--ideal <v1,v2,...>', 'explicit normalisation lower bounds (with --nadir)')
     .option('--nadir <v1,v2,...>', 'explicit normalisation upper bounds (with --ideal)')
     .option('--columns <c1,-c2,...>', "objective columns by name; a leading '-' negates a maximised column")

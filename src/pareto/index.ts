@@ -5,7 +5,7 @@
  */
 export { crowdingDistance } from './crowding.js';
 export { type GdVariant, gd, gdPlus, igd, igdPlus } from './distance.js';
-export { hypervolume } from './hypervolume.js';
+export { HV_REFERENCE, hvReferencePoint, hypervolume } from './hypervolume.js';
 export { crowdingDistanceInto, nonDominatedRanksInto, sortIndices } from './into.js';
 export { type Normalization, normalizationFromBounds, normalizationFromFront, normalize } from './normalize.js';
 export { nonDominatedFronts, nonDominatedRanks, paretoFrontIndices } from './sort.js';
