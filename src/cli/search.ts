@@ -10,23 +10,25 @@ import { resolveSource } from '../objectives/all.js';
 import { countMask, coveredMask, feasibleMask, parseConstraints } from '../objectives/constraints.js';
 import { checkAccuracySource, checkLatencySource } from '../objectives/roles.js';
 import { paretoFrontIndices } from '../pareto/index.js';
-import { pruneMetricNames, pruneSpace } from '../prune/index.js';
+import { parseRatioOption, pruneMetricNames, pruneSpace } from '../prune/index.js';
 import { AllowedSpace } from '../search/allowed.js';
 import {
+  checkStrategyOptions,
   convergence,
   createStrategy,
+  parseStrategyOptions,
   pickRows,
   posterCheckpoints,
   runClosed,
-  strategyNames,
   trueFront,
 } from '../search/index.js';
 import { getSpace } from '../space/all.js';
 import { radices } from '../space/types.js';
-import { checkSample } from '../study/config.js';
 import { type FrontRow, frontCsv } from './front.js';
-import { checkOutputFile, parseFloatOption, parseIntOption, toJson, writeFilesAtomic } from './output.js';
+import { checkOutputFile, parseIntOption, toJson, writeFilesAtomic } from './output.js';
+import { silenceProgress } from './progress.js';
 import { objectiveTable } from './prune.js';
+import { strategyFlag, strategyOptionFlag } from './strategy-flags.js';
 
 interface SearchFlags {
   space: string;
@@ -45,6 +47,7 @@ interface SearchFlags {
   out?: string;
   found?: string;
   json?: boolean;
+  quiet?: boolean;
   constraint?: string[];
   allowMissing?: boolean;
 }
@@ -60,48 +63,16 @@ function explicitCheckpoints(text: string, evals: number): number[] {
   return sorted;
 }
 
-/**
- * --population and --sample are options of some strategies only (random and ls take neither, nsga2 no
- * tournament sample): refused where they would be silently ignored, as `hwnas prune --seed` is.
- */
-export function checkStrategyOptions(strategy: string, flags: { population?: string; sample?: string }): void {
-  if (flags.sample !== undefined && strategy !== 're')
-    fail(
-      `--sample is not used by --strategy ${strategy}`,
-      'it is the tournament size of re: drop it, or use --strategy re',
-    );
-  if (flags.population !== undefined && (strategy === 'random' || strategy === 'ls'))
-    fail(
-      `--population is not used by --strategy ${strategy}`,
-      'it sizes the population of re and nsga2: drop it, or use one of those',
-    );
-}
-
 export async function runSearch(
   f: SearchFlags,
 ): Promise<{ json: Record<string, unknown> & { found: FrontRow[] }; text: string }> {
-  if (!(strategyNames as readonly string[]).includes(f.strategy)) {
-    fail(`unknown strategy '${f.strategy}'`, `use one of: ${strategyNames.join(', ')}`);
-  }
   checkStrategyOptions(f.strategy, f);
   const evals = parseIntOption('--evals', f.evals, 1, 100_000_000);
   const seed = parseIntOption('--seed', f.seed, 0, 2 ** 32 - 1);
-  const population =
-    f.population === undefined ? undefined : parseIntOption('--population', f.population, 1, 10_000_000);
-  const sample = f.sample === undefined ? undefined : parseIntOption('--sample', f.sample, 1, 10_000_000);
-  const usesPopulation = f.strategy === 're' || f.strategy === 'nsga2';
-  const p = population ?? 100;
-  if (usesPopulation && evals < p) {
-    fail(
-      `--evals ${evals} is smaller than the population (${p})`,
-      'the random initial population alone uses that many evaluations',
-    );
-  }
-  if (f.strategy === 'nsga2' && p < 2) fail('--population must be at least 2 for nsga2');
-  // The same rule as a study's (RE draws its tournament from the population).
-  if (f.strategy === 're') checkSample(sample ?? 25, p);
-  const ratio = f.prune === undefined ? undefined : parseFloatOption('--prune', f.prune, 0, 1);
-  if (ratio !== undefined && ratio >= 1) fail(`--prune must be in [0, 1), got '${f.prune}'`);
+  // The rules of the registry (search/options.ts), as for open-search and a study.
+  const strategyOptions = parseStrategyOptions(f.strategy, f, { evals });
+  const { population, sample } = strategyOptions.given;
+  const ratio = f.prune === undefined ? undefined : parseRatioOption('--prune', f.prune);
   // Pruning options without --prune would be ignored: say so rather than run an unpruned search.
   if (ratio === undefined && (f.metric !== undefined || f.pruneSeed !== undefined))
     fail(
@@ -119,7 +90,7 @@ export async function runSearch(
   const constraints = parseConstraints(f.constraint ?? []);
 
   const space = getSpace(f.space);
-  const quiet = f.json === true;
+  const quiet = f.json === true || f.quiet === true;
   const accuracy = await resolveSource(f.accuracy, { space, quiet, allowMissing: true });
   const latency = await resolveSource(f.latency, { space, quiet, allowMissing: true });
   checkAccuracySource(accuracy);
@@ -199,8 +170,7 @@ export async function runSearch(
           feasible: { space: rows, searched: feasibleSearched, infeasibleAsks: run.infeasible ?? 0 },
         }
       : {}),
-    ...(usesPopulation ? { population: p } : {}),
-    ...(f.strategy === 're' ? { sample: sample ?? 25 } : {}),
+    ...strategyOptions.effective,
     prune: pruned
       ? {
           metric: pruned.metric,
@@ -255,11 +225,11 @@ export function register(program: Command): void {
     .requiredOption('--space <space>', 'search space name or user-defined space file (.json)')
     .requiredOption('--accuracy <source>', 'accuracy source, e.g. nb201:cifar100 or table:acc.csv#top1')
     .requiredOption('--latency <source>', 'latency source, e.g. help:pixel3, model:cortex-m7 or table:m7.csv#ms')
-    .option('--strategy <name>', `search strategy: ${strategyNames.join(', ')}`, 're')
+    .addOption(strategyFlag())
     .option('--evals <n>', 'evaluation budget (every evaluated architecture counts)', '3000')
     .option('--seed <n>', 'random seed', '0')
-    .option('--population <n>', 'population size (re: P, default 100; nsga2: N, default 100)')
-    .option('--sample <n>', 're: tournament sample size S, drawn with replacement (default 25)')
+    .addOption(strategyOptionFlag('population'))
+    .addOption(strategyOptionFlag('sample'))
     .option('--prune <ratio>', "prune the space first: share of each decision's blocks to remove, in [0, 1)")
     .option(
       '--metric <metric>',
@@ -283,8 +253,10 @@ export function register(program: Command): void {
       'write the found front as CSV (index, arch, accuracy, latency, as hwnas front): input for hwnas metrics --points',
     )
     .option('--json', 'print the run as JSON')
+    .option('--quiet', 'no progress bars on stderr (downloads, indexes built once)')
     .action(async (f: SearchFlags) => {
       checkOutputFiles(f);
+      if (f.quiet || f.json) silenceProgress();
       const r = await runSearch(f);
       const text = toJson(r.json);
       // Both or neither: a --found that cannot be written leaves no run.json behind either.

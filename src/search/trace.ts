@@ -6,10 +6,16 @@
  * objective in that normalised space (Ishibuchi et al. 2018), and `hvFront` is the true front's own HV.
  */
 import { fail } from '../errors.js';
-import { gd, hypervolume, igdPlus, normalizationFromFront, normalize, paretoFrontIndices } from '../pareto/index.js';
-
-/** The poster's checkpoints (evaluations). */
-export const posterCheckpoints: readonly number[] = [10, 100, 250, 500, 1000, 2000, 3000];
+import {
+  gd,
+  hvReferencePoint,
+  hypervolume,
+  igdPlus,
+  normalizationFromFront,
+  normalize,
+  paretoFrontIndices,
+} from '../pareto/index.js';
+import { posterCheckpoints } from './options.js';
 
 export interface Checkpoint {
   evals: number;
@@ -69,7 +75,7 @@ export function convergence(
   const Z = pickRows(objectives, m, front);
   const norm = normalizationFromFront(Z, m);
   const Zn = normalize(Z, m, norm);
-  const ref = new Float64Array(m).fill(1.1);
+  const ref = hvReferencePoint(m);
   const seen = new Set<number>();
   const distinct: number[] = [];
   const out: Checkpoint[] = [];
