@@ -36,7 +36,7 @@ export function register(program: Command): void {
     .description('an architecture in every notation, with params, MACs, memory and a per-layer table')
     .argument('<space>', 'search space name or user-defined space file (.json)')
     .argument('<arch>', 'architecture in any notation of the space (index, cell string, arch vector, hash, codes)')
-    .option('--classes <n>', "classifier width (e.g. 10, 100, 120 for NB201; default: the space's dataset)")
+    .option('--classes <n>', "classifier width, e.g. 10, 100, 120 for NB201 (default: the space's dataset)")
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
