@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exactFront } from '../src/cli/front.js';
 import { knownSources } from '../src/objectives/all.js';
 import type { ObjectiveColumn } from '../src/objectives/types.js';
+import { closedProblem, frontRows } from '../src/problem/index.js';
 import type { SearchSpace } from '../src/space/types.js';
 import { runCli } from './helpers/cli.js';
 
@@ -41,8 +41,10 @@ const column = (name: string, direction: 'min' | 'max', f: (i: number) => number
 
 describe('exact front of a closed benchmark', () => {
   const space = { id: 'fixture', size: N, format: (i: number) => `arch${i}` } as unknown as SearchSpace;
+  const exactFront = (accuracy: ObjectiveColumn, latency: ObjectiveColumn) =>
+    frontRows(closedProblem(space, { accuracy, latency }, { latencyFirst: true, allowMissing: false }));
   it('matches an independent computation, duplicates included, sorted by latency', () => {
-    const rows = exactFront(space, column('acc', 'max', acc), column('lat', 'min', lat));
+    const rows = exactFront(column('acc', 'max', acc), column('lat', 'min', lat));
     expect(rows.map((r) => r.index)).toEqual(expectedFront());
     expect(rows.length).toBeGreaterThan(2);
     expect(rows.some((r) => rows.some((s) => s.index === r.index + 5000))).toBe(true);
@@ -55,11 +57,9 @@ describe('exact front of a closed benchmark', () => {
   });
   it('fails on missing values or a column of the wrong length', () => {
     const holes = column('acc', 'max', (i) => (i === 3 ? Number.NaN : acc(i)));
-    expect(() => exactFront(space, holes, column('lat', 'min', lat))).toThrow(/no value for 1 of 15625/);
+    expect(() => exactFront(holes, column('lat', 'min', lat))).toThrow(/no value for 1 of 15625/);
     const short = { ...column('lat', 'min', lat), values: new Float64Array(10) };
-    expect(() => exactFront(space, column('acc', 'max', acc), short)).toThrow(
-      /has 10 values but space 'fixture' has 15625/,
-    );
+    expect(() => exactFront(column('acc', 'max', acc), short)).toThrow(/has 10 values but space 'fixture' has 15625/);
   });
 });
 

@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { computeMetric } from '../src/cli/metrics.js';
 import { HwnasError } from '../src/errors.js';
+import { computeMetric } from '../src/pareto/indicator.js';
 import { runCli } from './helpers/cli.js';
 
 let dir = '';

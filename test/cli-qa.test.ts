@@ -6,14 +6,14 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runFront } from '../src/cli/front.js';
 import { usageErrorLine } from '../src/cli/main.js';
-import { computeMetric } from '../src/cli/metrics.js';
 import { checkOutputFile, writeFileAtomic } from '../src/cli/output.js';
 import { runPrune } from '../src/cli/prune.js';
 import { sha256Hex, storeVerified } from '../src/data/fetch.js';
 import type { PinnedFile } from '../src/data/manifest.js';
 import { readTableColumn } from '../src/data/table.js';
+import { computeMetric } from '../src/pareto/indicator.js';
+import { loadClosedProblem } from '../src/problem/load.js';
 import { defaultConfig } from '../src/study/config.js';
 import { StudyStore } from '../src/study/store.js';
 import { runCli } from './helpers/cli.js';
@@ -151,7 +151,12 @@ describe('prune: sources in the wrong role', () => {
     process.chdir(dir);
     try {
       const e = await asyncErrorOf(() =>
-        runFront({ space: 'nb201', accuracy: 'table:acc.csv#top1', latency: 'table:acc.csv#top1', allowMissing: true }),
+        loadClosedProblem({
+          space: 'nb201',
+          accuracy: 'table:acc.csv#top1',
+          latency: 'table:acc.csv#top1',
+          allowMissing: true,
+        }),
       );
       expect(e.message).toBe('--latency table:acc.csv#top1 is maximised, not a latency');
     } finally {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HwnasError } from '../src/errors.js';
 import { GraphBuilder } from '../src/ir/graph.js';
 import type { ObjectiveColumn } from '../src/objectives/types.js';
+import { trueFront } from '../src/problem/index.js';
 import {
   fitAdditive,
   frontRecall,
@@ -10,7 +11,6 @@ import {
   pruneSpace,
   removalCount,
 } from '../src/prune/index.js';
-import { trueFront } from '../src/search/index.js';
 import { mixedRadixDecode, mixedRadixEncode, type SearchSpace } from '../src/space/types.js';
 
 /**

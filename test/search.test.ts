@@ -2,13 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HwnasError } from '../src/errors.js';
 import { crowdingDistance, nonDominatedRanks } from '../src/pareto/index.js';
+import { convergence, trueFront } from '../src/problem/index.js';
 import { Rng } from '../src/rng.js';
 import { ArchSet } from '../src/search/archset.js';
 import { bernoulliThreshold } from '../src/search/bernoulli.js';
 import {
   AllowedSpace,
   chunkBits,
-  convergence,
   createStrategy,
   drawSlots,
   type Nsga2,
@@ -18,7 +18,6 @@ import {
   selectParent2,
   selectParentM,
   strategyNames,
-  trueFront,
 } from '../src/search/index.js';
 
 /** A random 2-objective table over a mixed-radix space (values from the seeded generator). */
@@ -193,7 +192,7 @@ describe('strategies', () => {
     const s = createStrategy(name, { radix, objectives: 2, seed: 3, population: 10, sample: 5 });
     const { archs } = runClosed(s, objs, 2, 3000);
     const front = trueFront(objs, 2);
-    const c = convergence(archs, objs, 2, front, [3000]);
+    const c = convergence({ objectives: objs, m: 2, front }, archs, [3000]);
     expect(c.checkpoints[0]!.gd).toBe(0);
     expect(c.checkpoints[0]!.hv).toBeCloseTo(c.hvFront, 12);
   });
@@ -299,7 +298,7 @@ describe('convergence', () => {
     const objs = Float64Array.from([0, 1, 1, 0, 1, 1, 2, 2]);
     const front = trueFront(objs, 2);
     expect(Array.from(front)).toEqual([0, 1]);
-    const c = convergence([3, 2, 3, 0, 1], objs, 2, front, [1, 2, 4, 5, 10]);
+    const c = convergence({ objectives: objs, m: 2, front }, [3, 2, 3, 0, 1], [1, 2, 4, 5, 10]);
     expect(c.checkpoints.map((k) => k.evals)).toEqual([1, 2, 4, 5]);
     // after 1: A = {(2,2)}: distance to nearest of (0,1),(1,0) = sqrt(5); original GD = sqrt(5)/1
     expect(c.checkpoints[0]!.gd).toBeCloseTo(Math.sqrt(5), 12);

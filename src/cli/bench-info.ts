@@ -3,11 +3,12 @@ import type { Command } from 'commander';
 import { readBloxStore } from '../data/blox/import.js';
 import { loadNb201, NB201_DATASETS } from '../data/nb201.js';
 import { fail } from '../errors.js';
+import type { Direction } from '../objectives/direction.js';
 import { toJson } from './output.js';
 
 export interface ObjectiveSummary {
   source: string;
-  direction: 'min' | 'max';
+  direction: Direction;
   unit: string;
   count: number;
   min: number;
@@ -16,12 +17,7 @@ export interface ObjectiveSummary {
 }
 
 /** Summary over the non-NaN values. */
-export function summarize(
-  source: string,
-  direction: 'min' | 'max',
-  unit: string,
-  values: Float64Array,
-): ObjectiveSummary {
+export function summarize(source: string, direction: Direction, unit: string, values: Float64Array): ObjectiveSummary {
   const v = values.filter((x) => !Number.isNaN(x)).sort();
   const n = v.length;
   const median = n === 0 ? Number.NaN : n % 2 ? v[(n - 1) / 2]! : (v[n / 2 - 1]! + v[n / 2]!) / 2;

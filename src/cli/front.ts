@@ -5,74 +5,11 @@
  * accuracy, latency; `hwnas metrics --front F.csv --columns latency,-accuracy` reads it back.
  */
 import type { Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
-import { fail } from '../errors.js';
-import { resolveSource } from '../objectives/all.js';
-import { feasibleMask, parseConstraints } from '../objectives/constraints.js';
-import { checkAccuracySource, checkLatencySource } from '../objectives/roles.js';
+import { frontCsv } from '../data/points.js';
 import type { ObjectiveColumn } from '../objectives/types.js';
-import { paretoFrontIndices } from '../pareto/index.js';
-import { getSpace } from '../space/all.js';
-import type { SearchSpace } from '../space/types.js';
+import { frontRows } from '../problem/index.js';
+import { loadClosedProblem } from '../problem/load.js';
 import { checkOutputFile, toJson, writeFileAtomic } from './output.js';
-
-export interface FrontRow {
-  index: number;
-  arch: string;
-  accuracy: number;
-  latency: number;
-}
-
-/**
- * Front of all architectures: objective 0 = latency, objective 1 = accuracy, each turned into a minimised
- * value. With `feasible`, only architectures marked 1 count (constraints); with `allowMissing`,
- * architectures a source misses are left out instead of failing.
- */
-export function exactFront(
-  space: SearchSpace,
-  accuracy: ObjectiveColumn,
-  latency: ObjectiveColumn,
-  opts: { feasible?: Uint8Array; allowMissing?: boolean } = {},
-): FrontRow[] {
-  const n = space.size;
-  const points = new Float64Array(2 * n);
-  const keep = opts.feasible ? Uint8Array.from(opts.feasible) : new Uint8Array(n).fill(1);
-  for (const [k, col] of [latency, accuracy].entries()) {
-    if (col.values.length !== n) {
-      fail(`source '${col.source}' has ${col.values.length} values but space '${space.id}' has ${n} architectures`);
-    }
-    let missing = 0;
-    const sign = col.direction === 'max' ? -1 : 1;
-    for (let i = 0; i < n; i++) {
-      const v = col.values[i]!;
-      if (!Number.isFinite(v)) {
-        missing++;
-        keep[i] = 0;
-      }
-      points[2 * i + k] = sign * v;
-    }
-    if (missing === n) fail(`source '${col.source}' has no value for any architecture of '${space.id}'`);
-    if (missing > 0 && !opts.allowMissing) {
-      fail(
-        `source '${col.source}' has no value for ${missing} of ${n} architectures of '${space.id}'`,
-        'an exact front needs every architecture of the closed benchmark, or --allow-missing for the covered ones',
-      );
-    }
-  }
-  const rows: number[] = [];
-  for (let i = 0; i < n; i++) if (keep[i] === 1) rows.push(i);
-  if (rows.length === 0) fail('no architecture is covered and within the constraints', 'relax --constraint');
-  const all = rows.length === n;
-  const picked = all ? points : Float64Array.from(rows.flatMap((i) => [points[2 * i]!, points[2 * i + 1]!]));
-  return [...paretoFrontIndices(picked, 2)]
-    .map((k) => (all ? k : rows[k]!))
-    .map((i) => ({
-      index: i,
-      arch: space.format(i),
-      accuracy: accuracy.values[i]!,
-      latency: latency.values[i]!,
-    }));
-}
 
 interface FrontFlags {
   space: string;
@@ -84,31 +21,25 @@ interface FrontFlags {
   allowMissing?: boolean;
 }
 
-/** A front as CSV (index, arch, accuracy, latency): also `hwnas search --found`, so `hwnas metrics` reads both. */
-export function frontCsv(rows: readonly FrontRow[]): string {
-  return stringify(
-    rows.map((r) => [r.index, r.arch, r.accuracy, r.latency]),
-    { header: true, columns: ['index', 'arch', 'accuracy', 'latency'] },
-  );
-}
-
 export async function runFront(f: FrontFlags): Promise<{ text: string; csv: string; note?: string }> {
-  const space = getSpace(f.space);
-  const constraints = parseConstraints(f.constraint ?? []);
-  const allowMissing = f.allowMissing === true;
-  const accuracy = await resolveSource(f.accuracy, { space, quiet: f.json === true, allowMissing });
-  const latency = await resolveSource(f.latency, { space, quiet: f.json === true, allowMissing });
-  checkAccuracySource(accuracy);
-  checkLatencySource(latency);
-  const mask = constraints.length > 0 ? feasibleMask(space, constraints, { latency: latency.values }) : undefined;
-  const rows = exactFront(space, accuracy, latency, { ...(mask ? { feasible: mask.mask } : {}), allowMissing });
-  let covered = 0;
-  let feasible = 0;
-  for (let i = 0; i < space.size; i++) {
-    const ok = Number.isFinite(accuracy.values[i]!) && Number.isFinite(latency.values[i]!);
-    covered += ok ? 1 : 0;
-    feasible += ok && (!mask || mask.mask[i] === 1) ? 1 : 0;
-  }
+  const problem = await loadClosedProblem(
+    {
+      space: f.space,
+      accuracy: f.accuracy,
+      latency: f.latency,
+      constraints: f.constraint ?? [],
+      allowMissing: f.allowMissing === true,
+      quiet: f.json === true,
+    },
+    {
+      latencyFirst: true,
+      missingHint:
+        'an exact front needs every architecture of the closed benchmark, or --allow-missing for the covered ones',
+    },
+  );
+  const { space, constraints, constraintMask: mask, coveredCount: covered, feasibleCount: feasible } = problem;
+  const { accuracy, latency } = problem.sources;
+  const rows = frontRows(problem);
   const restricted = constraints.length > 0 || covered < space.size;
   const among = restricted
     ? `over ${feasible} feasible of ${space.size} architectures (${covered} covered${constraints.length > 0 ? `; ${constraints.map((c) => c.text).join(' ')}` : ''})`

@@ -8,6 +8,7 @@
  * evaluator's directions) HV is computed on the raw minimised objectives.
  */
 import { fail } from '../errors.js';
+import { toMinimised } from '../objectives/direction.js';
 import { hvReferencePoint, hypervolume, normalize, paretoFrontIndices } from '../pareto/index.js';
 import { objectiveVector } from './evaluator.js';
 import type { TellRecord } from './history.js';
@@ -58,7 +59,7 @@ export function parseReference(text: string, specs: readonly ObjectiveSpec[]): n
       `one value per objective in its own units, e.g. --ref ${specs.map((s) => (s.direction === 'max' ? '0' : '100')).join(',')}`,
     );
   }
-  return parts.map((v, k) => (specs[k]!.direction === 'max' ? -v : v));
+  return parts.map((v, k) => toMinimised(v, specs[k]!.direction));
 }
 
 export function openConvergence(

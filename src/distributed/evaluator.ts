@@ -5,6 +5,7 @@
  * the evaluator command (command.ts), a user program run per evaluation.
  */
 import { fail } from '../errors.js';
+import { type Direction, toMinimised } from '../objectives/direction.js';
 import type { ObjectiveColumn } from '../objectives/types.js';
 import type { SearchSpace } from '../space/types.js';
 import type { EvalResult, Evaluator, ObjectiveSpec } from './types.js';
@@ -138,7 +139,7 @@ export function parseObjectiveSpecs(text: string): ObjectiveSpec[] {
         'use name:max or name:min, comma-separated, e.g. accuracy:max,latency:min',
       );
     }
-    return { name, direction: dir as 'min' | 'max' };
+    return { name, direction: dir as Direction };
   });
   if (new Set(specs.map((s) => s.name)).size !== specs.length) fail(`objective names repeat in '${text}'`);
   return specs;
@@ -158,7 +159,7 @@ export function objectiveVector(
     const v = objectives[s.name];
     if (typeof v !== 'number') return `reply has no objective '${s.name}'`;
     if (!Number.isFinite(v)) return `objective '${s.name}' is ${v}`;
-    out[k] = s.direction === 'max' ? -v : v;
+    out[k] = toMinimised(v, s.direction);
   }
   return undefined;
 }

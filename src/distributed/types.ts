@@ -36,7 +36,4 @@ export interface Evaluator {
 }
 
 /** An objective the search minimises: its name in the evaluator's reply and its direction. */
-export interface ObjectiveSpec {
-  name: string;
-  direction: 'min' | 'max';
-}
+export type { ObjectiveSpec } from '../objectives/direction.js';

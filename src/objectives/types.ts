@@ -3,8 +3,9 @@
  * benchmark, latency from a device model or a measured table), and the sources that produce them.
  */
 import type { SearchSpace } from '../space/types.js';
+import type { Direction } from './direction.js';
 
-export type Direction = 'min' | 'max';
+export type { Direction } from './direction.js';
 
 export interface ObjectiveColumn {
   /** Short name used in tables and plots, e.g. `accuracy`, `latency`. */

@@ -5,10 +5,12 @@
  * ideal and nadir, as in the search checkpoints.
  */
 import { fail } from '../errors.js';
+import type { ObjectiveColumn } from '../objectives/types.js';
 import { gd, igdPlus, normalizationFromFront, normalize } from '../pareto/index.js';
+import { closedProblem, pickRows, trueFront } from '../problem/index.js';
 import { AllowedSpace } from '../search/allowed.js';
-import { pickRows, trueFront } from '../search/trace.js';
 import type { AllowedChoices } from '../search/types.js';
+import { radices, type SearchSpace } from '../space/types.js';
 
 /** Every architecture index of the pruned space, ascending. */
 export function prunedIndices(allowed: AllowedChoices, radix: readonly number[]): Int32Array {
@@ -61,4 +63,34 @@ export function frontRecall(input: FrontRecallInput): FrontRecall {
   const bestGd = gd(A, Zn, m, 'original');
   const bestIgdPlus = igdPlus(A, Zn, m);
   return { recall: front.length > 0 ? kept / front.length : 1, bestGd, bestIgdPlus, prunedFront };
+}
+
+export interface PruneAudit {
+  recall: number;
+  bestGd: number;
+  bestIgdPlus: number;
+  frontSize: number;
+  prunedFrontSize: number;
+  /** Architectures with a value for both objectives (the front is exact over these). */
+  rows: number;
+}
+
+/** The audit of a pruning on the closed problem of an accuracy and a latency source (`hwnas prune --accuracy`). */
+export function auditPruning(
+  space: SearchSpace,
+  result: { allowed: AllowedChoices },
+  accuracy: ObjectiveColumn,
+  latency: ObjectiveColumn,
+): PruneAudit {
+  const problem = closedProblem(space, { accuracy, latency });
+  const { objectives, m, front } = problem;
+  const r = frontRecall({ allowed: result.allowed, radix: radices(space), objectives, m, front });
+  return {
+    recall: r.recall,
+    bestGd: r.bestGd,
+    bestIgdPlus: r.bestIgdPlus,
+    frontSize: front.length,
+    prunedFrontSize: r.prunedFront.length,
+    rows: problem.coveredCount,
+  };
 }

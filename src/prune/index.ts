@@ -3,8 +3,16 @@
  * for per-architecture tables, and the audit against the true front. See docs/pruning.md.
  */
 export { type AdditiveFit, fitAdditive } from './additive.js';
-export { type FrontRecall, type FrontRecallInput, frontRecall, prunedIndices } from './audit.js';
+export {
+  auditPruning,
+  type FrontRecall,
+  type FrontRecallInput,
+  frontRecall,
+  type PruneAudit,
+  prunedIndices,
+} from './audit.js';
 export { BlockCosts } from './costs.js';
+export { jsonNumber, pruneJson, pruneText } from './describe.js';
 export {
   getPruneMetric,
   type MetricInput,

@@ -4,7 +4,7 @@
  * architectures, the convergence trace, the failures (reasons grouped, then each one) and the plots.
  * Rendered with the study report's table, figure and style helpers; no scripts, no external requests.
  */
-import type { ObjectiveSpec } from '../distributed/types.js';
+import { fromMinimised, type ObjectiveSpec } from '../objectives/direction.js';
 import { figuresHtml, type RenderedPlot, STYLE, settingsList } from './html.js';
 import type { OpenReportData } from './open.js';
 import { escapeHtml, num, renderHtml, type Table } from './tables.js';
@@ -147,7 +147,7 @@ function referenceText(d: OpenReportData): string {
   const r = d.search.reference;
   // Stored minimised: maximised objectives come back negated.
   const units = (v: number[]) =>
-    d.specs.map((s, k) => `${s.name} ${num(s.direction === 'max' ? -v[k]! : v[k]!)}`).join(', ');
+    d.specs.map((s, k) => `${s.name} ${num(fromMinimised(v[k]!, s.direction))}`).join(', ');
   if (r.kind === 'explicit') return `explicit reference point: ${units(r.ref)}`;
   if (r.ideal.length === 0) return 'normalised (no successful evaluation yet)';
   return `normalised by all successful evaluations: ideal ${units(r.ideal)}; nadir ${units(r.nadir)}; reference 1.1 per objective`;

@@ -4,7 +4,7 @@
  * by whether it is on the final front. With 3 or more objectives the last two become pairwise projections.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { ObjectiveSpec } from '../distributed/types.js';
+import type { ObjectiveSpec } from '../objectives/direction.js';
 import type { OpenReportData } from './open.js';
 import { BASE, type PlotSpec, slug } from './plots.js';
 

@@ -14,8 +14,8 @@ import {
 } from '../distributed/convergence.js';
 import { objectiveVector } from '../distributed/evaluator.js';
 import { type HeaderRecord, readHistory, type TellRecord } from '../distributed/history.js';
-import type { ObjectiveSpec } from '../distributed/types.js';
 import { fail, isHwnasError } from '../errors.js';
+import type { ObjectiveSpec } from '../objectives/direction.js';
 import { getSpace } from '../space/all.js';
 import type { Notations, SearchSpace } from '../space/types.js';
 

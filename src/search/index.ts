@@ -42,7 +42,6 @@ export {
 export { RandomSearch } from './random.js';
 export { chunkBits, drawSlots, RegularizedEvolution } from './re.js';
 export { SelectScratch, selectParent2, selectParentM } from './select.js';
-export { type Checkpoint, type Convergence, convergence, pickRows, trueFront } from './trace.js';
 export type { AllowedChoices, Strategy, StrategyConfig, StrategyOptions } from './types.js';
 
 /** How each registry row is built: a Record, so a strategy added to the registry without one fails to compile. */

@@ -5,14 +5,10 @@
  * memory (`shareArray`), which structured clone shares instead of copying: every worker reads the same
  * bytes, so memory does not grow with the thread count. Nothing writes to a plan once it is built.
  */
-import { HV_REFERENCE } from '../pareto/index.js';
 import type { RunSpec } from './cells.js';
 
 /** Objectives per architecture in the study: 0 = -accuracy, 1 = latency (both minimised). */
 export const M = 2;
-
-/** Hypervolume reference point in the normalised space (pareto/hypervolume.ts), one value per objective. */
-export const HV_REF = [HV_REFERENCE, HV_REFERENCE] as const;
 
 /**
  * A copy of `a` backed by a SharedArrayBuffer: posting it to a worker (workerData, postMessage) hands over

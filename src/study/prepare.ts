@@ -6,12 +6,12 @@
 import { fail } from '../errors.js';
 import '../objectives/all.js';
 import { resolveSource } from '../objectives/all.js';
-import { type Constraint, countMask, coveredMask, feasibleMask, parseConstraints } from '../objectives/constraints.js';
+import { countMask, parseConstraints } from '../objectives/constraints.js';
+import type { Direction } from '../objectives/direction.js';
 import { checkAccuracySource, checkLatencySource } from '../objectives/roles.js';
 import type { ObjectiveColumn } from '../objectives/types.js';
-import { normalizationFromFront, normalize, paretoFrontIndices } from '../pareto/index.js';
+import { type ClosedProblem, checkCoverage, closedProblem } from '../problem/index.js';
 import { frontRecall, prunedIndices, pruneSpace } from '../prune/index.js';
-import { pickRows } from '../search/trace.js';
 import '../space/all.js';
 import { getSpace } from '../space/all.js';
 import { radices, type SearchSpace } from '../space/types.js';
@@ -23,7 +23,7 @@ export interface ColumnInfo {
   source: string;
   name: string;
   unit: string;
-  direction: 'min' | 'max';
+  direction: Direction;
   notes: string[];
 }
 
@@ -76,21 +76,14 @@ export async function prepareStudy(
   const constraints = parseConstraints(config.constraints ?? []);
   const ctx = { space, quiet, allowMissing };
   const accuracyColumn = await resolveSource(config.accuracy, ctx);
-  checkColumn(accuracyColumn, space, config.accuracy, allowMissing);
+  checkCoverage(space, accuracyColumn, allowMissing, MISSING_HINT);
   checkAccuracySource(accuracyColumn);
-  const accuracySign = accuracyColumn.direction === 'max' ? -1 : 1;
 
-  // Constraints that do not depend on the device: one mask for the space, shared by every device.
-  const spaceWide = constraints.filter((c) => c.metric !== 'latency');
-  const perDevice = constraints.filter((c) => c.metric === 'latency');
-  const spaceMask = spaceWide.length > 0 ? feasibleMask(space, spaceWide) : null;
   const feasibility: Feasibility = {
     constraints: constraints.map((c) => c.text),
     allowMissing,
     size: space.size,
-    perConstraint: spaceMask
-      ? spaceMask.perConstraint.map(({ constraint, feasible }) => ({ constraint, feasible }))
-      : [],
+    perConstraint: [],
     devices: [],
   };
 
@@ -98,12 +91,16 @@ export async function prepareStudy(
   const columns: ObjectiveColumn[] = [];
   for (const spec of config.devices) {
     const latency = await resolveSource(spec, ctx);
-    checkColumn(latency, space, spec, allowMissing);
+    checkCoverage(space, latency, allowMissing, MISSING_HINT);
     checkLatencySource(latency, '--devices');
     columns.push(latency);
-    const mask = deviceMask(space, accuracyColumn.values, latency.values, spaceMask?.mask ?? null, perDevice);
-    const covered = countMask(coveredMask(space.size, [accuracyColumn.values, latency.values]));
-    const feasible = countMask(mask);
+    const problem = closedProblem(space, { accuracy: accuracyColumn, latency }, { constraints });
+    // Constraints that do not depend on the device count the same for every device: reported once.
+    if (devices.length === 0 && problem.constraintMask)
+      feasibility.perConstraint = problem.constraintMask.perConstraint
+        .filter((_, k) => constraints[k]!.metric !== 'latency')
+        .map(({ constraint, feasible }) => ({ constraint, feasible }));
+    const { coveredCount: covered, feasibleCount: feasible } = problem;
     if (feasible === 0) {
       fail(
         `no architecture of '${space.id}' is feasible for device '${spec}' (${covered} of ${space.size} covered, constraints: ${feasibility.constraints.join(' ') || 'none'})`,
@@ -111,9 +108,7 @@ export async function prepareStudy(
       );
     }
     feasibility.devices.push({ source: spec, covered, feasible, pruned: [] });
-    devices.push(
-      devicePlan(spec, accuracyColumn.values, accuracySign, latency.values, feasible === space.size ? null : mask),
-    );
+    devices.push(devicePlan(spec, problem));
   }
 
   const plan: StudyPlan = {
@@ -181,118 +176,32 @@ export async function prepareStudy(
   };
 }
 
-/** Covered (finite accuracy and latency) AND the space-wide constraints AND this device's latency ones. */
-function deviceMask(
-  space: SearchSpace,
-  accuracy: Float64Array,
-  latency: Float64Array,
-  spaceMask: Uint8Array | null,
-  latencyConstraints: Constraint[],
-): Uint8Array {
-  const mask = coveredMask(space.size, [accuracy, latency]);
-  if (spaceMask) for (let i = 0; i < mask.length; i++) mask[i]! &= spaceMask[i]!;
-  if (latencyConstraints.length > 0) {
-    const lat = feasibleMask(space, latencyConstraints, { latency }).mask;
-    for (let i = 0; i < mask.length; i++) mask[i]! &= lat[i]!;
-  }
-  return mask;
-}
-
 function info(source: string, c: ObjectiveColumn): ColumnInfo {
   return { source, name: c.name, unit: c.unit, direction: c.direction, notes: c.notes ?? [] };
 }
 
-function checkColumn(c: ObjectiveColumn, space: SearchSpace, spec: string, allowMissing: boolean): void {
-  if (c.values.length !== space.size) {
-    fail(`source '${spec}' has ${c.values.length} values but space '${space.id}' has ${space.size} architectures`);
-  }
-  let missing = 0;
-  for (let i = 0; i < c.values.length; i++) if (!Number.isFinite(c.values[i]!)) missing++;
-  if (missing === space.size) fail(`source '${spec}' has no value for any architecture of '${space.id}'`);
-  if (missing > 0 && !allowMissing) {
-    fail(
-      `source '${spec}' has no value for ${missing} of ${space.size} architectures`,
-      'a closed-benchmark study needs every architecture: use a complete table, or --allow-missing to study the covered subset',
-    );
-  }
-}
+const MISSING_HINT =
+  'a closed-benchmark study needs every architecture: use a complete table, or --allow-missing to study the covered subset';
 
 /**
- * Objective matrix, true front, normalisation and distances to the front for one device. With a
- * feasibility mask, the front, the normalisation and the distances range over the feasible rows only
- * (the others get NaN in `normalized` and `distToFront`).
+ * One device's closed problem as plain data for the worker threads. With some architectures infeasible,
+ * the front, the normalisation and the distances range over the feasible rows only (the others get NaN in
+ * `normalized` and `distToFront`).
  */
-export function devicePlan(
-  source: string,
-  accuracy: Float64Array,
-  accuracySign: number,
-  latency: Float64Array,
-  feasible: Uint8Array | null = null,
-): DevicePlan {
-  const n = accuracy.length;
-  const objectives = new Float64Array(n * M);
-  for (let i = 0; i < n; i++) {
-    objectives[i * M] = accuracySign * accuracy[i]!;
-    objectives[i * M + 1] = latency[i]!;
-  }
-  const rows: Int32Array | null = feasible ? maskIndices(feasible) : null;
-  const points = rows ? pickRows(objectives, M, rows) : objectives;
-  const local = paretoFrontIndices(points, M);
-  const front = rows ? Int32Array.from(local, (k) => rows[k]!) : local;
-  const frontPoints = new Float64Array(front.length * M);
-  for (let j = 0; j < front.length; j++) {
-    frontPoints[j * M] = objectives[front[j]! * M]!;
-    frontPoints[j * M + 1] = objectives[front[j]! * M + 1]!;
-  }
-  const norm = normalizationFromFront(frontPoints, M);
-  const normalizedPoints = normalize(points, M, norm);
-  let normalized = normalizedPoints;
-  if (rows) {
-    normalized = new Float64Array(n * M).fill(Number.NaN);
-    for (let k = 0; k < rows.length; k++) {
-      normalized[rows[k]! * M] = normalizedPoints[k * M]!;
-      normalized[rows[k]! * M + 1] = normalizedPoints[k * M + 1]!;
-    }
-  }
-  const frontNormalized = normalize(frontPoints, M, norm);
-  const distToFront = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    if (feasible && feasible[i] !== 1) {
-      distToFront[i] = Number.NaN;
-      continue;
-    }
-    const x = normalized[i * M]!;
-    const y = normalized[i * M + 1]!;
-    let best = Number.POSITIVE_INFINITY;
-    for (let j = 0; j < front.length; j++) {
-      const dx = x - frontNormalized[j * M]!;
-      const dy = y - frontNormalized[j * M + 1]!;
-      const d = dx * dx + dy * dy;
-      if (d < best) best = d;
-    }
-    distToFront[i] = Math.sqrt(best);
-  }
+export function devicePlan(source: string, problem: ClosedProblem): DevicePlan {
+  const { normalization, normalized, frontNormalized, distToFront } = problem.normalized();
   // The per-architecture arrays go to every worker thread: shared, not copied (the front is small).
   return {
     source,
-    objectives: shareArray(objectives),
+    objectives: shareArray(problem.objectives),
     normalized: shareArray(normalized),
-    front,
+    front: problem.front,
     frontNormalized,
     distToFront: shareArray(distToFront),
-    ideal: Array.from(norm.ideal),
-    nadir: Array.from(norm.nadir),
-    feasible: feasible && shareArray(feasible),
+    ideal: Array.from(normalization.ideal),
+    nadir: Array.from(normalization.nadir),
+    feasible: problem.restricted ? shareArray(problem.feasible) : null,
   };
-}
-
-function maskIndices(mask: Uint8Array): Int32Array {
-  let k = 0;
-  for (let i = 0; i < mask.length; i++) k += mask[i]!;
-  const out = new Int32Array(k);
-  k = 0;
-  for (let i = 0; i < mask.length; i++) if (mask[i] === 1) out[k++] = i;
-  return out;
 }
 
 function pruneFor(

@@ -4,7 +4,7 @@ import { ColumnsEvaluator } from '../../src/distributed/evaluator.js';
 import type { ObjectiveSpec } from '../../src/distributed/types.js';
 import type { ObjectiveColumn } from '../../src/objectives/types.js';
 import { paretoFrontIndices } from '../../src/pareto/index.js';
-import { pickRows } from '../../src/search/index.js';
+import { pickRows } from '../../src/problem/index.js';
 import { toyAccuracy, toyLatency } from '../fixtures/evaluators/toy-table.mjs';
 import { repoRoot } from './cli.js';
 
