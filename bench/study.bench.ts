@@ -70,7 +70,6 @@ async function measureStudy({ options, threads = 2, plots = true }: ChildSection
       out: join(out, 'study'),
       threads,
       quiet: true,
-      plots,
       importData: importStudyData,
       onStart: () => {
         started = performance.now();
@@ -80,6 +79,7 @@ async function measureStudy({ options, threads = 2, plots = true }: ChildSection
         peakBeforeReport = process.resourceUsage().maxRSS / 1024;
       },
     });
+    await writeReport(join(out, 'study'), { plots });
     const end = performance.now();
     const m: StudyMeasure = {
       runs: outcome.execution.ran,
@@ -155,6 +155,7 @@ try {
 async function defaultStudy(): Promise<number> {
   let t = performance.now();
   const outcome = await runStudy(config, { out: join(dir, 'full'), threads: 2, quiet: true });
+  await writeReport(join(dir, 'full'));
   const fullMs = performance.now() - t;
   console.log(
     `default study end to end (150 runs, 2 threads, tables + plots + HTML): ${fullMs.toFixed(0)} ms (target < 5000 ms)`,

@@ -201,7 +201,9 @@ describe('lut: and fit: sources', () => {
       `index,ms\n${[...measured].flatMap((v, i) => (Number.isNaN(v) ? [] : [`${i},${v}`])).join('\n')}\n`,
     );
     const col = await resolveSource(`fit:${file}#ms@cortex-a76`, { space });
-    expect(col.values[42]! / (2 * truth[42]!)).toBeCloseTo(1, 6);
+    // The CLI source anchors to the transfer prior (what real devices teach), not to the model itself: a device
+    // exactly proportional to the model is then recovered to within a percent, not to 6 digits.
+    expect(col.values[42]! / (2 * truth[42]!)).toBeCloseTo(1, 2);
   });
 });
 

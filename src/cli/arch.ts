@@ -1,5 +1,7 @@
 /** `hwnas arch <space> <arch>`: every notation, params, MACs, memory and a per-layer table. */
 import type { Command } from 'commander';
+import { toJson } from '../io/json.js';
+import { parseIntOption } from '../io/numbers.js';
 import {
   countMacs,
   countParams,
@@ -11,7 +13,6 @@ import {
 } from '../ir/count.js';
 import type { Graph } from '../ir/graph.js';
 import { getSpace } from '../space/all.js';
-import { parseIntOption, toJson } from './output.js';
 
 function layerRows(g: Graph) {
   return g.nodes

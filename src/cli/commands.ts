@@ -6,6 +6,7 @@ import * as calibrate from './calibrate.js';
 import * as data from './data.js';
 import * as devices from './devices.js';
 import * as exportOnnx from './export-onnx.js';
+import * as fitPlan from './fit-plan.js';
 import * as front from './front.js';
 import * as latency from './latency.js';
 import * as measure from './measure.js';
@@ -33,6 +34,7 @@ const registrations: Register[] = [
   devices.register,
   latency.register,
   calibrate.register,
+  fitPlan.register,
   measure.register,
   prune.register,
   search.register,

@@ -7,11 +7,13 @@ import type { Command } from 'commander';
 import { fail } from '../errors.js';
 import { ORT_DEFAULTS } from '../hardware/ort/measure.js';
 import { measureTable, sampleIndices } from '../hardware/ort/table.js';
+import { checkOutputFile } from '../io/folders.js';
+import { exitOnInterrupt } from '../io/interrupt.js';
+import { toJson } from '../io/json.js';
+import { parseIntOption } from '../io/numbers.js';
+import { progressBar } from '../io/progress.js';
 import { getSpace } from '../space/all.js';
 import type { SearchSpace } from '../space/types.js';
-import { exitOnInterrupt } from './interrupt.js';
-import { checkOutputFile, parseIntOption, toJson } from './output.js';
-import { progressBar } from './progress.js';
 
 interface MeasureFlags {
   all?: boolean;

@@ -6,9 +6,9 @@
  * normalisation. `--columns latency,-accuracy` selects columns by name and negates those marked '-'.
  */
 import type { Command } from 'commander';
+import { toJson } from '../io/json.js';
 import { HV_REFERENCE } from '../pareto/index.js';
 import { computeMetric, indicators, type MetricsOptions } from '../pareto/indicator.js';
-import { toJson } from './output.js';
 
 interface MetricsFlags extends MetricsOptions {
   json?: boolean;

@@ -17,19 +17,15 @@ import { parseObjectiveSpecs } from '../distributed/evaluator.js';
 import { parseRedisUrl, QueueDispatcher } from '../distributed/queue.js';
 import type { ObjectiveSpec } from '../distributed/types.js';
 import { fail, HwnasError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { checkOutputFolder, createOutputFolder } from '../io/folders.js';
+import { exitOnInterrupt } from '../io/interrupt.js';
+import { toJson } from '../io/json.js';
+import { parseFloatOption, parseIntOption } from '../io/numbers.js';
+import { progressBar } from '../io/progress.js';
 import { checkStrategyOptions, createStrategy, parseStrategyOptions } from '../search/index.js';
 import { getSpace } from '../space/all.js';
 import { radices, type SearchSpace } from '../space/types.js';
-import { exitOnInterrupt } from './interrupt.js';
-import {
-  checkOutputFolder,
-  createOutputFolder,
-  parseFloatOption,
-  parseIntOption,
-  toJson,
-  writeFileAtomic,
-} from './output.js';
-import { progressBar } from './progress.js';
 import { strategyFlag, strategyOptionFlag } from './strategy-flags.js';
 
 interface OpenSearchFlags {

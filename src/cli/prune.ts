@@ -5,6 +5,8 @@
  */
 import type { Command } from 'commander';
 import { fail } from '../errors.js';
+import { toJson } from '../io/json.js';
+import { parseIntOption } from '../io/numbers.js';
 import { resolveSource } from '../objectives/all.js';
 import { checkAccuracySource, checkLatencySource } from '../objectives/roles.js';
 import {
@@ -17,7 +19,6 @@ import {
   pruneText,
 } from '../prune/index.js';
 import { getSpace } from '../space/all.js';
-import { parseIntOption, toJson } from './output.js';
 
 interface PruneFlags {
   latency?: string;

@@ -5,6 +5,11 @@
  */
 import type { Command } from 'commander';
 import { HwnasError } from '../errors.js';
+import { exitOnInterrupt } from '../io/interrupt.js';
+import { toJson } from '../io/json.js';
+import { parseIntOption } from '../io/numbers.js';
+import { type Progress, progressBar, stepProgress } from '../io/progress.js';
+import { writeReport } from '../report/index.js';
 import { strategyNames, strategyOptionHelp } from '../search/index.js';
 import { buildConfig, defaultConfig, type StudyOptions } from '../study/config.js';
 import { importStudyData } from '../study/data.js';
@@ -12,8 +17,6 @@ import { defaultThreads } from '../study/execute.js';
 import { feasibilityText, restricts } from '../study/feasibility.js';
 import { runStudy } from '../study/index.js';
 import { studyPaths } from '../study/layout.js';
-import { parseIntOption, toJson } from './output.js';
-import { type Progress, progressBar } from './progress.js';
 
 interface ReproduceFlags extends StudyOptions {
   out: string;
@@ -80,8 +83,9 @@ says how many there are per device.`,
           bar = progressBar('runs', total, {
             quiet,
             format: 'runs [{bar}] {value}/{total} | {rate} evals/s | ETA {eta_formatted}',
+            initial: { rate: 0 },
           });
-          bar.update(total - pending, { rate: 0 });
+          bar.update(total - pending);
           started = performance.now();
         },
         onRun: (done, _total, evals) => {
@@ -91,14 +95,21 @@ says how many there are per device.`,
         },
       });
       bar?.stop();
-      const { execution, report, feasibility } = outcome;
-      if (!report) {
+      const { execution, feasibility } = outcome;
+      if (execution.interrupted) {
         throw new HwnasError(
           `interrupted: ${execution.skipped + execution.ran} of ${execution.total} runs finished and saved in ${flags.out}`,
           'rerun the same command to resume',
           130,
         );
       }
+      // The report also rewrites tables/feasibility.* from the store when the study restricts anything.
+      const reportBar = stepProgress('report', { quiet });
+      const report = await exitOnInterrupt(
+        () =>
+          `interrupted while writing the report: all ${execution.total} runs are saved in ${flags.out} (rerun the same command, or hwnas report ${flags.out}, to write it)`,
+        () => writeReport(flags.out, { onProgress: reportBar.onProgress }).finally(() => reportBar.stop()),
+      );
       const paths = studyPaths(flags.out);
       if (flags.json) {
         process.stdout.write(

@@ -7,11 +7,14 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { frontCsv } from '../data/points.js';
 import { fail } from '../errors.js';
+import { writeFilesAtomic } from '../io/atomic.js';
+import { checkOutputFile } from '../io/folders.js';
+import { toJson } from '../io/json.js';
+import { parseIntOption } from '../io/numbers.js';
+import { silenceProgress } from '../io/progress.js';
 import { parseRatioOption, pruneMetricNames } from '../prune/index.js';
 import { searchClosed, searchRunJson, searchRunText } from '../search/closed-search.js';
 import { checkStrategyOptions, parseStrategyOptions, posterCheckpoints } from '../search/index.js';
-import { checkOutputFile, parseIntOption, toJson, writeFilesAtomic } from './output.js';
-import { silenceProgress } from './progress.js';
 import { strategyFlag, strategyOptionFlag } from './strategy-flags.js';
 
 interface SearchFlags {

@@ -9,10 +9,10 @@ import { parseRedisUrl, startWorker } from '../distributed/queue.js';
 import type { EvalJob } from '../distributed/types.js';
 import { fail } from '../errors.js';
 import { getDevice } from '../hardware/device.js';
+import { parseIntOption } from '../io/numbers.js';
 import { knownSources } from '../objectives/all.js';
 import { getSpace } from '../space/all.js';
 import type { SearchSpace } from '../space/types.js';
-import { parseIntOption } from './output.js';
 
 interface WorkerFlags {
   queue: string;

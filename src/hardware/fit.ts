@@ -34,21 +34,58 @@ export interface CorrectionModel {
   looError: number;
 }
 
-const P = FEATURES + 1;
+/** A prior over a correction (multipliers, then intercept): mean and per-weight precision. */
+export interface ShapePrior {
+  mean: Float64Array;
+  precision: Float64Array;
+}
 
-/** Fit on rows `t` (per-feature times, ms) and measured `y` (ms). */
-export function fitRows(t: Float64Array[], y: number[], lambdas = FIT_PRIOR_WEIGHTS): CorrectionModel {
+/** Priors for the two graph semantics a fit chooses between (transfer.ts learns them). */
+export interface SemanticsPriors {
+  pruned?: ShapePrior;
+  eager?: ShapePrior;
+}
+
+/** Unknowns of a correction: one multiplier per feature, then the intercept (in units of the mean latency). */
+export const CORRECTION_SIZE = FEATURES + 1;
+const P = CORRECTION_SIZE;
+/** The fewest measured architectures a fit accepts: with 2, leave-one-out fits on one row. */
+export const MIN_FIT_ROWS = 3;
+
+/**
+ * The scales a correction is expressed in: `s`, the median ratio measured / model (so multipliers near 1
+ * mean "the model's shape was right"), and the mean measured latency (the intercept's unit).
+ */
+export function correctionScales(t: ArrayLike<number>[], y: ArrayLike<number>): { s: number; ybar: number } {
+  const ratios = Array.from(y, (v, i) => {
+    let pred = 0;
+    for (let j = 0; j < FEATURES; j++) pred += t[i]![j]!;
+    return v / Math.max(pred, 1e-12);
+  }).sort((a, b) => a - b);
+  let ybar = 0;
+  for (let i = 0; i < y.length; i++) ybar += y[i]!;
+  return { s: ratios[Math.floor(ratios.length / 2)]!, ybar: ybar / y.length };
+}
+
+/** The physical prior: the analytical model as it is (every multiplier 1, no intercept). */
+function modelPrior(): ShapePrior {
+  const mean = new Float64Array(P).fill(1, 0, FEATURES);
+  return { mean, precision: new Float64Array(P).fill(1) };
+}
+
+/**
+ * Fit on rows `t` (per-feature times, ms) and measured `y` (ms). Without `learned`, the pull towards the
+ * model's own shape is weighted by leave-one-out choice; with it, towards the learned shape at its strength.
+ */
+export function fitRows(t: Float64Array[], y: number[], learned?: ShapePrior): CorrectionModel {
   const k = y.length;
-  if (k < 2) fail(`fit: needs at least 2 measured architectures, got ${k}`);
-  const pred = t.map((row) => row.reduce((a, b) => a + b, 0));
-  const ratios = y.map((v, i) => v / Math.max(pred[i]!, 1e-12)).sort((a, b) => a - b);
-  const s = ratios[Math.floor(k / 2)]!;
-  const ybar = y.reduce((a, b) => a + b, 0) / k;
+  if (k < MIN_FIT_ROWS) fail(`fit: needs at least ${MIN_FIT_ROWS} measured architectures, got ${k}`);
+  const { s, ybar } = correctionScales(t, y);
   const sortedY = [...y].sort((a, b) => a - b);
   const floor = sortedY[Math.floor(k / 2)]! / 5;
   const scaleOf = (r: number) => Math.max(y[r]!, floor);
-  const prior = new Float64Array(P);
-  prior.fill(1, 0, FEATURES);
+  const { mean: prior, precision } = learned ?? modelPrior();
+  const lambdas = learned ? [1] : FIT_PRIOR_WEIGHTS;
   const predict = (x: Float64Array, row: Float64Array) => {
     let v = x[FEATURES]! * ybar;
     for (let j = 0; j < FEATURES; j++) v += s * x[j]! * row[j]!;
@@ -66,7 +103,7 @@ export function fitRows(t: Float64Array[], y: number[], lambdas = FIT_PRIOR_WEIG
         A[i * P + FEATURES] = ybar / w;
         b[i] = y[r]! / w;
       });
-      x = nnlsWithPrior(A, b, rows.length, P, prior, lambda);
+      x = nnlsWithPrior(A, b, rows.length, P, prior, lambda, precision);
       // Reweight so that the squared loss becomes the absolute one: 1 / sqrt(|relative residual|).
       rows.forEach((r, i) => {
         u[i] = 1 / Math.sqrt(Math.max(Math.abs(predict(x, t[r]!) - y[r]!) / scaleOf(r), 1e-3));
@@ -106,6 +143,8 @@ export interface SpaceCorrection extends CorrectionModel {
   blockValue?: (d: number, c: number) => number;
   /** Whether the chosen features prune dead code (converter semantics) rather than run every op. */
   pruned: boolean;
+  /** Whether a learned transfer prior (rather than the model's own shape) anchored the fit. */
+  transferred: boolean;
 }
 
 /** `device` with converter dead-code elimination set to `on`. */
@@ -117,20 +156,33 @@ export function withDeadCode(device: Device, on: boolean): Device {
  * Fit each candidate feature set (rows[c][r]: per-feature times of measured row r under candidate c) and
  * keep the one with the lowest leave-one-out error; the first candidate wins ties.
  */
-export function selectFit(rows: Float64Array[][], y: number[]): { index: number; model: CorrectionModel } {
+export function selectFit(
+  rows: Float64Array[][],
+  y: number[],
+  priors: (ShapePrior | undefined)[] = [],
+): { index: number; model: CorrectionModel } {
   let best: { index: number; model: CorrectionModel } | undefined;
   rows.forEach((r, index) => {
-    const model = fitRows(r, y);
+    const model = fitRows(r, y, priors[index]);
     if (!best || model.looError < best.model.looError) best = { index, model };
   });
   if (!best) fail('fit: no candidate feature set');
   return best;
 }
 
-/** Fit on the measured (non-NaN) entries of `measured` (aligned with the space index), predict all. */
-export function fitCorrection(space: SearchSpace, device: Device, measured: Float64Array): SpaceCorrection {
+/**
+ * Fit on the measured (non-NaN) entries of `measured` (aligned with the space index), predict all.
+ * `priors` (transfer.ts) anchors each semantics' fit to what other devices' tables taught.
+ */
+export function fitCorrection(
+  space: SearchSpace,
+  device: Device,
+  measured: Float64Array,
+  priors?: SemanticsPriors,
+): SpaceCorrection {
   const own = device.file.fusion.deadCode === true;
   const candidates = [device, withDeadCode(device, !own)];
+  const candidatePriors = candidates.map((d) => priors?.[d.file.fusion.deadCode === true ? 'pruned' : 'eager']);
   const indices: number[] = [];
   const y: number[] = [];
   for (let i = 0; i < measured.length; i++) {
@@ -140,18 +192,24 @@ export function fitCorrection(space: SearchSpace, device: Device, measured: Floa
     indices.push(i);
     y.push(v);
   }
-  if (y.length < 2) fail(`fit: needs at least 2 measured architectures, got ${y.length}`);
+  if (y.length < MIN_FIT_ROWS) fail(`fit: needs at least ${MIN_FIT_ROWS} measured architectures, got ${y.length}`);
   const feats = new Float64Array(FEATURES);
   const codes: number[] = [];
   const sfs = candidates.map((d) => spaceFeatures(space, d));
   const rows = candidates.map((d, c) => indices.map((i) => featureTimes(archFeatures(sfs[c]!, i, feats, codes), d)));
-  const { index, model: m } = selectFit(rows, y);
+  const { index, model: m } = selectFit(rows, y, candidatePriors);
   const d = candidates[index]!;
   const sf = sfs[index]!;
   const values = new Float64Array(space.size);
   for (let i = 0; i < space.size; i++)
     values[i] = applyCorrection(m, featureTimes(archFeatures(sf, i, feats, codes), d));
-  const out: SpaceCorrection = { ...m, k: y.length, values, pruned: index === 0 ? own : !own };
+  const out: SpaceCorrection = {
+    ...m,
+    k: y.length,
+    values,
+    pruned: index === 0 ? own : !own,
+    transferred: candidatePriors[index] !== undefined,
+  };
   if (sf.additive)
     out.blockValue = (dec, c) => applyCorrection({ ...m, intercept: 0 }, featureTimes(sf.block[dec]![c]!, d));
   return out;

@@ -109,8 +109,9 @@ export function nnls(A: Float64Array, b: ArrayLike<number>, m: number, n: number
 }
 
 /**
- * min sum_i w_i (A_i x - b_i)^2 + lambda * sum_j (x_j - prior_j)^2, x >= 0: NNLS on the system augmented
- * with sqrt(lambda) * identity rows. Used to pull under-determined fits towards physical priors.
+ * min sum_i (A_i x - b_i)^2 + lambda * sum_j p_j (x_j - prior_j)^2, x >= 0: NNLS on the system augmented
+ * with sqrt(lambda * p_j) rows. Pulls under-determined fits towards physical (or learned) priors; the
+ * per-coordinate precisions p (default 1) let a prior be firm where devices agree and loose where not.
  */
 export function nnlsWithPrior(
   A: Float64Array,
@@ -119,14 +120,15 @@ export function nnlsWithPrior(
   n: number,
   prior: ArrayLike<number>,
   lambda: number,
+  precision?: ArrayLike<number>,
 ): Float64Array {
   const rows = m + n;
   const AA = new Float64Array(rows * n);
   const bb = new Float64Array(rows);
   AA.set(A.subarray(0, m * n));
   for (let i = 0; i < m; i++) bb[i] = b[i]!;
-  const s = Math.sqrt(lambda);
   for (let j = 0; j < n; j++) {
+    const s = Math.sqrt(lambda * (precision ? precision[j]! : 1));
     AA[(m + j) * n + j] = s;
     bb[m + j] = s * prior[j]!;
   }

@@ -16,6 +16,7 @@ import type { SearchSpace } from '../space/types.js';
 import { getDevice } from './device.js';
 import { fitCorrection } from './fit.js';
 import { spaceLatency, sumTables } from './space-latency.js';
+import { loadTransferPrior, priorKey, TRANSFER_PRIOR_FILE, transferPriors } from './transfer.js';
 
 export function resolveModel(rest: string, ctx: SourceContext): Promise<ObjectiveColumn> {
   if (rest === '') fail(`source 'model:' needs a device`, 'e.g. model:cortex-m7 (hwnas devices lists them)');
@@ -183,7 +184,8 @@ export async function resolveFit(rest: string, ctx: SourceContext): Promise<Obje
   const { file, column, device: deviceSpec } = parseFitSpec(rest);
   const device = getDevice(deviceSpec);
   const measured = await readMeasured(file, column, ctx.space, `fit:${rest}`);
-  const fit = fitCorrection(ctx.space, device, measured.values);
+  const priors = transferPriors(device);
+  const fit = fitCorrection(ctx.space, device, measured.values, priors);
   return {
     name: 'latency',
     source: `fit:${rest}`,
@@ -192,7 +194,10 @@ export async function resolveFit(rest: string, ctx: SourceContext): Promise<Obje
     values: fit.values,
     ...(fit.blockValue ? { blockValue: fit.blockValue } : {}),
     notes: [
-      `${fit.k} measured architectures correct model:${device.spec} (weights per kernel type ${Array.from(fit.weights, (w) => w.toFixed(2)).join(', ')}; prior weight ${fit.lambda})`,
+      `${fit.k} measured architectures correct model:${device.spec} (weights per kernel type ${Array.from(fit.weights, (w) => w.toFixed(2)).join(', ')})`,
+      fit.transferred
+        ? `anchored to what ${loadTransferPrior()!.about.tables.length} other devices' measured tables teach (transfer prior for ${priorKey(device)}, ${TRANSFER_PRIOR_FILE})`
+        : `anchored to the model's own shape (no transfer prior for ${priorKey(device)}; prior weight ${fit.lambda}, chosen by leave-one-out)`,
       `leave-one-out mean relative error on the measured rows: ${(100 * fit.looError).toFixed(1)}%`,
       fit.pruned
         ? 'features: dead code pruned (the table follows converter semantics: ops that cannot reach the output do not run)'

@@ -3,7 +3,7 @@
  * history.jsonl alone. Output depends only on those files, so rebuilding it gives the same bytes.
  */
 import { join } from 'node:path';
-import { writeFileAtomic } from '../cli/output.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import type { SearchSpace } from '../space/types.js';
 import type { RenderedPlot } from './html.js';
 import { type FailureGroup, loadOpenReport } from './open.js';

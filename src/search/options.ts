@@ -5,8 +5,9 @@
  * checks from here, so a strategy or option is added in one place. Loads no search code (the study config
  * and the CLI's help read it cheaply).
  */
-import { parseIntOption } from '../cli/output.js';
+
 import { fail } from '../errors.js';
+import { parseIntOption } from '../io/numbers.js';
 
 /** Default population of the population-based strategies (RE: aging population P; NSGA-II: N). */
 export const DEFAULT_POPULATION = 100;

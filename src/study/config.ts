@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parseIntOption } from '../cli/output.js';
 import { fail } from '../errors.js';
+import { parseIntOption } from '../io/numbers.js';
 import { parseConstraints } from '../objectives/constraints.js';
 import {
   checkBudget,

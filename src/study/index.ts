@@ -1,11 +1,11 @@
 /**
- * The study in one call: check the output folder, prepare the plan (sources, fronts, pruned spaces), run
- * what the store does not have yet, and rebuild tables, plots, exports and the HTML report from the store.
+ * The study in one call: check the output folder, prepare the plan (sources, fronts, pruned spaces) and run
+ * what the store does not have yet. The caller writes the report from the store (report/writeReport).
  */
-import { exitOnInterrupt } from '../cli/interrupt.js';
-import { writeFileAtomic } from '../cli/output.js';
+
 import { fail } from '../errors.js';
-import { type WrittenReport, writeReport } from '../report/index.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { exitOnInterrupt } from '../io/interrupt.js';
 import { canonicalConfig, type StudyConfig } from './config.js';
 import { type ExecuteSummary, executeStudy } from './execute.js';
 import { restricts } from './feasibility.js';
@@ -25,14 +25,11 @@ export interface StudyRunOptions {
   /** Called once the plan is ready, with the number of runs left to do. */
   onStart?: (prepared: PreparedStudy, pending: number) => void;
   onRun?: (done: number, total: number, evals: number) => void;
-  /** Skip the SVG/PNG plots (faster; the benchmark uses it). */
-  plots?: boolean;
 }
 
 export interface StudyOutcome {
+  /** `interrupted` when Ctrl-C stopped it: the finished runs are saved, the rest run when resumed. */
   execution: ExecuteSummary;
-  /** Null when interrupted: the report is rebuilt when the resumed study finishes (or by `hwnas report`). */
-  report: WrittenReport | null;
   /** Covered and feasible architectures per device (constraints, --allow-missing). */
   feasibility: Feasibility;
 }
@@ -70,15 +67,7 @@ export async function runStudy(config: StudyConfig, opts: StudyRunOptions): Prom
   } finally {
     store.close();
   }
-  const { feasibility } = prepared;
-  if (execution.interrupted) return { execution, report: null, feasibility };
-  // The report also rewrites tables/feasibility.* from the store when the study restricts anything.
-  const report = await exitOnInterrupt(
-    () =>
-      `interrupted while writing the report: all ${execution.total} runs are saved in ${opts.out} (rerun the same command, or hwnas report ${opts.out}, to write it)`,
-    () => writeReport(opts.out, { plots: opts.plots }),
-  );
-  return { execution, report, feasibility };
+  return { execution, feasibility: prepared.feasibility };
 }
 
 /**

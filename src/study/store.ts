@@ -7,8 +7,8 @@
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { createOutputFolder } from '../cli/output.js';
 import { fail } from '../errors.js';
+import { createOutputFolder } from '../io/folders.js';
 import { canonicalConfig, type StudyConfig, studyHash } from './config.js';
 import { type StudyInput, studyInputs } from './inputs.js';
 import { STUDY_ENTRIES, studyPaths } from './layout.js';
