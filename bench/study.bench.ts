@@ -24,7 +24,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '../src/hardware/sources.js';
 import { writeReport } from '../src/report/index.js';
-import { strategyNames } from '../src/search/index.js';
 import { hashCachePath } from '../src/space/blox/hashCache.js';
 import { buildConfig, type StudyOptions } from '../src/study/config.js';
 import { importStudyData } from '../src/study/data.js';
@@ -60,7 +59,7 @@ if (section) {
 
 /** Child process: run one study end to end and print its measures as one JSON line. */
 async function measureStudy({ options, threads = 2, plots = true }: ChildSection): Promise<void> {
-  const config = buildConfig(options, strategyNames);
+  const config = buildConfig(options);
   const out = mkdtempSync(join(tmpdir(), 'hwnas-study-bench-child-'));
   try {
     const t0 = performance.now();
@@ -134,7 +133,7 @@ function peaks(m: StudyMeasure): string {
   return `peak RSS: ${m.peakMb.toFixed(0)} MB (target < 500 MB); ${m.peakBeforeReportMb.toFixed(0)} MB before the report, which adds ${added.toFixed(0)} MB to the peak`;
 }
 
-const config = buildConfig({}, strategyNames);
+const config = buildConfig({});
 const dir = mkdtempSync(join(tmpdir(), 'hwnas-study-bench-'));
 const ms = (t: number) => `${(performance.now() - t).toFixed(0)} ms`;
 

@@ -40,7 +40,7 @@ export function register(program: Command): void {
       '<arch>',
       'architecture in any notation the space prints (index, cell string, codes, arch vector, hash, compact, ops)',
     )
-    .option('--classes <n>', "classifier width (e.g. 10, 100, 120 for NB201; default: the space's dataset)")
+    .option('--classes <n>', "classifier width, e.g. 10, 100, 120 for NB201 (default: the space's dataset)")
     .option('--json', 'print JSON')
     .addHelpText(
       'after',

@@ -10,8 +10,8 @@ import { toJson } from '../io/json.js';
 import { parseIntOption } from '../io/numbers.js';
 import { type Progress, progressBar, stepProgress } from '../io/progress.js';
 import { writeReport } from '../report/index.js';
-import { strategyNames } from '../search/index.js';
-import { buildConfig, type StudyOptions } from '../study/config.js';
+import { strategyNames, strategyOptionHelp } from '../search/index.js';
+import { buildConfig, defaultConfig, type StudyOptions } from '../study/config.js';
 import { importStudyData } from '../study/data.js';
 import { defaultThreads } from '../study/execute.js';
 import { feasibilityText, restricts } from '../study/feasibility.js';
@@ -28,26 +28,21 @@ interface ReproduceFlags extends StudyOptions {
 }
 
 export function register(program: Command): void {
+  const defaults = defaultConfig();
   program
     .command('reproduce')
     .description("run the poster's pruning study (or a variant) and write tables, plots and an HTML report")
     .option('--space <name>', 'search space: nb201, blox, or a user space .json', undefined)
     .option('--blox-data <dir>', 'BLOX release folder to import (with --space blox; accuracy blox:test_top1)')
-    .option('--accuracy <source>', 'accuracy source (default nb201:cifar100)')
-    .option(
-      '--devices <list>',
-      'latency sources, comma-separated (default model:cortex-m7,model:cortex-a76,model:adreno-640)',
-    )
-    .option(
-      '--pruning <list>',
-      'pruning settings: none or <metric>@<ratio> (default none,params/latency@0.5,params/latency@0.7,params/latency@0.9,random@0.7)',
-    )
-    .option('--strategies <list>', `search strategies: ${strategyNames.join(', ')} (default re)`)
-    .option('--seeds <n|a-b|list>', 'seeds: a count (10 = 0..9), a range or a list (default 10)')
-    .option('--evals <n>', 'evaluations per run (default 3000)')
-    .option('--checkpoints <list>', 'evaluation counts to record (default 10,100,250,500,1000,2000,3000)')
-    .option('--population <n>', 'population size (default 100)')
-    .option('--sample <n>', 'tournament sample size (default 25)')
+    .option('--accuracy <source>', `accuracy source (default: ${defaults.accuracy})`)
+    .option('--devices <list>', `latency sources, comma-separated (default: ${defaults.devices.join(',')})`)
+    .option('--pruning <list>', `pruning settings: none or <metric>@<ratio> (default: ${defaults.pruning.join(',')})`)
+    .option('--strategies <list>', `search strategies: ${strategyNames.join(', ')} (default: ${defaults.strategies})`)
+    .option('--seeds <n|a-b|list>', `seeds: a count (10 = 0..9), a range or a list (default: ${defaults.seeds.length})`)
+    .option('--evals <n>', `evaluations per run (default: ${defaults.evals})`)
+    .option('--checkpoints <list>', `evaluation counts to record (default: ${defaults.checkpoints.join(',')})`)
+    .option('--population <n>', strategyOptionHelp('population'))
+    .option('--sample <n>', strategyOptionHelp('sample'))
     .option(
       '--constraint <expr>',
       'hard constraint, repeatable: params<=N, macs<=N, flops<=N, weights<=BYTES[@int8|@fp32], peak<=BYTES[@...], latency<=MS (per device), fits:<device> (docs/constraints.md)',
@@ -72,7 +67,7 @@ no evaluation), and the true fronts, normalisation and pruning audit range over 
 says how many there are per device.`,
     )
     .action(async (flags: ReproduceFlags) => {
-      const config = buildConfig(flags, strategyNames);
+      const config = buildConfig(flags);
       const threads =
         flags.threads === undefined
           ? undefined

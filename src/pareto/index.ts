@@ -7,7 +7,7 @@
 export { crowdingDistance, crowdingDistanceInto, crowdingDistanceOfDistinctInto } from './crowding.js';
 export { type GdVariant, gd, gdPlus, igd, igdPlus } from './distance.js';
 export { nonDominatedFronts, paretoFrontIndices } from './fronts.js';
-export { hypervolume } from './hypervolume.js';
+export { HV_REFERENCE, hvReferencePoint, hypervolume } from './hypervolume.js';
 export { type Normalization, normalizationFromBounds, normalizationFromFront, normalize } from './normalize.js';
 export { nonDominatedRanks, nonDominatedRanksInto } from './ranks.js';
 export { sortIndices } from './sort-indices.js';

@@ -59,6 +59,17 @@ export function checkRatio(ratio: number): void {
   }
 }
 
+/**
+ * A ratio typed on the command line (`--prune`, `--ratio`): one message for every value outside [0, 1),
+ * 1, 70, -0.1, NaN and words alike.
+ */
+export function parseRatioOption(flag: string, text: string): number {
+  const ratio = Number(text);
+  if (text.trim() === '' || !Number.isFinite(ratio) || ratio < 0 || ratio >= 1)
+    fail(`${flag} must be in [0, 1), got '${text}'`, 'e.g. 0.7 removes 70 % of the blocks of each decision');
+  return ratio;
+}
+
 export function pruneSpace(opts: PruneOptions): PruneResult {
   checkRatio(opts.ratio);
   const metric = getPruneMetric(opts.metric);
