@@ -9,7 +9,7 @@
  */
 import { fail } from '../errors.js';
 import type { ObjectiveColumn } from '../objectives/types.js';
-import { AllowedSpace } from '../search/allowed.js';
+import { AllowedSpace } from '../space/allowed.js';
 import type { SearchSpace } from '../space/types.js';
 import { BlockCosts } from './costs.js';
 import { getPruneMetric } from './metrics.js';

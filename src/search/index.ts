@@ -9,7 +9,7 @@ import { RandomSearch } from './random.js';
 import { RegularizedEvolution } from './re.js';
 import type { Strategy, StrategyConfig, StrategyOptions } from './types.js';
 
-export { AllowedSpace } from './allowed.js';
+export { AllowedSpace } from '../space/allowed.js';
 export { type ClosedRun, type RunClosedOptions, runClosed } from './closed.js';
 export { ParetoLocalSearch } from './ls.js';
 export { Nsga2 } from './nsga2.js';

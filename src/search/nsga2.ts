@@ -13,7 +13,7 @@
 import { fail } from '../errors.js';
 import { crowdingDistanceInto, nonDominatedRanksInto, sortIndices } from '../pareto/index.js';
 import { Rng } from '../rng.js';
-import { AllowedSpace } from './allowed.js';
+import { AllowedSpace } from '../space/allowed.js';
 import { type BernoulliThreshold, bernoulliThreshold } from './bernoulli.js';
 import { DEFAULT_POPULATION } from './options.js';
 import { checked } from './re.js';

@@ -10,7 +10,7 @@
  */
 import { fail } from '../errors.js';
 import { Rng } from '../rng.js';
-import { AllowedSpace } from './allowed.js';
+import { AllowedSpace } from '../space/allowed.js';
 import { DEFAULT_POPULATION, DEFAULT_SAMPLE } from './options.js';
 import { SelectScratch, selectParent2, selectParentM } from './select.js';
 import type { Strategy, StrategyConfig, StrategyOptions } from './types.js';

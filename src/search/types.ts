@@ -4,8 +4,9 @@
  * benchmark table, so the same code drives closed benchmarks and expensive open problems.
  */
 
-/** Allowed choice codes per decision (a pruned space); every decision keeps at least one. */
-export type AllowedChoices = readonly (readonly number[])[];
+import type { AllowedChoices } from '../space/allowed.js';
+
+export type { AllowedChoices };
 
 export interface StrategyConfig {
   /** Choice count per decision of the full space (mixed radix, first decision fastest). */
