@@ -11,7 +11,7 @@ import { peakActivationBytes } from '../src/ir/count.js';
 import { feasibleMask, parseConstraints } from '../src/objectives/constraints.js';
 import { spacePeakActivations } from '../src/objectives/space-peak.js';
 import { Rng } from '../src/rng.js';
-import { createStrategy, runClosed } from '../src/search/index.js';
+import { createStrategy, DEFAULT_POPULATION, DEFAULT_SAMPLE, runClosed } from '../src/search/index.js';
 import { getSpace } from '../src/space/all.js';
 
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
@@ -54,7 +54,13 @@ const all = new Uint8Array(n).fill(1);
 const half = Uint8Array.from({ length: n }, () => (rng.nextFloat() < 0.5 ? 1 : 0));
 
 function rate(mask: Uint8Array | null, seed: number): { perSec: number; gcs: number; infeasible: number } {
-  const s = createStrategy('re', { radix, objectives: 2, seed, population: 100, sample: 25 });
+  const s = createStrategy('re', {
+    radix,
+    objectives: 2,
+    seed,
+    population: DEFAULT_POPULATION,
+    sample: DEFAULT_SAMPLE,
+  });
   (globalThis as { gc?: () => void }).gc?.();
   const g0 = gcs;
   const t0 = process.hrtime.bigint();

@@ -12,7 +12,13 @@ import { join } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../src/rng.js';
-import { createStrategy, runClosed, type StrategyName } from '../src/search/index.js';
+import {
+  createStrategy,
+  DEFAULT_POPULATION,
+  DEFAULT_SAMPLE,
+  runClosed,
+  type StrategyName,
+} from '../src/search/index.js';
 
 const radix = [45, 45, 45];
 const n = 45 ** 3;
@@ -42,7 +48,13 @@ interface Rate {
 }
 
 function rate(name: StrategyName, evals: number, seed: number, unique = false): Rate {
-  const s = createStrategy(name, { radix, objectives: m, seed, population: 100, sample: 25 });
+  const s = createStrategy(name, {
+    radix,
+    objectives: m,
+    seed,
+    population: DEFAULT_POPULATION,
+    sample: DEFAULT_SAMPLE,
+  });
   (globalThis as { gc?: () => void }).gc?.();
   const from = performance.now();
   const t0 = process.hrtime.bigint();

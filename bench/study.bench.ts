@@ -24,7 +24,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '../src/hardware/sources.js';
 import { writeReport } from '../src/report/index.js';
-import { strategyNames } from '../src/search/index.js';
 import { hashCachePath } from '../src/space/blox/hashCache.js';
 import { buildConfig, type StudyOptions } from '../src/study/config.js';
 import { importStudyData } from '../src/study/data.js';
@@ -60,7 +59,7 @@ if (section) {
 
 /** Child process: run one study end to end and print its measures as one JSON line. */
 async function measureStudy({ options, threads = 2, plots = true }: ChildSection): Promise<void> {
-  const config = buildConfig(options, strategyNames);
+  const config = buildConfig(options);
   const out = mkdtempSync(join(tmpdir(), 'hwnas-study-bench-child-'));
   try {
     const t0 = performance.now();
@@ -71,7 +70,6 @@ async function measureStudy({ options, threads = 2, plots = true }: ChildSection
       out: join(out, 'study'),
       threads,
       quiet: true,
-      plots,
       importData: importStudyData,
       onStart: () => {
         started = performance.now();
@@ -81,6 +79,7 @@ async function measureStudy({ options, threads = 2, plots = true }: ChildSection
         peakBeforeReport = process.resourceUsage().maxRSS / 1024;
       },
     });
+    await writeReport(join(out, 'study'), { plots });
     const end = performance.now();
     const m: StudyMeasure = {
       runs: outcome.execution.ran,
@@ -134,7 +133,7 @@ function peaks(m: StudyMeasure): string {
   return `peak RSS: ${m.peakMb.toFixed(0)} MB (target < 500 MB); ${m.peakBeforeReportMb.toFixed(0)} MB before the report, which adds ${added.toFixed(0)} MB to the peak`;
 }
 
-const config = buildConfig({}, strategyNames);
+const config = buildConfig({});
 const dir = mkdtempSync(join(tmpdir(), 'hwnas-study-bench-'));
 const ms = (t: number) => `${(performance.now() - t).toFixed(0)} ms`;
 
@@ -156,6 +155,7 @@ try {
 async function defaultStudy(): Promise<number> {
   let t = performance.now();
   const outcome = await runStudy(config, { out: join(dir, 'full'), threads: 2, quiet: true });
+  await writeReport(join(dir, 'full'));
   const fullMs = performance.now() - t;
   console.log(
     `default study end to end (150 runs, 2 threads, tables + plots + HTML): ${fullMs.toFixed(0)} ms (target < 5000 ms)`,

@@ -4,10 +4,11 @@
  * (HWNAS_MIRROR for a local mirror). The file holds a few numbers per base device model, no table.
  */
 import { join } from 'node:path';
-import { toJson, writeFileAtomic } from '../src/cli/output.js';
 import { HELP_DEVICES } from '../src/data/index.js';
 import { devicesDir } from '../src/hardware/device.js';
 import { buildTransferPriorFile, TRANSFER_PRIOR_FILE } from '../src/hardware/transfer.js';
+import { writeFileAtomic } from '../src/io/atomic.js';
+import { toJson } from '../src/io/json.js';
 import { resolveSource } from '../src/objectives/all.js';
 import { getSpace } from '../src/space/all.js';
 

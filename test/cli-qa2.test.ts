@@ -13,8 +13,8 @@ import { openSearch } from '../src/cli/open-search.js';
 import { runSearch } from '../src/cli/search.js';
 import { runWorker } from '../src/cli/worker.js';
 import { readLut } from '../src/hardware/sources.js';
+import { AtomicFileStream, abortOpenFileStreams } from '../src/io/atomic-stream.js';
 import { resolveSource } from '../src/objectives/all.js';
-import { AtomicFileStream, abortOpenFileStreams } from '../src/report/file-stream.js';
 import { getSpace } from '../src/space/all.js';
 import { defaultConfig } from '../src/study/config.js';
 import { StudyStore } from '../src/study/store.js';
@@ -133,7 +133,7 @@ describe('study folders (hwnas reproduce --out, hwnas report)', () => {
     mkdirSync(file('damaged'));
     writeFileSync(file('damaged/study.sqlite'), 'garbage\n');
     const e = errorOf(() => StudyStore.open(file('damaged')));
-    expect(e.message).toMatch(/study\.sqlite' is not an hwnas study store \(file is not a database\)$/);
+    expect(e.message).toMatch(/study\.sqlite is damaged \(file is not a database\)$/);
   });
 });
 
@@ -166,8 +166,8 @@ describe('Ctrl-C while the report is streamed', () => {
   });
   it('exitOnInterrupt: one line, exit code 130, no temp file left', () => {
     const script = `
-      import { exitOnInterrupt } from './src/cli/interrupt.ts';
-      import { AtomicFileStream } from './src/report/file-stream.ts';
+      import { exitOnInterrupt } from './src/io/interrupt.ts';
+      import { AtomicFileStream } from './src/io/atomic-stream.ts';
       await exitOnInterrupt(() => 'interrupted while writing the report', async () => {
         const page = AtomicFileStream.open(${JSON.stringify(file('page.html'))});
         page.write('<html>');

@@ -3,10 +3,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cacheDir, cachedFilePath, rawPath } from '../src/data/cache.js';
+import { cachedFilePath, rawPath } from '../src/data/cache.js';
 import { ensureFiles, sha256Hex, sourceLocation, storeVerified } from '../src/data/fetch.js';
 import { DATASETS, datasetFiles, HELP_DEVICES, NATS_CSV, type PinnedFile } from '../src/data/manifest.js';
 import { type HwnasError, isHwnasError } from '../src/errors.js';
+import { cacheDir } from '../src/io/cache-dir.js';
 import { runCli } from './helpers/cli.js';
 import { MIRROR, NO_MIRROR_REASON, useTempCache } from './helpers/data.js';
 

@@ -8,12 +8,14 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runAsyncSearch } from '../src/distributed/async-search.js';
 import { logCheckpoints, openConvergence } from '../src/distributed/convergence.js';
 import { LocalDispatcher } from '../src/distributed/dispatch.js';
 import { CommandEvaluator, parseReply } from '../src/distributed/evaluator.js';
 import { readHistory, type TellRecord } from '../src/distributed/history.js';
+import { LastLineBuffer } from '../src/distributed/last-line.js';
 import { parseRedisUrl } from '../src/distributed/queue.js';
 import { shellWords } from '../src/distributed/shell-words.js';
 import type { EvalResult, Evaluator } from '../src/distributed/types.js';
@@ -123,6 +125,70 @@ describe('evaluator command', () => {
     const r = await ev.evaluate(1, signal, job);
     expect(r.ok).toBe(false);
     expect(r.ok ? '' : r.reason).toContain("cannot start '/nonexistent/evaluator'");
+  });
+
+  it('reads the reply after any amount of earlier stdout (8 MB of log lines); a reply line over the cap fails', async () => {
+    const r = await command('ok', ['--log-bytes', String(8 << 20)]).evaluate(1234, signal, job);
+    expect(r).toEqual({ ok: true, objectives: { accuracy: -table[2 * 1234]!, latency: table[2 * 1234 + 1]! } });
+    // The toy's reply line is about 80 bytes: a 40-byte cap refuses it, naming its size.
+    const capped = new CommandEvaluator({
+      argv: ['node', toyProgram],
+      space,
+      tmpDir: tmp,
+      onnx: false,
+      maxLineBytes: 40,
+    });
+    const f = await capped.evaluate(1234, signal, job);
+    expect(f.ok ? '' : f.reason).toMatch(/^malformed reply: last line is \d+ bytes \(limit 40\)$/);
+  }, 30_000);
+});
+
+describe('LastLineBuffer', () => {
+  /** The reference: the last non-empty trimmed line of the whole text. */
+  const lastOf = (text: string): string =>
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '')
+      .pop() ?? '';
+  const cuts = (text: string, at: number[]): Buffer[] => {
+    const b = Buffer.from(text, 'utf8');
+    const points = [...new Set(at.map((k) => k % (b.length + 1)))].sort((x, y) => x - y);
+    const parts: Buffer[] = [];
+    let from = 0;
+    for (const p of [...points, b.length]) {
+      parts.push(b.subarray(from, p));
+      from = p;
+    }
+    return parts;
+  };
+  const lines = fc.array(fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('', ' ', '\r', 'ü€𝄞', '{"a":1}')), {
+    maxLength: 30,
+  });
+
+  it('gives the last non-empty line of the stream however it is chunked (multi-byte characters split too)', () => {
+    fc.assert(
+      fc.property(lines, fc.boolean(), fc.array(fc.nat(), { maxLength: 10 }), (ls, endNl, at) => {
+        const text = ls.join('\n') + (endNl ? '\n' : '');
+        const buf = new LastLineBuffer(1 << 20);
+        for (const part of cuts(text, at)) buf.push(part);
+        expect(buf.result()).toEqual({ ok: true, line: lastOf(text) });
+      }),
+    );
+  });
+
+  it('forgets a too-long earlier line, and reports a too-long last one with its size', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 11, max: 200 }), fc.array(fc.nat(), { maxLength: 10 }), (long, at) => {
+        const big = 'x'.repeat(long);
+        const later = new LastLineBuffer(10);
+        for (const part of cuts(`${big}\nok\n`, at)) later.push(part);
+        expect(later.result()).toEqual({ ok: true, line: 'ok' });
+        const last = new LastLineBuffer(10);
+        for (const part of cuts(`ok\n${big}\n\n`, at)) last.push(part);
+        expect(last.result()).toEqual({ ok: false, bytes: long });
+      }),
+    );
   });
 });
 
@@ -454,6 +520,35 @@ describe('CLI', () => {
     },
     30_000,
   );
+
+  it('a finished search whose every evaluation failed exits 2 with the last reason (evals below the fail window)', () => {
+    const out = freshDir();
+    const r = runCli([
+      'open-search',
+      '--space',
+      'nb201',
+      '--evaluator',
+      `node ${toyProgram} --mode crash`,
+      '--no-onnx',
+      '--evals',
+      '4',
+      '--concurrency',
+      '2',
+      '--out',
+      out,
+      '--quiet',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^hwnas: search found nothing: all 4 evaluations failed \(last: exit code 3: toy evaluator: simulated crash\) \(fix the evaluator/,
+      ),
+    ]);
+    expect(r.stdout).toBe('');
+    // the history is kept (the failures and their reasons); no front is written
+    expect(existsSync(join(out, 'history.jsonl'))).toBe(true);
+    expect(existsSync(join(out, 'front.csv'))).toBe(false);
+  }, 60_000);
 
   it('worker: bad input is one line, exit 2', () => {
     for (const [args, message] of [

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   crowdingDistance,
   crowdingDistanceInto,
+  crowdingDistanceOfDistinctInto,
   gd,
   gdPlus,
   hypervolume,
@@ -15,7 +16,7 @@ import {
   paretoFrontIndices,
   sortIndices,
 } from '../src/pareto/index.js';
-import { dominates, fastNdsRanks, peelingRanks } from '../src/pareto/naive.js';
+import { dominates, fastNdsRanks, naiveCrowding, peelingRanks } from '../src/pareto/naive.js';
 import { Rng } from '../src/rng.js';
 
 interface PointSet {
@@ -165,6 +166,73 @@ describe('non-dominated sorting properties', () => {
       { numRuns: 40 },
     );
   });
+  it('prior-art pitfalls in every sweep: ties in objective 0 and exact duplicates, 1 to 5 objectives', () => {
+    // Objective 0 takes at most two values (so most pairs tie on it) and every row appears 1 to 3 times:
+    // the cases where a sort on objective 0 alone, or one that peels duplicates into successive fronts, goes wrong.
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 1, max: 5 })
+          .chain((m) =>
+            fc.tuple(
+              fc.constant(m),
+              fc.array(
+                fc.tuple(
+                  fc.integer({ min: 0, max: 1 }),
+                  fc.array(fc.integer({ min: 0, max: 3 }), { minLength: m - 1, maxLength: m - 1 }),
+                  fc.integer({ min: 1, max: 3 }),
+                ),
+                { maxLength: 60 },
+              ),
+            ),
+          ),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        ([m, rows], seed) => {
+          const copies = rows.flatMap(([a, rest, times]) => Array.from({ length: times }, () => [a, ...rest]));
+          const shuffled = new Rng(seed).shuffle(copies);
+          const points = Float64Array.from(shuffled.flat());
+          const want = [...peelingRanks(points, m)];
+          expect([...nonDominatedRanks(points, m)]).toEqual(want);
+          const out = new Int32Array(shuffled.length);
+          nonDominatedRanksInto(points, m, shuffled.length, out);
+          expect([...out]).toEqual(want);
+          for (let i = 0; i < shuffled.length; i++) {
+            for (let j = 0; j < shuffled.length; j++) {
+              if (shuffled[i]!.join() === shuffled[j]!.join()) expect(want[i]).toBe(want[j]);
+            }
+          }
+          const front = [...paretoFrontIndices(points, m)].sort((a, b) => a - b);
+          expect(front).toEqual([...want.keys()].filter((i) => want[i] === 0));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+  it('sets past the insertion and merge sizes of the lexicographic order (radix path), 2 to 4 objectives, against fast-NDS', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 257, max: 700 }),
+        fc.integer({ min: 2, max: 4 }),
+        fc.integer({ min: 2, max: 12 }),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        (n, m, levels, seed) => {
+          const rng = new Rng(seed);
+          const points = new Float64Array(n * m);
+          for (let i = 0; i < n; i++) {
+            // one point in four copies an earlier one
+            if (i > 0 && rng.nextInt(4) === 0) {
+              const from = rng.nextInt(i) * m;
+              points.copyWithin(i * m, from, from + m);
+            } else for (let o = 0; o < m; o++) points[i * m + o] = rng.nextInt(levels) - levels / 2;
+          }
+          const out = new Int32Array(n);
+          nonDominatedRanksInto(points, m, n, out);
+          expect([...out]).toEqual([...fastNdsRanks(points, m)]);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
   it('invariant to input order', () => {
     fc.assert(
       fc.property(
@@ -286,7 +354,7 @@ describe('allocation-free variants (into caller buffers) equal the allocating on
     );
   });
 
-  it('crowdingDistanceInto: same values bit for bit, members read and written at an offset', () => {
+  it('crowdingDistanceInto: the naive reference bit for bit, members read and written at an offset', () => {
     fc.assert(
       fc.property(
         fc
@@ -303,13 +371,64 @@ describe('allocation-free variants (into caller buffers) equal the allocating on
           buf.set(members, start);
           const out = new Float64Array(buf.length).fill(-7);
           crowdingDistanceInto(s.points, s.m, buf, start, members.length, out);
-          const want = crowdingDistance(s.points, s.m, members);
-          expect(Array.from(out.subarray(start, start + members.length))).toEqual(Array.from(want));
+          const want = Array.from(naiveCrowding(s.points, s.m, members));
+          expect(Array.from(out.subarray(start, start + members.length))).toEqual(want);
+          expect(Array.from(crowdingDistance(s.points, s.m, members))).toEqual(want);
           expect(out[start + members.length]).toBe(-7);
           if (start > 0) expect(out[start - 1]).toBe(-7);
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('crowdingDistanceOfDistinctInto: the same values as crowdingDistanceInto on distinct members', () => {
+    fc.assert(
+      fc.property(
+        gridSet(60, 1, 4, 6).chain((s) =>
+          fc.tuple(fc.constant(s), permutation(nOf(s)), fc.integer({ min: 0, max: 3 })),
+        ),
+        ([s, perm, start]) => {
+          const seen = new Set<string>();
+          const members = perm.filter((i) => {
+            const key = s.points.subarray(i * s.m, (i + 1) * s.m).join(',');
+            if (seen.has(key)) return false;
+            seen.add(key);
+            return true;
+          });
+          const buf = new Int32Array(start + members.length);
+          buf.set(members, start);
+          const a = new Float64Array(buf.length).fill(-7);
+          const b = new Float64Array(buf.length).fill(-7);
+          crowdingDistanceInto(s.points, s.m, buf, start, members.length, a);
+          crowdingDistanceOfDistinctInto(s.points, s.m, buf, start, members.length, b);
+          expect(Array.from(b)).toEqual(Array.from(a));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('interleaved calls of every sweep on sets of changing size and objective count (scratch reuse) match the naive references', () => {
+    // The sweeps share one grow-only scratch pool and reuse their staircases: a call must not see what an
+    // earlier, larger or differently shaped one left behind.
+    fc.assert(
+      fc.property(fc.array(gridSet(90, 1, 5), { minLength: 2, maxLength: 6 }), (sets) => {
+        for (const s of sets) {
+          const n = nOf(s);
+          const want = [...peelingRanks(s.points, s.m)];
+          const out = new Int32Array(n);
+          nonDominatedRanksInto(s.points, s.m, n, out);
+          expect([...out]).toEqual(want);
+          const front = [...paretoFrontIndices(s.points, s.m)].sort((a, b) => a - b);
+          expect(front).toEqual([...want.keys()].filter((i) => want[i] === 0));
+          const members = Int32Array.from(want.keys());
+          const crowd = new Float64Array(n);
+          crowdingDistanceInto(s.points, s.m, members, 0, n, crowd);
+          expect([...crowd]).toEqual([...naiveCrowding(s.points, s.m, members)]);
+        }
+      }),
+      { numRuns: 100 },
     );
   });
 

@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AtomicFileStream } from '../src/report/file-stream.js';
+import { AtomicFileStream } from '../src/io/atomic-stream.js';
 import { writeReport } from '../src/report/index.js';
 import { allPlots, plottedRuns } from '../src/report/plots.js';
 import { pruningLabel } from '../src/study/config.js';
@@ -46,11 +46,14 @@ let archs: Map<string, Int32Array>;
 let data: ReturnType<StudyStore['loadData']>;
 /** report.html as the study wrote it (a later test rewrites it without plots). */
 let html: string;
+/** The report's progress calls, [done, total, next]. */
+const steps: [number, number, string][] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hwnas-report-exports-'));
   folder = join(dir, 'study');
   await runStudy(config, { out: folder, threads: 1, quiet: true });
+  await writeReport(folder, { onProgress: (done, total, next) => steps.push([done, total, next]) });
   html = readFileSync(join(folder, 'report.html'), 'utf8');
   const store = StudyStore.open(folder);
   try {
@@ -76,6 +79,21 @@ describe('report exports and the discovered scatter', () => {
     // Without plots (no architecture lists loaded at all) the same bytes.
     await writeReport(folder, { plots: false });
     for (const f of written) expect(sha256(join(folder, f)), f).toBe(BEFORE[f]);
+  });
+
+  it('reports its progress: exports, tables, then each figure, counted up to the total', async () => {
+    const figures = allPlots(config, runs, data, archs).map((p) => p.id);
+    expect(figures).toHaveLength(3 * config.devices.length);
+    const names = ['exports', 'tables', ...figures];
+    const total = names.length;
+    expect(steps).toEqual([...names.map((n, i) => [i, total, n]), [total, total, '']]);
+    const noPlots: [number, number, string][] = [];
+    await writeReport(folder, { plots: false, onProgress: (done, all, next) => noPlots.push([done, all, next]) });
+    expect(noPlots).toEqual([
+      [0, 2, 'exports'],
+      [1, 2, 'tables'],
+      [2, 2, ''],
+    ]);
   });
 
   it('loads runs without their architectures; loadArchs gives each run its evaluated list', () => {

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeReport } from '../src/report/index.js';
 import { runStudy } from '../src/study/index.js';
 import { CHROMIUM, haveChromium, launchChromium, openReport } from './helpers/browser.js';
 import { runCli } from './helpers/cli.js';
@@ -22,7 +23,8 @@ let folder: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hwnas-report-'));
   folder = join(dir, 'study');
-  await runStudy(config, { out: folder, threads: 1, quiet: true, plots: false });
+  await runStudy(config, { out: folder, threads: 1, quiet: true });
+  await writeReport(folder, { plots: false });
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

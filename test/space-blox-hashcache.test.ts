@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFil
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { derivedPath } from '../src/data/cache.js';
+import { derivedPath } from '../src/io/cache-dir.js';
 import { modelHash } from '../src/space/blox/hash.js';
 import {
   decodeHashCache,

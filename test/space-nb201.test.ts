@@ -80,7 +80,9 @@ describe('nb201 space index and cell strings', () => {
     expect(errorOf(() => space.parse(POSTER_CELL.slice(0, -1)))).toMatch(/must start and end with '\|'/);
     expect(errorOf(() => space.parse('15625'))).toMatch(/nb201 index 15625 is out of range/);
     expect(errorOf(() => space.parse('-1'))).toMatch(/out of range/);
-    expect(errorOf(() => space.parse('resnet'))).toMatch(/neither an nb201 space index nor a cell string/);
+    expect(errorOf(() => space.parse('resnet'))).toMatch(
+      /neither an nb201 space index, a cell string nor edge op codes/,
+    );
     expect(errorOf(() => space.encode([0, 0, 0, 0, 0, 5]))).toMatch(/edge 5 op code 5 is out of range/);
   });
 });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import '../src/hardware/sources.js';
+import { writeReport } from '../src/report/index.js';
 import { strategyNames } from '../src/search/index.js';
 import { buildConfig } from '../src/study/config.js';
 import { runStudy, StudyStore } from '../src/study/index.js';
@@ -20,9 +21,10 @@ describe.skipIf(!mirror)('default study on NAS-Bench-201', () => {
   it('runs the poster settings and reports sizes, recall and monotone indicators', async () => {
     const config = buildConfig({ seeds: '2', evals: '300' }, strategyNames);
     const out = join(dir, 'study');
-    const { execution, report } = await runStudy(config, { out, threads: 2, quiet: true, plots: false });
+    const { execution } = await runStudy(config, { out, threads: 2, quiet: true });
     expect(execution).toMatchObject({ total: 30, ran: 30, interrupted: false });
-    const audit = report!.summary.audit;
+    const report = await writeReport(out, { plots: false });
+    const audit = report.summary.audit;
     expect(audit.map((a) => `${a.device} ${a.pruning}`)).toHaveLength(15);
     // NB201: 5 ops on each of 6 edges. Keeping ceil((1 - r) * 5) per edge: 3^6, 2^6, 1^6.
     const sizes = Object.fromEntries(

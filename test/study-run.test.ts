@@ -5,6 +5,7 @@ import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isHwnasError } from '../src/errors.js';
 import { gd, paretoFrontIndices } from '../src/pareto/index.js';
+import { writeReport } from '../src/report/index.js';
 import { evalsToReach, gdAt } from '../src/report/summary.js';
 import { strategyNames } from '../src/search/index.js';
 import { buildConfig } from '../src/study/config.js';
@@ -43,16 +44,18 @@ function read(folder: string, files: string[]): string[] {
 
 describe('study execution', () => {
   it('gives identical results on one thread and on worker threads', async () => {
-    const one = await runStudy(config, { out: join(dir, 'one'), threads: 1, quiet: true, plots: false });
-    const two = await runStudy(config, { out: join(dir, 'two'), threads: 2, quiet: true, plots: false });
+    const one = await runStudy(config, { out: join(dir, 'one'), threads: 1, quiet: true });
+    const two = await runStudy(config, { out: join(dir, 'two'), threads: 2, quiet: true });
     expect(one.execution).toMatchObject({ total: 18, ran: 18, skipped: 0, interrupted: false });
     expect(two.execution.ran).toBe(18);
+    const report = await writeReport(join(dir, 'one'), { plots: false });
+    await writeReport(join(dir, 'two'), { plots: false });
     expect(read(join(dir, 'two'), exports)).toEqual(read(join(dir, 'one'), exports));
-    expect(one.report!.summary.tables.gd).toHaveLength(6);
+    expect(report.summary.tables.gd).toHaveLength(6);
   });
 
   it('resumes: a rerun on the same folder skips every finished run', async () => {
-    const again = await runStudy(config, { out: join(dir, 'one'), threads: 1, quiet: true, plots: false });
+    const again = await runStudy(config, { out: join(dir, 'one'), threads: 1, quiet: true });
     expect(again.execution).toMatchObject({ total: 18, ran: 0, skipped: 18 });
   });
 
@@ -139,7 +142,7 @@ describe('study execution', () => {
 
   it('refuses a folder holding a different study or other files, unless --force', async () => {
     const other = buildConfig({ ...flags, evals: '500' }, strategyNames);
-    const err = await runStudy(other, { out: join(dir, 'one'), threads: 1, quiet: true, plots: false }).catch((e) => e);
+    const err = await runStudy(other, { out: join(dir, 'one'), threads: 1, quiet: true }).catch((e) => e);
     expect(isHwnasError(err)).toBe(true);
     expect(err.line()).toMatch(
       /holds a different study \(its config differs in evals, checkpoints, frontsAt\).*--force/,
@@ -147,10 +150,10 @@ describe('study execution', () => {
     const foreign = join(dir, 'foreign');
     mkdirSync(foreign);
     writeFileSync(join(foreign, 'notes.txt'), 'mine');
-    const err2 = await runStudy(config, { out: foreign, threads: 1, quiet: true, plots: false }).catch((e) => e);
+    const err2 = await runStudy(config, { out: foreign, threads: 1, quiet: true }).catch((e) => e);
     expect(err2.line()).toMatch(/is not empty and holds no study/);
     const small = buildConfig({ ...flags, seeds: '1', devices: 'toy:lat-a', pruning: 'none' }, strategyNames);
-    const forced = await runStudy(small, { out: join(dir, 'one'), threads: 1, quiet: true, plots: false, force: true });
+    const forced = await runStudy(small, { out: join(dir, 'one'), threads: 1, quiet: true, force: true });
     expect(forced.execution).toMatchObject({ total: 1, ran: 1 });
   });
 

@@ -1,5 +1,7 @@
 /** `hwnas arch <space> <arch>`: every notation, params, MACs, memory and a per-layer table. */
 import type { Command } from 'commander';
+import { toJson } from '../io/json.js';
+import { parseIntOption } from '../io/numbers.js';
 import {
   countMacs,
   countParams,
@@ -11,7 +13,6 @@ import {
 } from '../ir/count.js';
 import type { Graph } from '../ir/graph.js';
 import { getSpace } from '../space/all.js';
-import { parseIntOption, toJson } from './output.js';
 
 function layerRows(g: Graph) {
   return g.nodes
@@ -35,8 +36,11 @@ export function register(program: Command): void {
     .command('arch')
     .description('an architecture in every notation, with params, MACs, memory and a per-layer table')
     .argument('<space>', 'search space name or user-defined space file (.json)')
-    .argument('<arch>', 'architecture in any notation of the space (index, cell string, arch vector, hash, codes)')
-    .option('--classes <n>', "classifier width (e.g. 10, 100, 120 for NB201; default: the space's dataset)")
+    .argument(
+      '<arch>',
+      'architecture in any notation the space prints (index, cell string, codes, arch vector, hash, compact, ops)',
+    )
+    .option('--classes <n>', "classifier width, e.g. 10, 100, 120 for NB201 (default: the space's dataset)")
     .option('--json', 'print JSON')
     .addHelpText(
       'after',

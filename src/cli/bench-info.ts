@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { readBloxStore } from '../data/blox/import.js';
 import { loadNb201, NB201_DATASETS } from '../data/nb201.js';
 import { fail } from '../errors.js';
+import { toJson } from '../io/json.js';
 import type { Direction } from '../objectives/direction.js';
-import { toJson } from './output.js';
 
 export interface ObjectiveSummary {
   source: string;

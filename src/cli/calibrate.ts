@@ -6,8 +6,8 @@
 import type { Command } from 'commander';
 import { calibrateDevice, type VariantFit, writeCalibration } from '../hardware/calibrate.js';
 import { clearDeviceCache, devicePath, loadDeviceFile } from '../hardware/device.js';
+import { toJson } from '../io/json.js';
 import { deviceIds } from './devices.js';
-import { toJson } from './output.js';
 
 function pct(x: number | undefined): string {
   return x === undefined || Number.isNaN(x) ? '-' : `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`;

@@ -2,14 +2,15 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { importBloxRelease, readBloxStore } from '../data/blox/import.js';
-import { cacheDir, cachedFilePath } from '../data/cache.js';
+import { cachedFilePath } from '../data/cache.js';
 import { ensureFiles, getDataset, sha256Hex } from '../data/fetch.js';
 import { DATASETS, type PinnedFile } from '../data/manifest.js';
 import { loadNb201, nb201CachePath } from '../data/nb201.js';
 import { fail } from '../errors.js';
+import { cacheDir } from '../io/cache-dir.js';
+import { toJson } from '../io/json.js';
+import { silenceProgress } from '../io/progress.js';
 import { getSpace } from '../space/all.js';
-import { toJson } from './output.js';
-import { silenceProgress } from './progress.js';
 
 type FileStatus = 'ok' | 'missing' | 'corrupt';
 

@@ -1,7 +1,7 @@
 /** `hwnas devices [--json]`: device models with their variants, sources and calibration error. */
 import type { Command } from 'commander';
 import { type Calibration, listDevices, loadDeviceFile, PRECISION_OPTION } from '../hardware/device.js';
-import { toJson } from './output.js';
+import { toJson } from '../io/json.js';
 
 /** Every device id (an empty or wrong devices folder is one error line, see listDevices). */
 export const deviceIds = listDevices;

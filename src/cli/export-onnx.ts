@@ -1,9 +1,12 @@
 /** `hwnas export-onnx <space> <arch> -o net.onnx`: an architecture's network as an ONNX model. */
 import type { Command } from 'commander';
+import { writeFileAtomic } from '../io/atomic.js';
+import { checkOutputFile } from '../io/folders.js';
+import { toJson } from '../io/json.js';
+import { parseIntOption } from '../io/numbers.js';
 import { numel } from '../ir/graph.js';
 import { toOnnx } from '../ir/onnx.js';
 import { getSpace } from '../space/all.js';
-import { checkOutputFile, parseIntOption, toJson, writeFileAtomic } from './output.js';
 
 interface ExportFlags {
   out: string;

@@ -7,8 +7,11 @@ import { stringify } from 'csv-stringify/sync';
 import { fail } from '../errors.js';
 import { getDevice } from '../hardware/device.js';
 import { planMeasurements } from '../hardware/fit-plan.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { checkOutputFile } from '../io/folders.js';
+import { toJson } from '../io/json.js';
+import { parseIntOption } from '../io/numbers.js';
 import { getSpace } from '../space/all.js';
-import { checkOutputFile, parseIntOption, toJson, writeFileAtomic } from './output.js';
 
 interface Flags {
   k: string;

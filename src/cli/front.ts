@@ -6,10 +6,12 @@
  */
 import type { Command } from 'commander';
 import { frontCsv } from '../data/points.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { checkOutputFile } from '../io/folders.js';
+import { toJson } from '../io/json.js';
 import type { ObjectiveColumn } from '../objectives/types.js';
 import { frontRows } from '../problem/index.js';
 import { loadClosedProblem } from '../problem/load.js';
-import { checkOutputFile, toJson, writeFileAtomic } from './output.js';
 
 interface FrontFlags {
   space: string;

@@ -6,12 +6,14 @@
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { fail } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { checkOutputFile } from '../io/folders.js';
+import { toJson } from '../io/json.js';
 import { resolveSource } from '../objectives/all.js';
 import { checkLatencySource } from '../objectives/roles.js';
 import type { ObjectiveColumn } from '../objectives/types.js';
 import { getSpace } from '../space/all.js';
 import type { SearchSpace } from '../space/types.js';
-import { checkOutputFile, toJson, writeFileAtomic } from './output.js';
 
 interface Flags {
   latency: string;

@@ -5,16 +5,34 @@
 import { Command, CommanderError } from 'commander';
 import { isHwnasError } from '../errors.js';
 import { registerAll } from './commands.js';
+import { guardPaths } from './guard-paths.js';
 
 export function buildProgram(): Command {
   const program = new Command('hwnas')
     .description('Hardware-aware neural architecture search with search-space pruning')
     .version('0.1.0')
     .option('--verbose', 'print stack traces of errors')
-    .exitOverride();
+    .exitOverride()
+    // Before any work: no output may overwrite an input (or another output) of the command.
+    .hook('preAction', (_program, action) => guardPaths(action));
   registerAll(program);
   oneLineUsageErrors(program);
+  plainDefaults(program);
   return program;
+}
+
+/**
+ * One style of default in every help: `(default: 0)`. Commander would quote a string default
+ * (`(default: "0")`) while the defaults it cannot know (no value, e.g. `--population`) are written into
+ * the description as `(default: 100)`; so commander's are shown as typed, like those.
+ */
+function plainDefaults(cmd: Command): void {
+  for (const item of [...cmd.options, ...cmd.registeredArguments]) {
+    const v: unknown = item.defaultValue;
+    if (item.defaultValueDescription !== undefined || v === undefined || typeof v === 'boolean') continue;
+    item.defaultValueDescription = Array.isArray(v) ? v.join(',') : String(v);
+  }
+  for (const sub of cmd.commands) plainDefaults(sub);
 }
 
 /** The full name of a command, e.g. `hwnas space info`. */

@@ -7,11 +7,14 @@ import type { Command } from 'commander';
 import { fail } from '../errors.js';
 import { ORT_DEFAULTS } from '../hardware/ort/measure.js';
 import { measureTable, sampleIndices } from '../hardware/ort/table.js';
+import { checkOutputFile } from '../io/folders.js';
+import { exitOnInterrupt } from '../io/interrupt.js';
+import { toJson } from '../io/json.js';
+import { parseIntOption } from '../io/numbers.js';
+import { progressBar } from '../io/progress.js';
 import { getSpace } from '../space/all.js';
 import type { SearchSpace } from '../space/types.js';
-import { exitOnInterrupt } from './interrupt.js';
-import { checkOutputFile, parseIntOption, toJson } from './output.js';
-import { progressBar } from './progress.js';
+import { capThreads } from './threads.js';
 
 interface MeasureFlags {
   all?: boolean;
@@ -101,7 +104,11 @@ export function register(program: Command): void {
       const measure = {
         repeats: parseIntOption('--repeats', f.repeats, 1, 1_000_000),
         warmup: parseIntOption('--warmup', f.warmup, 0, 1_000_000),
-        threads: parseIntOption('--threads', f.threads, 1, 256),
+        threads: capThreads(
+          '--threads',
+          parseIntOption('--threads', f.threads, 1, 256),
+          'more intra-op threads than cores would time their contention',
+        ),
         seed,
       };
       const classes =

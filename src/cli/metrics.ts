@@ -6,8 +6,9 @@
  * normalisation. `--columns latency,-accuracy` selects columns by name and negates those marked '-'.
  */
 import type { Command } from 'commander';
+import { toJson } from '../io/json.js';
+import { HV_REFERENCE } from '../pareto/index.js';
 import { computeMetric, indicators, type MetricsOptions } from '../pareto/indicator.js';
-import { toJson } from './output.js';
 
 interface MetricsFlags extends MetricsOptions {
   json?: boolean;
@@ -22,7 +23,10 @@ export function register(program: Command): void {
     .requiredOption('--indicator <name>', `one of ${indicators.join(', ')}`)
     .option('--p <p>', 'power of gd (original form) and gd-power', '2')
     .option('--ref <r1,r2,...>', 'hv reference point, in the units of the files')
-    .option('--normalize', 'min-max normalise with the ideal and nadir of the front (hv: ref defaults to 1.1 each)')
+    .option(
+      '--normalize',
+      `min-max normalise with the ideal and nadir of the front (hv: --ref is then ${HV_REFERENCE} per objective unless given)`,
+    )
     .option('--ideal <v1,v2,...>', 'explicit normalisation lower bounds (with --nadir)')
     .option('--nadir <v1,v2,...>', 'explicit normalisation upper bounds (with --ideal)')
     .option('--columns <c1,-c2,...>', "objective columns by name; a leading '-' negates a maximised column")

@@ -15,23 +15,20 @@ import { type OpenCheckpoint, openConvergence, parseReference } from '../distrib
 import { type Dispatcher, LocalDispatcher } from '../distributed/dispatch.js';
 import { parseObjectiveSpecs } from '../distributed/evaluator.js';
 import { parseRedisUrl, QueueDispatcher } from '../distributed/queue.js';
+import { DEFAULT_REDIS_TIMEOUT_S } from '../distributed/redis-link.js';
 import type { ObjectiveSpec } from '../distributed/types.js';
 import { fail, HwnasError } from '../errors.js';
-import { createStrategy, strategyNames } from '../search/index.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { checkOutputFolder, createOutputFolder } from '../io/folders.js';
+import { exitOnInterrupt } from '../io/interrupt.js';
+import { toJson } from '../io/json.js';
+import { parseFloatOption, parseIntOption } from '../io/numbers.js';
+import { progressBar } from '../io/progress.js';
+import { checkStrategyOptions, createStrategy, parseStrategyOptions } from '../search/index.js';
 import { getSpace } from '../space/all.js';
 import { radices, type SearchSpace } from '../space/types.js';
-import { checkSample } from '../study/config.js';
-import { exitOnInterrupt } from './interrupt.js';
-import {
-  checkOutputFolder,
-  createOutputFolder,
-  parseFloatOption,
-  parseIntOption,
-  toJson,
-  writeFileAtomic,
-} from './output.js';
-import { progressBar } from './progress.js';
-import { checkStrategyOptions } from './search.js';
+import { sweepOpenSearchTemps } from '../study/stale.js';
+import { strategyFlag, strategyOptionFlag } from './strategy-flags.js';
 
 interface OpenSearchFlags {
   space: string;
@@ -43,6 +40,7 @@ interface OpenSearchFlags {
   queueName: string;
   password?: string;
   tls?: boolean;
+  redisTimeout?: string;
   concurrency: string;
   evals: string;
   seed: string;
@@ -109,18 +107,13 @@ export async function openSearch(
   f: OpenSearchFlags,
   signal: AbortSignal,
 ): Promise<{ json: Record<string, unknown>; text: string }> {
-  if (!(strategyNames as readonly string[]).includes(f.strategy)) {
-    fail(`unknown strategy '${f.strategy}'`, `use one of: ${strategyNames.join(', ')}`);
-  }
   checkStrategyOptions(f.strategy, f);
   const evals = parseIntOption('--evals', f.evals, 1, 100_000_000);
   const seed = parseIntOption('--seed', f.seed, 0, 2 ** 32 - 1);
   const concurrency = parseIntOption('--concurrency', f.concurrency, 1, 100_000);
-  const population =
-    f.population === undefined ? undefined : parseIntOption('--population', f.population, 1, 10_000_000);
-  const sample = f.sample === undefined ? undefined : parseIntOption('--sample', f.sample, 1, 10_000_000);
-  // The same rule as `hwnas search` and a study's (default population 100, sample 25).
-  if (f.strategy === 're') checkSample(sample ?? 25, population ?? 100);
+  // The rules of the registry (search/options.ts), as for `hwnas search` and a study. No budget check,
+  // as before: a budget below the population is a random search of that many evaluations.
+  const { population, sample } = parseStrategyOptions(f.strategy, f).given;
   const maxFailShare = parseFloatOption('--max-fail', f.maxFail, 0, 1);
   const window = parseIntOption('--fail-window', f.failWindow, 1, 1_000_000);
   if (f.study !== undefined) checkStudyId(f.study);
@@ -134,6 +127,12 @@ export async function openSearch(
     }
   }
   const target = f.queue === undefined ? undefined : parseRedisUrl(f.queue, { password: f.password, tls: f.tls });
+  const redisTimeoutS = parseIntOption(
+    '--redis-timeout',
+    f.redisTimeout ?? String(DEFAULT_REDIS_TIMEOUT_S),
+    1,
+    86_400 * 365,
+  );
   const space = getSpace(f.space);
   let dispatcher: Dispatcher;
   let sourceSpecs: ObjectiveSpec[] = [];
@@ -148,7 +147,11 @@ export async function openSearch(
     }
     if (f.allowMissing === true)
       fail('--allow-missing applies to in-process --objective sources', 'with --queue the workers evaluate');
-    dispatcher = await QueueDispatcher.open(target, { queueName: f.queueName });
+    dispatcher = await QueueDispatcher.open(target, {
+      queueName: f.queueName,
+      redisTimeoutMs: redisTimeoutS * 1000,
+      log: (line) => process.stderr.write(`hwnas: ${line}\n`),
+    });
   } else {
     const built = await buildEvaluator(space, f);
     sourceSpecs = built.sourceSpecs;
@@ -162,6 +165,7 @@ export async function openSearch(
   const ref = f.ref === undefined ? undefined : parseReference(f.ref, specs);
   const options = { population, sample };
   createOutputFolder('--out', f.out);
+  sweepOpenSearchTemps(f.out);
   const historyPath = join(f.out, 'history.jsonl');
   const bar = progressBar('open-search', evals, { quiet: f.quiet || f.json });
   let result: AsyncSearchResult;
@@ -276,17 +280,22 @@ export function register(program: Command): void {
       '--allow-missing',
       'search only the architectures the --objective sources cover (asks outside cost no evaluation)',
     )
-    .option('--objectives <list>', 'objectives of the replies and their directions (default accuracy:max,latency:min)')
+    .option('--objectives <list>', 'objectives of the replies and their directions (default: accuracy:max,latency:min)')
     .option('--queue <url>', 'evaluate on BullMQ workers through Redis, e.g. redis://host:6379/0 (rediss:// for TLS)')
     .option('--queue-name <name>', 'BullMQ queue name shared with the workers', 'hwnas-eval')
     .option('--password <password>', 'Redis password (overrides the URL)')
     .option('--tls', 'connect to Redis over TLS')
+    .option(
+      '--redis-timeout <seconds>',
+      'give up (exit 2, resumable) when Redis stays unreachable this long',
+      String(DEFAULT_REDIS_TIMEOUT_S),
+    )
     .option('--concurrency <n>', 'evaluations in flight', '1')
     .option('--evals <n>', 'evaluation budget (failed evaluations count)', '100')
     .option('--seed <n>', 'random seed', '0')
-    .option('--strategy <name>', `search strategy: ${strategyNames.join(', ')}`, 're')
-    .option('--population <n>', 'population size (re, nsga2; default 100)')
-    .option('--sample <n>', 're: tournament sample size (default 25)')
+    .addOption(strategyFlag())
+    .addOption(strategyOptionFlag('population'))
+    .addOption(strategyOptionFlag('sample'))
     .requiredOption('--out <dir>', 'folder for history.jsonl (resume), front.csv/json, trace.csv, search.json')
     .option('--study <id>', 'study id of a new search (default: generated; workers see it)')
     .option('--timeout <seconds>', 'kill an evaluator program after this long', '3600')

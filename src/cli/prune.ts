@@ -5,11 +5,20 @@
  */
 import type { Command } from 'commander';
 import { fail } from '../errors.js';
+import { toJson } from '../io/json.js';
+import { parseIntOption } from '../io/numbers.js';
 import { resolveSource } from '../objectives/all.js';
 import { checkAccuracySource, checkLatencySource } from '../objectives/roles.js';
-import { auditPruning, type PruneAudit, pruneJson, pruneMetricNames, pruneSpace, pruneText } from '../prune/index.js';
+import {
+  auditPruning,
+  type PruneAudit,
+  parseRatioOption,
+  pruneJson,
+  pruneMetricNames,
+  pruneSpace,
+  pruneText,
+} from '../prune/index.js';
 import { getSpace } from '../space/all.js';
-import { parseIntOption, toJson } from './output.js';
 
 interface PruneFlags {
   latency?: string;
@@ -23,9 +32,7 @@ interface PruneFlags {
 
 export async function runPrune(spaceName: string, f: PruneFlags): Promise<string> {
   const space = getSpace(spaceName);
-  const ratio = Number(f.ratio);
-  if (f.ratio.trim() === '' || !Number.isFinite(ratio) || ratio < 0 || ratio >= 1)
-    fail(`--ratio must be in [0, 1), got '${f.ratio}'`, 'e.g. 0.7 removes 70 % of the blocks of each decision');
+  const ratio = parseRatioOption('--ratio', f.ratio);
   if (!pruneMetricNames().includes(f.metric))
     fail(`unknown pruning metric '${f.metric}'`, `use one of: ${pruneMetricNames().join(', ')}`);
   // Only the random metric draws; a seed given to another would be silently ignored.
@@ -63,7 +70,7 @@ export function register(program: Command): void {
     .option('--latency <source>', 'latency source, e.g. model:cortex-m7, help:pixel3, table:m7.csv#ms')
     .option('--metric <metric>', `block metric: ${pruneMetricNames().join(', ')}`, 'params/latency')
     .requiredOption('--ratio <x>', "share of each decision's choices to remove, in [0, 1), e.g. 0.7")
-    .option('--seed <n>', 'seed of the random metric (default 0; refused with other metrics)')
+    .option('--seed <n>', 'seed of the random metric, refused with other metrics (default: 0)')
     .option('--report', 'list every scored block, kept and removed')
     .option('--accuracy <source>', 'audit on the closed benchmark: front recall and best reachable GD')
     .option('--json', 'print the result as JSON')

@@ -5,13 +5,14 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { fail } from '../errors.js';
+import { exitOnInterrupt } from '../io/interrupt.js';
+import { toJson } from '../io/json.js';
+import { stepProgress } from '../io/progress.js';
 import { writeReport } from '../report/index.js';
 import { openSearchFolderKind } from '../report/open.js';
 import { writeOpenReport } from '../report/open-report.js';
 import { getSpace } from '../space/all.js';
 import { studyPaths } from '../study/layout.js';
-import { exitOnInterrupt } from './interrupt.js';
-import { toJson } from './output.js';
 
 interface ReportFlags {
   plots: boolean;
@@ -62,9 +63,10 @@ export function register(program: Command): void {
       if (open !== 'none' && !existsSync(studyPaths(folder).store)) return openReport(folder, flags);
       if (flags.space !== undefined)
         fail('--space is for open-search folders', 'a study folder keeps its space in its store');
+      const bar = stepProgress('report', { quiet: flags.quiet || flags.json });
       const report = await exitOnInterrupt(
         () => `interrupted: the report of ${folder} was not written (its results are untouched; rerun to write it)`,
-        () => writeReport(folder, { plots: flags.plots }),
+        () => writeReport(folder, { plots: flags.plots, onProgress: bar.onProgress }).finally(() => bar.stop()),
       );
       const path = studyPaths(folder).report;
       if (flags.json) process.stdout.write(toJson({ report: path, summary: report.summary, files: report.files }));

@@ -5,15 +5,19 @@
  */
 import type { Command } from 'commander';
 import { HwnasError } from '../errors.js';
-import { strategyNames } from '../search/index.js';
-import { buildConfig, type StudyOptions } from '../study/config.js';
+import { exitOnInterrupt } from '../io/interrupt.js';
+import { toJson } from '../io/json.js';
+import { parseIntOption } from '../io/numbers.js';
+import { type Progress, progressBar, stepProgress } from '../io/progress.js';
+import { writeReport } from '../report/index.js';
+import { strategyNames, strategyOptionHelp } from '../search/index.js';
+import { buildConfig, defaultConfig, type StudyOptions } from '../study/config.js';
 import { importStudyData } from '../study/data.js';
 import { defaultThreads } from '../study/execute.js';
 import { feasibilityText, restricts } from '../study/feasibility.js';
 import { runStudy } from '../study/index.js';
 import { studyPaths } from '../study/layout.js';
-import { parseIntOption, toJson } from './output.js';
-import { type Progress, progressBar } from './progress.js';
+import { capThreads } from './threads.js';
 
 interface ReproduceFlags extends StudyOptions {
   out: string;
@@ -24,26 +28,21 @@ interface ReproduceFlags extends StudyOptions {
 }
 
 export function register(program: Command): void {
+  const defaults = defaultConfig();
   program
     .command('reproduce')
     .description("run the poster's pruning study (or a variant) and write tables, plots and an HTML report")
     .option('--space <name>', 'search space: nb201, blox, or a user space .json', undefined)
     .option('--blox-data <dir>', 'BLOX release folder to import (with --space blox; accuracy blox:test_top1)')
-    .option('--accuracy <source>', 'accuracy source (default nb201:cifar100)')
-    .option(
-      '--devices <list>',
-      'latency sources, comma-separated (default model:cortex-m7,model:cortex-a76,model:adreno-640)',
-    )
-    .option(
-      '--pruning <list>',
-      'pruning settings: none or <metric>@<ratio> (default none,params/latency@0.5,params/latency@0.7,params/latency@0.9,random@0.7)',
-    )
-    .option('--strategies <list>', `search strategies: ${strategyNames.join(', ')} (default re)`)
-    .option('--seeds <n|a-b|list>', 'seeds: a count (10 = 0..9), a range or a list (default 10)')
-    .option('--evals <n>', 'evaluations per run (default 3000)')
-    .option('--checkpoints <list>', 'evaluation counts to record (default 10,100,250,500,1000,2000,3000)')
-    .option('--population <n>', 'population size (default 100)')
-    .option('--sample <n>', 'tournament sample size (default 25)')
+    .option('--accuracy <source>', `accuracy source (default: ${defaults.accuracy})`)
+    .option('--devices <list>', `latency sources, comma-separated (default: ${defaults.devices.join(',')})`)
+    .option('--pruning <list>', `pruning settings: none or <metric>@<ratio> (default: ${defaults.pruning.join(',')})`)
+    .option('--strategies <list>', `search strategies: ${strategyNames.join(', ')} (default: ${defaults.strategies})`)
+    .option('--seeds <n|a-b|list>', `seeds: a count (10 = 0..9), a range or a list (default: ${defaults.seeds.length})`)
+    .option('--evals <n>', `evaluations per run (default: ${defaults.evals})`)
+    .option('--checkpoints <list>', `evaluation counts to record (default: ${defaults.checkpoints.join(',')})`)
+    .option('--population <n>', strategyOptionHelp('population'))
+    .option('--sample <n>', strategyOptionHelp('sample'))
     .option(
       '--constraint <expr>',
       'hard constraint, repeatable: params<=N, macs<=N, flops<=N, weights<=BYTES[@int8|@fp32], peak<=BYTES[@...], latency<=MS (per device), fits:<device> (docs/constraints.md)',
@@ -68,8 +67,15 @@ no evaluation), and the true fronts, normalisation and pruning audit range over 
 says how many there are per device.`,
     )
     .action(async (flags: ReproduceFlags) => {
-      const config = buildConfig(flags, strategyNames);
-      const threads = flags.threads === undefined ? undefined : parseIntOption('--threads', flags.threads, 1, 1024);
+      const config = buildConfig(flags);
+      const threads =
+        flags.threads === undefined
+          ? undefined
+          : capThreads(
+              '--threads',
+              parseIntOption('--threads', flags.threads, 1, 1024),
+              'results do not depend on the thread count',
+            );
       const quiet = flags.quiet === true || flags.json === true;
       let bar: Progress | undefined;
       let started = 0;
@@ -80,13 +86,15 @@ says how many there are per device.`,
         quiet,
         force: flags.force,
         importData: importStudyData,
+        onNote: (line) => process.stderr.write(`hwnas: ${line}\n`),
         onStart: (prepared, pending) => {
           const total = prepared.tasks.length;
           bar = progressBar('runs', total, {
             quiet,
             format: 'runs [{bar}] {value}/{total} | {rate} evals/s | ETA {eta_formatted}',
+            initial: { rate: 0 },
           });
-          bar.update(total - pending, { rate: 0 });
+          bar.update(total - pending);
           started = performance.now();
         },
         onRun: (done, _total, evals) => {
@@ -96,14 +104,21 @@ says how many there are per device.`,
         },
       });
       bar?.stop();
-      const { execution, report, feasibility } = outcome;
-      if (!report) {
+      const { execution, feasibility } = outcome;
+      if (execution.interrupted) {
         throw new HwnasError(
           `interrupted: ${execution.skipped + execution.ran} of ${execution.total} runs finished and saved in ${flags.out}`,
           'rerun the same command to resume',
           130,
         );
       }
+      // The report also rewrites tables/feasibility.* from the store when the study restricts anything.
+      const reportBar = stepProgress('report', { quiet });
+      const report = await exitOnInterrupt(
+        () =>
+          `interrupted while writing the report: all ${execution.total} runs are saved in ${flags.out} (rerun the same command, or hwnas report ${flags.out}, to write it)`,
+        () => writeReport(flags.out, { onProgress: reportBar.onProgress }).finally(() => reportBar.stop()),
+      );
       const paths = studyPaths(flags.out);
       if (flags.json) {
         process.stdout.write(

@@ -3,15 +3,18 @@
  * strategy on a closed benchmark (every architecture's objectives known), optionally in a pruned space,
  * and report the convergence (GD, mean GD, IGD+, HV) to the true front at the poster's checkpoints.
  */
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { frontCsv } from '../data/points.js';
 import { fail } from '../errors.js';
-import { pruneMetricNames } from '../prune/index.js';
+import { writeFilesAtomic } from '../io/atomic.js';
+import { checkOutputFile } from '../io/folders.js';
+import { toJson } from '../io/json.js';
+import { parseIntOption } from '../io/numbers.js';
+import { silenceProgress } from '../io/progress.js';
+import { parseRatioOption, pruneMetricNames } from '../prune/index.js';
 import { searchClosed, searchRunJson, searchRunText } from '../search/closed-search.js';
-import { posterCheckpoints, strategyNames } from '../search/index.js';
-import { checkSample } from '../study/config.js';
-import { checkOutputFile, parseFloatOption, parseIntOption, toJson, writeFilesAtomic } from './output.js';
+import { checkStrategyOptions, parseStrategyOptions, posterCheckpoints } from '../search/index.js';
+import { strategyFlag, strategyOptionFlag } from './strategy-flags.js';
 
 interface SearchFlags {
   space: string;
@@ -30,6 +33,7 @@ interface SearchFlags {
   out?: string;
   found?: string;
   json?: boolean;
+  quiet?: boolean;
   constraint?: string[];
   allowMissing?: boolean;
 }
@@ -45,46 +49,14 @@ function explicitCheckpoints(text: string, evals: number): number[] {
   return sorted;
 }
 
-/**
- * --population and --sample are options of some strategies only (random and ls take neither, nsga2 no
- * tournament sample): refused where they would be silently ignored, as `hwnas prune --seed` is.
- */
-export function checkStrategyOptions(strategy: string, flags: { population?: string; sample?: string }): void {
-  if (flags.sample !== undefined && strategy !== 're')
-    fail(
-      `--sample is not used by --strategy ${strategy}`,
-      'it is the tournament size of re: drop it, or use --strategy re',
-    );
-  if (flags.population !== undefined && (strategy === 'random' || strategy === 'ls'))
-    fail(
-      `--population is not used by --strategy ${strategy}`,
-      'it sizes the population of re and nsga2: drop it, or use one of those',
-    );
-}
-
 export async function runSearch(f: SearchFlags): Promise<{ json: ReturnType<typeof searchRunJson>; text: string }> {
-  if (!(strategyNames as readonly string[]).includes(f.strategy)) {
-    fail(`unknown strategy '${f.strategy}'`, `use one of: ${strategyNames.join(', ')}`);
-  }
   checkStrategyOptions(f.strategy, f);
   const evals = parseIntOption('--evals', f.evals, 1, 100_000_000);
   const seed = parseIntOption('--seed', f.seed, 0, 2 ** 32 - 1);
-  const population =
-    f.population === undefined ? undefined : parseIntOption('--population', f.population, 1, 10_000_000);
-  const sample = f.sample === undefined ? undefined : parseIntOption('--sample', f.sample, 1, 10_000_000);
-  const usesPopulation = f.strategy === 're' || f.strategy === 'nsga2';
-  const p = population ?? 100;
-  if (usesPopulation && evals < p) {
-    fail(
-      `--evals ${evals} is smaller than the population (${p})`,
-      'the random initial population alone uses that many evaluations',
-    );
-  }
-  if (f.strategy === 'nsga2' && p < 2) fail('--population must be at least 2 for nsga2');
-  // The same rule as a study's (RE draws its tournament from the population).
-  if (f.strategy === 're') checkSample(sample ?? 25, p);
-  const ratio = f.prune === undefined ? undefined : parseFloatOption('--prune', f.prune, 0, 1);
-  if (ratio !== undefined && ratio >= 1) fail(`--prune must be in [0, 1), got '${f.prune}'`);
+  // The rules of the registry (search/options.ts), as for open-search and a study.
+  const strategyOptions = parseStrategyOptions(f.strategy, f, { evals });
+  const { population, sample } = strategyOptions.given;
+  const ratio = f.prune === undefined ? undefined : parseRatioOption('--prune', f.prune);
   // Pruning options without --prune would be ignored: say so rather than run an unpruned search.
   if (ratio === undefined && (f.metric !== undefined || f.pruneSeed !== undefined))
     fail(
@@ -105,7 +77,7 @@ export async function runSearch(f: SearchFlags): Promise<{ json: ReturnType<type
     latency: f.latency,
     constraints: f.constraint ?? [],
     allowMissing: f.allowMissing === true,
-    quiet: f.json === true,
+    quiet: f.json === true || f.quiet === true,
     strategy: f.strategy,
     evals,
     seed,
@@ -115,10 +87,7 @@ export async function runSearch(f: SearchFlags): Promise<{ json: ReturnType<type
     unique: f.unique === true,
     checkpoints,
   });
-  const json = searchRunJson(s, {
-    ...(usesPopulation ? { population: p } : {}),
-    ...(f.strategy === 're' ? { sample: sample ?? 25 } : {}),
-  });
+  const json = searchRunJson(s, strategyOptions.effective);
   return { json, text: searchRunText(s) };
 }
 
@@ -129,11 +98,11 @@ export function register(program: Command): void {
     .requiredOption('--space <space>', 'search space name or user-defined space file (.json)')
     .requiredOption('--accuracy <source>', 'accuracy source, e.g. nb201:cifar100 or table:acc.csv#top1')
     .requiredOption('--latency <source>', 'latency source, e.g. help:pixel3, model:cortex-m7 or table:m7.csv#ms')
-    .option('--strategy <name>', `search strategy: ${strategyNames.join(', ')}`, 're')
+    .addOption(strategyFlag())
     .option('--evals <n>', 'evaluation budget (every evaluated architecture counts)', '3000')
     .option('--seed <n>', 'random seed', '0')
-    .option('--population <n>', 'population size (re: P, default 100; nsga2: N, default 100)')
-    .option('--sample <n>', 're: tournament sample size S, drawn with replacement (default 25)')
+    .addOption(strategyOptionFlag('population'))
+    .addOption(strategyOptionFlag('sample'))
     .option('--prune <ratio>', "prune the space first: share of each decision's blocks to remove, in [0, 1)")
     .option(
       '--metric <metric>',
@@ -157,8 +126,10 @@ export function register(program: Command): void {
       'write the found front as CSV (index, arch, accuracy, latency, as hwnas front): input for hwnas metrics --points',
     )
     .option('--json', 'print the run as JSON')
+    .option('--quiet', 'no progress bars on stderr (downloads, indexes built once)')
     .action(async (f: SearchFlags) => {
       checkOutputFiles(f);
+      if (f.quiet || f.json) silenceProgress();
       const r = await runSearch(f);
       const text = toJson(r.json);
       // Both or neither: a --found that cannot be written leaves no run.json behind either.
@@ -172,8 +143,8 @@ export function register(program: Command): void {
 }
 
 /**
- * --out and --found are checked before the search runs. An empty name would silently write nothing, and
- * one file named twice would end up holding only the found front, the run JSON overwritten.
+ * --out and --found are checked before the search runs: an empty name would silently write nothing (one
+ * file named twice, or an input named as an output, is refused for every command: src/io/same-file.ts).
  */
 function checkOutputFiles(f: SearchFlags): void {
   for (const [flag, path] of [
@@ -183,9 +154,4 @@ function checkOutputFiles(f: SearchFlags): void {
     if (path === '') fail(`${flag} is empty`, `give a file name, or drop ${flag}`);
     if (path !== undefined) checkOutputFile(flag, path);
   }
-  if (f.out !== undefined && f.found !== undefined && resolve(f.out) === resolve(f.found))
-    fail(
-      `--out and --found name the same file (${f.found})`,
-      'give two files: --out run.json (the whole run) and --found found.csv (the found front)',
-    );
 }

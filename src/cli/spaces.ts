@@ -1,8 +1,8 @@
 /** `hwnas spaces` (list) and `hwnas space info <space>` (decisions, choices, size, unique blocks). */
 import type { Command } from 'commander';
+import { toJson } from '../io/json.js';
 import { getSpace, listSpaces } from '../space/all.js';
 import { blockNetwork, type SearchSpace } from '../space/types.js';
-import { toJson } from './output.js';
 
 /**
  * Number of structurally different blocks among the choices of `decision`: the nodes tagged with the

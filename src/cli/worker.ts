@@ -6,19 +6,21 @@
 import type { Command } from 'commander';
 import { type BuiltEvaluator, buildEvaluator, parseEvaluatorCommand, sourceCoverage } from '../distributed/build.js';
 import { parseRedisUrl, startWorker } from '../distributed/queue.js';
+import { DEFAULT_REDIS_TIMEOUT_S } from '../distributed/redis-link.js';
 import type { EvalJob } from '../distributed/types.js';
 import { fail } from '../errors.js';
 import { getDevice } from '../hardware/device.js';
+import { parseIntOption } from '../io/numbers.js';
 import { knownSources } from '../objectives/all.js';
 import { getSpace } from '../space/all.js';
 import type { SearchSpace } from '../space/types.js';
-import { parseIntOption } from './output.js';
 
 interface WorkerFlags {
   queue: string;
   queueName: string;
   password?: string;
   tls?: boolean;
+  redisTimeout?: string;
   concurrency: string;
   evaluator?: string;
   objective?: string[];
@@ -57,6 +59,12 @@ export async function runWorker(f: WorkerFlags, signal: AbortSignal): Promise<vo
   const concurrency = parseIntOption('--concurrency', f.concurrency, 1, 10_000);
   const lockDuration = parseIntOption('--lock-ms', f.lockMs, 100, 86_400_000);
   const stalledInterval = parseIntOption('--stalled-ms', f.stalledMs, 100, 86_400_000);
+  const redisTimeoutS = parseIntOption(
+    '--redis-timeout',
+    f.redisTimeout ?? String(DEFAULT_REDIS_TIMEOUT_S),
+    1,
+    86_400 * 365,
+  );
   if (f.evaluator === undefined && (f.objective ?? []).length === 0) {
     fail('no evaluator', 'give --evaluator "program args" (see docs/distributed.md) and/or --objective <source>');
   }
@@ -85,6 +93,9 @@ export async function runWorker(f: WorkerFlags, signal: AbortSignal): Promise<vo
     evaluatorFor,
     lockDuration,
     stalledInterval,
+    redisTimeoutMs: redisTimeoutS * 1000,
+    // Connection faults are shown even with --quiet: they are why a worker stops taking jobs.
+    log: (line) => process.stderr.write(`hwnas: ${line}\n`),
     onJob: (event, job, result) => {
       const id = `${job.study}.${job.evaluation} arch ${job.arch}`;
       if (event === 'start') log(`start ${id}`);
@@ -96,12 +107,16 @@ export async function runWorker(f: WorkerFlags, signal: AbortSignal): Promise<vo
   );
   // Ready marker on stdout, for scripts and tests that start workers.
   process.stdout.write(`ready ${worker.id}\n`);
-  await new Promise<void>((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
-  });
-  log(`worker ${worker.id}: finishing held jobs (Ctrl-C again to stop at once)`);
+  const broken = await Promise.race([
+    worker.broken,
+    new Promise<undefined>((resolve) => {
+      if (signal.aborted) resolve(undefined);
+      else signal.addEventListener('abort', () => resolve(undefined), { once: true });
+    }),
+  ]);
+  if (!broken) log(`worker ${worker.id}: finishing held jobs (Ctrl-C again to stop at once)`);
   await worker.close();
+  if (broken) throw broken;
 }
 
 export function register(program: Command): void {
@@ -112,6 +127,11 @@ export function register(program: Command): void {
     .option('--queue-name <name>', 'BullMQ queue name shared with the coordinators', 'hwnas-eval')
     .option('--password <password>', 'Redis password (overrides the URL)')
     .option('--tls', 'connect to Redis over TLS')
+    .option(
+      '--redis-timeout <seconds>',
+      'exit (code 2) when Redis stays unreachable this long',
+      String(DEFAULT_REDIS_TIMEOUT_S),
+    )
     .option('--concurrency <k>', 'jobs this worker runs at once', '1')
     .option('--evaluator <command>', 'program run per job, JSON on stdin/stdout (docs/distributed.md)')
     .option(
@@ -124,7 +144,7 @@ export function register(program: Command): void {
     .option('--no-onnx', 'do not export each network as ONNX for the evaluator program')
     .option('--lock-ms <ms>', "job lock, renewed while the worker lives; a dead worker's jobs return after it", '30000')
     .option('--stalled-ms <ms>', 'how often to look for jobs of dead workers', '30000')
-    .option('--quiet', 'no log lines on stderr')
+    .option('--quiet', 'no job log lines on stderr (lost and restored Redis connections are still shown)')
     .action(async (f: WorkerFlags) => {
       const ac = new AbortController();
       // The first signal lets held jobs finish; closing can wait forever when Redis is gone, so a second

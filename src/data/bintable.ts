@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../cli/output.js';
+import { writeFileAtomic } from '../io/atomic.js';
 
 const MAGIC = 'HWNASBT1';
 

@@ -5,11 +5,12 @@
  * already cached is replaced.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { progressBar } from '../cli/progress.js';
 import { fail, HwnasError } from '../errors.js';
+import { AtomicWriteError, writeFilesAtomicOrThrow } from '../io/atomic.js';
+import { progressBar } from '../io/progress.js';
 import { cachedFilePath, rawPath } from './cache.js';
 import { DATASETS, type Dataset, datasetFiles, type PinnedFile } from './manifest.js';
 
@@ -85,21 +86,11 @@ export function storeVerified(file: PinnedFile, bytes: Uint8Array, from: string)
     );
   }
   const dest = cachedFilePath(file);
-  const tmp = `${dest}.tmp-${process.pid}-${Date.now()}`;
   try {
-    mkdirSync(dirname(dest), { recursive: true });
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, dest);
+    writeFilesAtomicOrThrow([[dest, bytes]]);
   } catch (e) {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // the temp file was never created (its folder is missing or not a folder)
-    }
-    fail(
-      `cannot write the cache file ${dest}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-      'set HWNAS_CACHE to a writable folder',
-    );
+    if (!(e instanceof AtomicWriteError)) throw e;
+    fail(`cannot write the cache file ${dest}: ${e.code}`, 'set HWNAS_CACHE to a writable folder');
   }
   return dest;
 }
@@ -122,6 +113,7 @@ export async function ensureFiles(datasetId: string, opts: { quiet?: boolean } =
     const bar = progressBar(`fetching ${datasetId}`, missing.length, {
       quiet: opts.quiet,
       format: `fetching ${datasetId} [{bar}] {value}/{total} files | {mb} MB`,
+      initial: { mb: '0.0' },
     });
     let bytes = 0;
     try {

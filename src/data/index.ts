@@ -1,6 +1,5 @@
 /** Benchmark data: pinned downloads, readers and the objective sources built on them. */
 export { type BloxRelease, importBloxRelease, readBloxStore } from './blox/import.js';
-export { cacheDir } from './cache.js';
 export { ensureFiles, getDataset } from './fetch.js';
 export { DATASETS, HELP_DEVICES } from './manifest.js';
 export { loadNb201, NB201_DATASETS, type Nb201Benchmark, type Nb201Dataset } from './nb201.js';

@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { fail } from '../errors.js';
+import { derivedPath } from '../io/cache-dir.js';
 import { readBinTable, writeBinTable } from './bintable.js';
-import { derivedPath } from './cache.js';
 import { ensureFiles, readCached } from './fetch.js';
 import { HELP_ARCH2IDX, HELP_DEVICES, helpLatencyFile, NATS_CSV, type PinnedFile } from './manifest.js';
 import type { PickleValue } from './pickle.js';

@@ -3,7 +3,7 @@ import { registerSource } from '../objectives/registry.js';
 import { resolveBlox } from './blox/source.js';
 import { NB201_DATASETS } from './nb201.js';
 import { resolveHelp, resolveNb201 } from './nb201-sources.js';
-import { resolveTable } from './table.js';
+import { parseTableSpec, resolveTable } from './table.js';
 
 registerSource('nb201', `NAS-Bench-201 test accuracy (%, max): nb201:<${NB201_DATASETS.join('|')}>`, resolveNb201);
 registerSource(
@@ -15,6 +15,7 @@ registerSource(
   'table',
   'your own measurements: table:<file.csv>#<column>[:min|:max] (arch or index column + value columns)',
   resolveTable,
+  (rest) => [parseTableSpec(rest).file],
 );
 registerSource(
   'blox',

@@ -142,16 +142,20 @@ async function parquetRecords(
   }
 }
 
-/** The architecture column ('arch', else 'index') and the value column of a header, or one error line. */
+/**
+ * The architecture column ('arch', else 'index') and the value column of a header, or one error line.
+ * `indexCol` is the 'index' column beside an 'arch' one (as hwnas writes them): each row's two must agree.
+ */
 function tableColumns(
   name: string,
   header: string[],
   column: string,
-): { archCol: number; valCol: number; byIndex: boolean } {
+): { archCol: number; valCol: number; byIndex: boolean; indexCol: number } {
   const lower = header.map((h) => h.toLowerCase());
   let archCol = lower.indexOf('arch');
   const byIndex = archCol < 0;
-  if (byIndex) archCol = lower.indexOf('index');
+  const indexCol = lower.indexOf('index');
+  if (byIndex) archCol = indexCol;
   if (archCol < 0)
     fail(
       `table ${name}: no 'arch' or 'index' column in the header (${header.join(', ')})`,
@@ -161,7 +165,7 @@ function tableColumns(
     );
   const valCol = header.indexOf(column);
   if (valCol < 0) fail(`table ${name}: no column '${column}'`, `columns: ${header.join(', ')}`);
-  return { archCol, valCol, byIndex };
+  return { archCol, valCol, byIndex, indexCol: byIndex ? -1 : indexCol };
 }
 
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
@@ -180,6 +184,19 @@ function notNumberKind(v: unknown): string | undefined {
   return Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a JSON object' : `a ${typeof v}`;
 }
 
+/**
+ * A row with both an 'index' and an 'arch' cell (hwnas's own outputs, or a user's table) must name one
+ * architecture: a contradiction would silently file the value under the arch's index. An empty index
+ * cell is allowed (the arch alone decides).
+ */
+function checkIndexAgrees(indexText: string, idx: number, archText: string, where: string, space: SearchSpace): void {
+  if (indexText === '' || (/^\d+$/.test(indexText) && Number(indexText) === idx)) return;
+  fail(
+    `${where}: column 'index' is ${indexText} but column 'arch' '${archText}' is index ${idx} (${space.format(idx)})`,
+    "'index' means the space index (hwnas arch <space> <arch> prints it): fix the row, or rename the column if it is another numbering (e.g. NAS-Bench-201's official one)",
+  );
+}
+
 function columnFromRecords(
   t: TableRecords,
   spec: TableSpec,
@@ -187,7 +204,7 @@ function columnFromRecords(
   opts: { allowMissing?: boolean; source?: string },
 ): ObjectiveColumn {
   const { name, header } = t;
-  const { archCol, valCol, byIndex } = tableColumns(name, header, spec.column);
+  const { archCol, valCol, byIndex, indexCol } = tableColumns(name, header, spec.column);
   if (t.rows.length === 0)
     fail(`table ${name}: no data rows after the header`, 'add one row per measured architecture');
 
@@ -207,6 +224,7 @@ function columnFromRecords(
         if (!isHwnasError(e)) throw e;
         fail(`${where}: column 'arch': cannot parse '${archText}' (${e.message})`);
       }
+      if (indexCol >= 0) checkIndexAgrees(cellText(cells[indexCol]), idx, archText, where, space);
     }
     const kind = t.numeric ? notNumberKind(cells[valCol]) : undefined;
     if (kind !== undefined)
@@ -278,8 +296,8 @@ export async function loadTableColumn(
   if (!isParquet(spec.file) && !isParquetBytes(bytes))
     return columnFromRecords(csvRecords(spec, bytes), spec, space, opts);
   const records = await parquetRecords(spec, bytes, (header) => {
-    const { archCol, valCol } = tableColumns(basename(spec.file), header, spec.column);
-    return [header[archCol]!, header[valCol]!];
+    const { archCol, valCol, indexCol } = tableColumns(basename(spec.file), header, spec.column);
+    return [header[archCol]!, header[valCol]!, ...(indexCol >= 0 ? [header[indexCol]!] : [])];
   });
   return columnFromRecords(records, spec, space, opts);
 }

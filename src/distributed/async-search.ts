@@ -5,11 +5,12 @@
  * strategy (same seed, so the same asks) and re-dispatches the evaluations that were in flight.
  * With concurrency 1 and an in-process evaluator the run is exactly the synchronous closed run.
  * Failed evaluations are recorded with their reason and not told; an error budget stops the search when
- * most of the recent evaluations fail. With a coverage mask (sources that cover part of the space,
+ * most of the recent evaluations fail, and a finished search whose every evaluation failed is an error (it
+ * found nothing). With a coverage mask (sources that cover part of the space,
  * `--allow-missing`), asks outside it are told +Infinity at once and cost no evaluation.
  */
 import { setMaxListeners } from 'node:events';
-import { fail } from '../errors.js';
+import { fail, HwnasError } from '../errors.js';
 import { mixSeed } from '../rng.js';
 import type { Strategy } from '../search/types.js';
 import type { SearchSpace } from '../space/types.js';
@@ -203,6 +204,7 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
   let recentCount = 0;
   let recentFailed = 0;
   let lastReason = '';
+  let fatal: HwnasError | undefined;
 
   const start = (n: number, resumed: boolean): void => {
     const arch = asks[n]!;
@@ -223,6 +225,12 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
         wake?.();
       },
       (e: unknown) => {
+        // A user error of the dispatcher (Redis gone for good) ends the search; the history stays resumable.
+        if (e instanceof HwnasError) {
+          fatal ??= e;
+          wake?.();
+          return;
+        }
         const reason = `dispatch failed: ${e instanceof Error ? e.message : String(e)}`;
         done.push({ n, arch, started, res: { result: { ok: false, reason } } });
         wake?.();
@@ -246,13 +254,13 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
   let budgetStop: string | undefined;
   try {
     if (!inner.signal.aborted) refill();
-    while (inFlight > 0 && !inner.signal.aborted) {
+    while (inFlight > 0 && !inner.signal.aborted && fatal === undefined) {
       if (done.length === 0) {
         await new Promise<void>((resolve) => {
           wake = resolve;
         });
         wake = undefined;
-        if (inner.signal.aborted) break;
+        if (inner.signal.aborted || fatal !== undefined) break;
       }
       while (done.length > 0) {
         const d = done.shift()!;
@@ -302,11 +310,21 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
     if (budgetStop !== undefined) history.append({ type: 'stop', reason: budgetStop, t: now() });
     history.close();
   }
+  if (fatal !== undefined) throw fatal;
   if (budgetStop !== undefined) {
     fail(
       `search stopped: ${budgetStop}`,
       o.stopHint?.(lastReason) ??
         'fix the evaluator (run it by hand on one request, see docs/distributed.md), then rerun the same command to resume',
+    );
+  }
+  const stopped = tells.length < o.evals;
+  if (!stopped && tells.length > 0 && failed === tells.length) {
+    const last = [...tells].reverse().find((t) => !t.ok)?.reason ?? lastReason;
+    fail(
+      `search found nothing: all ${tells.length} evaluations failed (last: ${last})`,
+      o.stopHint?.(last) ??
+        'fix the evaluator (run it by hand on one request, see docs/distributed.md), then run the search again in another --out folder',
     );
   }
   return {
@@ -316,7 +334,7 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
     redispatched,
     failed,
     uncovered,
-    stopped: tells.length < o.evals,
+    stopped,
     wallMs: now(),
   };
 }

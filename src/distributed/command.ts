@@ -10,8 +10,10 @@ import { accessSync, constants, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { fail } from '../errors.js';
+import { jsonText } from '../io/json-text.js';
 import { toOnnx } from '../ir/onnx.js';
 import type { SearchSpace } from '../space/types.js';
+import { LastLineBuffer } from './last-line.js';
 import type { EvalJob, EvalResult, Evaluator } from './types.js';
 
 export const PROTOCOL = 'hwnas-evaluator/1';
@@ -29,8 +31,8 @@ export interface CommandEvaluatorOptions {
   onnx?: boolean;
   /** Folder for the per-evaluation temp folders (default the OS temp folder). */
   tmpDir?: string;
-  /** Largest stdout accepted (default 1 MiB). */
-  maxOutputBytes?: number;
+  /** Longest reply line accepted (default 1 MiB); any amount of earlier output is read and dropped. */
+  maxLineBytes?: number;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -92,7 +94,11 @@ function clip(s: string, n = 200): string {
 
 /** Turn the program's stdout into a result (exported for tests of the protocol). */
 export function parseReply(stdout: string): EvalResult {
-  const line = lastLine(stdout);
+  return parseReplyLine(lastLine(stdout));
+}
+
+/** The reply line (the last non-empty one of stdout, trimmed) as a result. */
+function parseReplyLine(line: string): EvalResult {
   if (line === '') return { ok: false, reason: 'malformed reply: no output on stdout' };
   let reply: unknown;
   try {
@@ -112,7 +118,7 @@ export function parseReply(stdout: string): EvalResult {
   const objectives: Record<string, number> = {};
   for (const [k, v] of Object.entries(o)) {
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      return { ok: false, reason: `objective '${k}' is not a finite number (got ${clip(JSON.stringify(v), 40)})` };
+      return { ok: false, reason: `objective '${k}' is not a finite number (got ${clip(jsonText(v), 40)})` };
     }
     objectives[k] = v;
   }
@@ -131,7 +137,7 @@ export class CommandEvaluator implements Evaluator {
       killGraceMs: 2000,
       onnx: true,
       tmpDir: tmpdir(),
-      maxOutputBytes: 1 << 20,
+      maxLineBytes: 1 << 20,
       ...opts,
     };
     this.title = `command: ${opts.argv.join(' ')}`;
@@ -191,8 +197,7 @@ export class CommandEvaluator implements Evaluator {
         detached: true,
         stdio: ['pipe', 'pipe', 'pipe'],
       });
-      const out: Buffer[] = [];
-      let outBytes = 0;
+      const out = new LastLineBuffer(this.o.maxLineBytes);
       let errTail = '';
       let verdict: string | undefined; // why we killed it
       let settled = false;
@@ -220,11 +225,7 @@ export class CommandEvaluator implements Evaluator {
         signal.removeEventListener('abort', onAbort);
         resolve(r);
       };
-      child.stdout.on('data', (b: Buffer) => {
-        outBytes += b.length;
-        if (outBytes > this.o.maxOutputBytes) stop(`reply larger than ${this.o.maxOutputBytes} bytes`);
-        else out.push(b);
-      });
+      child.stdout.on('data', (b: Buffer) => out.push(b));
       child.stderr.on('data', (b: Buffer) => {
         errTail = (errTail + b.toString('utf8')).slice(-2000);
       });
@@ -240,7 +241,17 @@ export class CommandEvaluator implements Evaluator {
         if (verdict !== undefined) finish({ ok: false, reason: `${verdict}${verdict === 'aborted' ? '' : tail}` });
         else if (sig) finish({ ok: false, reason: `killed by ${sig}${tail}` });
         else if (code !== 0) finish({ ok: false, reason: `exit code ${code}${tail}` });
-        else finish(parseReply(Buffer.concat(out).toString('utf8')));
+        else {
+          const last = out.result();
+          finish(
+            last.ok
+              ? parseReplyLine(last.line)
+              : {
+                  ok: false,
+                  reason: `malformed reply: last line is ${last.bytes} bytes (limit ${this.o.maxLineBytes})`,
+                },
+          );
+        }
       });
       child.stdin.end(input);
     });

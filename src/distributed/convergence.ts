@@ -9,7 +9,7 @@
  */
 import { fail } from '../errors.js';
 import { toMinimised } from '../objectives/direction.js';
-import { hypervolume, normalize, paretoFrontIndices } from '../pareto/index.js';
+import { hvReferencePoint, hypervolume, normalize, paretoFrontIndices } from '../pareto/index.js';
 import { objectiveVector } from './evaluator.js';
 import type { TellRecord } from './history.js';
 import type { ObjectiveSpec } from './types.js';
@@ -102,7 +102,7 @@ export function openConvergence(
     // A degenerate objective (one value) gets unit range so normalisation stays finite.
     for (let k = 0; k < m; k++) if (!(nadir[k]! > ideal[k]!)) nadir[k] = ideal[k]! + 1;
     if (rows.length > 0) space = normalize(pts, m, { ideal, nadir });
-    ref = new Float64Array(m).fill(1.1);
+    ref = hvReferencePoint(m);
     reference = {
       kind: 'normalised',
       ideal: rows.length ? [...ideal] : [],

@@ -14,7 +14,8 @@ export interface Dispatcher {
   readonly title: string;
   /**
    * Run one evaluation. `resumed` marks a job asked before a restart of the coordinator: a queue may
-   * already hold its result. Resolves (never rejects) unless the dispatcher itself breaks.
+   * already hold its result. Resolves (never rejects) unless the dispatcher itself breaks: an HwnasError
+   * (e.g. Redis unreachable past its timeout) then ends the search, anything else fails the evaluation.
    */
   dispatch(job: EvalJob, signal: AbortSignal, resumed: boolean): Promise<Dispatched>;
   close(): Promise<void>;

@@ -4,7 +4,17 @@
  * exactly (asks must come back identical) and the search resumes where it stopped. A line cut short by a
  * crash (the last one) is ignored.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { fail } from '../errors.js';
 
@@ -78,13 +88,36 @@ export function readHistory(path: string): LoadedHistory | undefined {
 /** Appends records, one line each, written through at once (a killed coordinator loses nothing told). */
 export class HistoryWriter {
   private fd: number;
+  /** Bytes of complete lines: a failed append is cut back to it, so no partial line sits mid-file. */
+  private size: number;
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
     this.fd = openSync(path, 'a');
+    this.size = fstatSync(this.fd).size;
   }
 
   append(rec: HistoryRecord): void {
-    writeSync(this.fd, `${JSON.stringify(rec)}\n`);
+    const line = Buffer.from(`${JSON.stringify(rec)}\n`);
+    try {
+      // A write to a nearly full disk can be short: the rest is written, or the error thrown.
+      for (let done = 0; done < line.length; ) done += writeSync(this.fd, line, done);
+      this.size += line.length;
+    } catch (e) {
+      try {
+        ftruncateSync(this.fd, this.size);
+      } catch {
+        // the partial line stays last, and a reader drops a last line without its newline
+      }
+      const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      fail(
+        code === 'ENOSPC'
+          ? `no space left on the device of '${dirname(this.path)}' (cannot append to ${this.path}): the evaluations told so far are kept`
+          : `cannot append to ${this.path}: ${code}`,
+        code === 'ENOSPC'
+          ? 'free some space there and rerun the same command to resume'
+          : 'check the folder and its permissions',
+      );
+    }
   }
 
   close(): void {

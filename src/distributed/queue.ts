@@ -7,21 +7,14 @@
  */
 import { hostname } from 'node:os';
 import { type Job, Queue, QueueEvents, Worker } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
-import { fail } from '../errors.js';
+import { Redis } from 'ioredis';
+import { fail, type HwnasError } from '../errors.js';
 import type { Dispatched, Dispatcher } from './dispatch.js';
+import { DEFAULT_REDIS_TIMEOUT_S, RedisLink, type RedisTarget, redisOptions } from './redis-link.js';
 import type { EvalJob, EvalResult, Evaluator } from './types.js';
 
 export const DEFAULT_QUEUE_NAME = 'hwnas-eval';
-
-export interface RedisTarget {
-  host: string;
-  port: number;
-  db: number;
-  username?: string;
-  password?: string;
-  tls: boolean;
-}
+export type { RedisTarget } from './redis-link.js';
 
 /** `redis://[user:password@]host[:port][/db]` or `rediss://...` (TLS); `password` / `tls` override. */
 export function parseRedisUrl(url: string, opts: { password?: string; tls?: boolean } = {}): RedisTarget {
@@ -50,24 +43,6 @@ export function parseRedisUrl(url: string, opts: { password?: string; tls?: bool
     ...(password ? { password } : {}),
     tls: opts.tls === true || u.protocol === 'rediss:',
   };
-}
-
-function redisOptions(t: RedisTarget): RedisOptions {
-  return {
-    host: t.host,
-    port: t.port,
-    db: t.db,
-    ...(t.username ? { username: t.username } : {}),
-    ...(t.password ? { password: t.password } : {}),
-    ...(t.tls ? { tls: { servername: t.host } } : {}),
-    // BullMQ's blocking commands must not time out on a retry limit.
-    maxRetriesPerRequest: null,
-  };
-}
-
-/** A connection for BullMQ (reconnects forever, as long-running workers need). */
-export function redisConnection(t: RedisTarget): Redis {
-  return new Redis(redisOptions(t));
 }
 
 /** Connect once without retrying: a wrong host, port, password or TLS setting is one clear error. */
@@ -112,40 +87,78 @@ export interface QueueDispatcherOptions {
   keepSeconds?: number;
   /**
    * Look up jobs unanswered for this long directly (default 5 s): completion events are a capped Redis
-   * stream, so a coordinator that falls far behind could miss some; this finds their results anyway.
+   * stream, so a coordinator that falls far behind could miss some; this finds their results anyway,
+   * and enqueues again the jobs Redis no longer has (restarted empty, flushed).
    */
   sweepMs?: number;
+  /** Give up once Redis has been unreachable this long (default 600 s): dispatches reject with the error. */
+  redisTimeoutMs?: number;
+  /** One line per lost / restored connection and per batch of jobs enqueued again. */
+  log?: (line: string) => void;
+}
+
+/** A job the coordinator waits for. */
+interface Waiting {
+  job: EvalJob;
+  /** When it was (last) enqueued, ms: the sweep looks at old ones only. */
+  since: number;
+  resolve: (d: Dispatched) => void;
+  reject: (e: unknown) => void;
 }
 
 export class QueueDispatcher implements Dispatcher {
   readonly title: string;
-  private readonly waiters = new Map<string, (d: Dispatched) => void>();
-  /** When each unanswered job was enqueued (ms), for the sweep. */
-  private readonly since = new Map<string, number>();
+  private readonly waiting = new Map<string, Waiting>();
   private readonly sweepTimer: NodeJS.Timeout;
-  private sweeping = false;
+  private checking = false;
+  private recheckAll = false;
 
   private constructor(
     private readonly queue: Queue,
     private readonly events: QueueEvents,
-    private readonly connections: Redis[],
-    private readonly opts: Required<QueueDispatcherOptions>,
-    target: RedisTarget,
+    private readonly link: RedisLink,
+    private readonly opts: Required<Omit<QueueDispatcherOptions, 'log'>> & Pick<QueueDispatcherOptions, 'log'>,
   ) {
-    this.title = `queue ${opts.queueName} on ${target.tls ? 'rediss' : 'redis'}://${target.host}:${target.port}/${target.db}`;
+    this.title = `queue ${opts.queueName} on ${link.label}`;
     events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, toDispatched(returnvalue)));
     events.on('failed', ({ jobId, failedReason }) =>
       this.settle(jobId, { result: { ok: false, reason: `job failed: ${failedReason}` } }),
     );
-    this.sweepTimer = setInterval(() => void this.sweep(), opts.sweepMs);
+    // Connection errors are the link's to report (one line), not BullMQ's (a stack trace each).
+    queue.on('error', () => {});
+    events.on('error', () => {});
+    // Back after a loss: Redis may have restarted empty, so every job waited for is checked now.
+    link.onBack(() => {
+      this.recheckAll = true;
+      void this.check();
+    });
+    link.onBroken((e) => {
+      for (const [id, w] of [...this.waiting]) {
+        this.waiting.delete(id);
+        w.reject(e);
+      }
+    });
+    this.sweepTimer = setInterval(() => void this.check(), opts.sweepMs);
     this.sweepTimer.unref();
   }
 
   static async open(target: RedisTarget, o: QueueDispatcherOptions = {}): Promise<QueueDispatcher> {
     await probeRedis(target);
-    const opts = { queueName: DEFAULT_QUEUE_NAME, attempts: 2, keepSeconds: 7 * 24 * 3600, sweepMs: 5000, ...o };
-    const qc = redisConnection(target);
-    const ec = redisConnection(target);
+    const opts = {
+      queueName: DEFAULT_QUEUE_NAME,
+      attempts: 2,
+      keepSeconds: 7 * 24 * 3600,
+      sweepMs: 5000,
+      redisTimeoutMs: DEFAULT_REDIS_TIMEOUT_S * 1000,
+      ...o,
+    };
+    const link = new RedisLink(target, {
+      timeoutMs: opts.redisTimeoutMs,
+      ...(opts.log ? { log: opts.log } : {}),
+      hint: 'start redis-server again (or raise --redis-timeout), then rerun the same command to resume',
+    });
+    const qc = link.connection();
+    const ec = link.connection();
     const queue = new Queue(opts.queueName, { connection: qc });
     // Read events from the stream's current end, fixed NOW: '$' would mean "when the first read happens",
     // and jobs finishing before that would never be heard of.
@@ -153,76 +166,113 @@ export class QueueDispatcher implements Dispatcher {
     const events = new QueueEvents(opts.queueName, { connection: ec, lastEventId: last[0]?.[0] ?? '0-0' });
     await queue.waitUntilReady();
     await events.waitUntilReady();
-    return new QueueDispatcher(queue, events, [qc, ec], opts, target);
+    return new QueueDispatcher(queue, events, link, opts);
   }
 
   private settle(jobId: string, d: Dispatched): void {
-    const w = this.waiters.get(jobId);
-    if (!w) return; // another study's job, or already settled
-    this.waiters.delete(jobId);
-    this.since.delete(jobId);
-    w(d);
+    const w = this.waiting.get(jobId);
+    if (!w) return; // another study's job, or already settled (a late second reply is never told)
+    this.waiting.delete(jobId);
+    w.resolve(d);
   }
 
-  /** Settle `id` from the job's stored state if it has finished. */
-  private async lookup(id: string): Promise<void> {
+  private enqueue(id: string, job: EvalJob): Promise<unknown> {
+    return this.queue.add('evaluate', job, {
+      jobId: id,
+      attempts: this.opts.attempts,
+      removeOnComplete: { age: this.opts.keepSeconds },
+      removeOnFail: { age: this.opts.keepSeconds },
+    });
+  }
+
+  /**
+   * Settle `id` from the job's stored state if it has finished; enqueue it again if Redis no longer has
+   * it (true then). Enqueueing is idempotent (same job id), and settle tells a job at most once.
+   */
+  private async lookup(id: string): Promise<boolean> {
     const state = await this.queue.getJobState(id);
-    if (state !== 'completed' && state !== 'failed') return;
+    if (state === 'unknown') {
+      const w = this.waiting.get(id);
+      if (!w) return false;
+      w.since = Date.now();
+      await this.enqueue(id, w.job);
+      return true;
+    }
+    if (state !== 'completed' && state !== 'failed') return false;
     const j: Job | undefined = await this.queue.getJob(id);
-    if (!j) return;
+    if (!j) return false;
     if (state === 'completed') this.settle(id, toDispatched(j.returnvalue));
     else this.settle(id, { result: { ok: false, reason: `job failed: ${j.failedReason}` } });
+    return false;
   }
 
-  private async sweep(): Promise<void> {
-    if (this.sweeping) return;
-    this.sweeping = true;
+  /** Look up the jobs waited for: all of them after a reconnect, else those unanswered for sweepMs. */
+  private async check(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    let requeued = 0;
     try {
-      const old = Date.now() - this.opts.sweepMs;
-      for (const [id, t] of [...this.since]) if (t < old) await this.lookup(id);
+      while (true) {
+        const all = this.recheckAll;
+        this.recheckAll = false;
+        const old = Date.now() - this.opts.sweepMs;
+        for (const [id, w] of [...this.waiting]) if ((all || w.since < old) && (await this.lookup(id))) requeued++;
+        if (!this.recheckAll) break;
+      }
     } catch {
-      // Redis unreachable for a moment: the next sweep retries.
+      // Redis unreachable again: the next reconnect or sweep retries.
     } finally {
-      this.sweeping = false;
+      this.checking = false;
+      if (requeued > 0)
+        this.opts.log?.(`Redis no longer had ${requeued} job(s) in flight (restarted empty?): enqueued them again`);
     }
   }
 
   dispatch(job: EvalJob, signal: AbortSignal, resumed: boolean): Promise<Dispatched> {
     const id = jobIdOf(job.study, job.evaluation);
     return new Promise<Dispatched>((resolve, reject) => {
+      if (this.link.broken) {
+        reject(this.link.broken);
+        return;
+      }
       // Stopping the coordinator leaves the job queued: a resume picks up its result.
       const onAbort = (): void => this.settle(id, { result: { ok: false, reason: 'aborted' } });
       signal.addEventListener('abort', onAbort, { once: true });
-      this.waiters.set(id, (d) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(d);
+      const done = (): void => signal.removeEventListener('abort', onAbort);
+      this.waiting.set(id, {
+        job,
+        since: Date.now(),
+        resolve: (d) => {
+          done();
+          resolve(d);
+        },
+        reject: (e) => {
+          done();
+          reject(e);
+        },
       });
-      this.since.set(id, Date.now());
-      this.queue
-        .add('evaluate', job, {
-          jobId: id,
-          attempts: this.opts.attempts,
-          removeOnComplete: { age: this.opts.keepSeconds },
-          removeOnFail: { age: this.opts.keepSeconds },
-        })
+      this.enqueue(id, job)
         .then(async () => {
           // A resumed job may have finished while no coordinator listened.
           if (resumed) await this.lookup(id);
         })
         .catch((e: unknown) => {
-          this.waiters.delete(id);
-          this.since.delete(id);
-          signal.removeEventListener('abort', onAbort);
-          reject(e);
+          const w = this.waiting.get(id);
+          if (!w) return; // settled meanwhile (the link broke, or a stop)
+          this.waiting.delete(id);
+          w.reject(e);
         });
     });
   }
 
   async close(): Promise<void> {
     clearInterval(this.sweepTimer);
-    await this.events.close();
-    await this.queue.close();
-    for (const c of this.connections) c.disconnect();
+    const closing = Promise.all([this.events.close(), this.queue.close()]);
+    // Closing through BullMQ waits on Redis: with the link broken, it is started (it ends BullMQ's
+    // loops) but not waited for.
+    if (!this.link.broken) await closing;
+    else void closing.catch(() => {});
+    this.link.close();
   }
 }
 
@@ -256,17 +306,28 @@ export interface WorkerOptions {
   maxStalledCount?: number;
   /** Called when a job starts and ends (logging). */
   onJob?: (event: 'start' | 'done', job: EvalJob, result?: EvalResult) => void;
+  /** Give up once Redis has been unreachable this long (default 600 s): `broken` resolves. */
+  redisTimeoutMs?: number;
+  /** One line per lost / restored connection. */
+  log?: (line: string) => void;
 }
 
 export interface RunningWorker {
   readonly id: string;
+  /** Resolves with the error when Redis stayed unreachable longer than redisTimeoutMs. */
+  readonly broken: Promise<HwnasError>;
   close(): Promise<void>;
 }
 
 export async function startWorker(target: RedisTarget, o: WorkerOptions): Promise<RunningWorker> {
   await probeRedis(target);
   const id = `${hostname()}:${process.pid}`;
-  const connection = redisConnection(target);
+  const link = new RedisLink(target, {
+    timeoutMs: o.redisTimeoutMs ?? DEFAULT_REDIS_TIMEOUT_S * 1000,
+    ...(o.log ? { log: o.log } : {}),
+    hint: 'start redis-server again (or raise --redis-timeout), then start the worker again',
+  });
+  const connection = link.connection();
   const worker = new Worker<EvalJob, JobReturn>(
     o.queueName ?? DEFAULT_QUEUE_NAME,
     async (job, _token, signal) => {
@@ -285,13 +346,18 @@ export async function startWorker(target: RedisTarget, o: WorkerOptions): Promis
       maxStalledCount: o.maxStalledCount ?? 3,
     },
   );
-  worker.on('error', () => {}); // connection hiccups: ioredis reconnects
+  // Connection errors are the link's to report (one line). A job whose result Redis refuses (it was lost
+  // in a Redis restart) is enqueued again by its coordinator.
+  worker.on('error', () => {});
   await worker.waitUntilReady();
+  const broken = new Promise<HwnasError>((resolve) => link.onBroken(resolve));
   return {
     id,
+    broken,
     async close() {
-      await worker.close();
-      connection.disconnect();
+      if (!link.broken) await worker.close();
+      else void worker.close(true).catch(() => {});
+      link.close();
     },
   };
 }

@@ -8,7 +8,9 @@
  * A variant with `derive` in the file has no figures of its own: its constants are the fitted constants
  * of variant `from` times its prior ratios.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic.js';
 import { zooGraph } from '../ir/zoo.js';
 import { FEATURES, graphFeatures } from './cost.js';
 import {
@@ -292,9 +294,7 @@ export function writeCalibration(path: string, fits: VariantFit[]): void {
       } satisfies Calibration;
     } else delete v.calibration;
   }
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(raw, null, 2)}\n`);
-  renameSync(tmp, path);
+  writeFileAtomic(path, `${JSON.stringify(raw, null, 2)}\n`);
 }
 
 function round2(x: number): number {

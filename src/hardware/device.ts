@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fail } from '../errors.js';
+import { jsonText } from '../io/json-text.js';
 
 /** Cost constants, in cycles of the device clock, in the order of the kernel feature vector. */
 export const CONSTANT_NAMES = [
@@ -165,7 +166,7 @@ function num(where: string, v: unknown, allowZero = true): number {
     const what =
       v === undefined
         ? 'is missing'
-        : `must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${JSON.stringify(v)}`;
+        : `must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${jsonText(v)}`;
     fail(`device file ${where} ${what}`, 'fix the device file or re-run `hwnas calibrate`');
   }
   return v;

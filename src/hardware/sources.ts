@@ -225,9 +225,11 @@ registerSource(
   'lut',
   'per-block measured latency table (ms, min): lut:<file.csv> with columns decision,choice,ms and a fixed row',
   resolveLut,
+  (rest) => [rest],
 );
 registerSource(
   'fit',
   'few-shot corrected device model (ms, min): fit:<file.csv>#<column>[@<device>] from K measured architectures',
   resolveFit,
+  (rest) => [parseFitSpec(rest).file],
 );

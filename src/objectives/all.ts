@@ -1,5 +1,5 @@
 /** Side-effect imports that register every source kind. Import this (not the registry) from commands. */
-export { knownSources, resolveSource } from './registry.js';
+export { knownSources, resolveSource, sourceReads } from './registry.js';
 
 import '../hardware/ort/source.js';
 import '../data/sources.js';

@@ -6,10 +6,33 @@
 import { fail } from '../errors.js';
 import type { ObjectiveColumn, SourceContext, SourceResolver } from './types.js';
 
-const resolvers = new Map<string, { resolve: SourceResolver; help: string }>();
+/** The files a source spec (after its `prefix:`) reads; [] when it reads none or the spec is malformed. */
+export type SourceReads = (rest: string) => string[];
 
-export function registerSource(prefix: string, help: string, resolve: SourceResolver): void {
-  resolvers.set(prefix, { resolve, help });
+const resolvers = new Map<string, { resolve: SourceResolver; help: string; reads?: SourceReads }>();
+
+export function registerSource(prefix: string, help: string, resolve: SourceResolver, reads?: SourceReads): void {
+  resolvers.set(prefix, { resolve, help, reads });
+}
+
+function split(spec: string): { prefix: string; rest: string } {
+  const colon = spec.indexOf(':');
+  return { prefix: colon < 0 ? spec : spec.slice(0, colon), rest: colon < 0 ? '' : spec.slice(colon + 1) };
+}
+
+/**
+ * The files a source spec reads (`table:b.csv#ms` -> [b.csv]), so a command can refuse to overwrite them;
+ * undefined when the text is not a known source. Never fails: a malformed spec is reported when resolved.
+ */
+export function sourceReads(spec: string): string[] | undefined {
+  const { prefix, rest } = split(spec);
+  const r = resolvers.get(prefix);
+  if (!r || (rest === '' && spec !== prefix)) return undefined;
+  try {
+    return r.reads ? r.reads(rest) : [];
+  } catch {
+    return [];
+  }
 }
 
 export function knownSources(): { prefix: string; help: string }[] {
@@ -19,9 +42,7 @@ export function knownSources(): { prefix: string; help: string }[] {
 }
 
 export async function resolveSource(spec: string, ctx: SourceContext): Promise<ObjectiveColumn> {
-  const colon = spec.indexOf(':');
-  const prefix = colon < 0 ? spec : spec.slice(0, colon);
-  const rest = colon < 0 ? '' : spec.slice(colon + 1);
+  const { prefix, rest } = split(spec);
   const r = resolvers.get(prefix);
   if (!r) {
     const list = knownSources()

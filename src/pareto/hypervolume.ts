@@ -6,9 +6,22 @@
  *   volume is its depth times the (d-1)-dimensional hypervolume of the points below it, reduced to their
  *   non-dominated set first. Exact; O(n^(d-1)) in the worst case, about O(n^2 log n) for 3 objectives.
  */
+
+import { paretoFrontIndices } from './fronts.js';
 import { lexOrder } from './order.js';
-import { paretoFrontIndices } from './sort.js';
 import { checkPoints, checkVector } from './validate.js';
+
+/**
+ * The reference point's value per objective in a space normalised to [0, 1] (ideal 0, nadir 1):
+ * Ishibuchi et al. 2018's 1.1, so the nadir's extreme points still add volume. Used by `hwnas search`,
+ * studies, open searches and `hwnas metrics --normalize`.
+ */
+export const HV_REFERENCE = 1.1;
+
+/** The normalised reference point for `m` objectives: HV_REFERENCE in each. */
+export function hvReferencePoint(m: number): Float64Array {
+  return new Float64Array(m).fill(HV_REFERENCE);
+}
 
 function hv2(pts: Float64Array, n: number, r0: number, r1: number): number {
   const order = lexOrder(pts, 2, n);

@@ -7,9 +7,9 @@
 import { readPointSets } from '../data/points.js';
 import { fail } from '../errors.js';
 import { gd, gdPlus, igd, igdPlus } from './distance.js';
-import { hypervolume } from './hypervolume.js';
+import { paretoFrontIndices } from './fronts.js';
+import { HV_REFERENCE, hvReferencePoint, hypervolume } from './hypervolume.js';
 import { type Normalization, normalizationFromBounds, normalizationFromFront, normalize } from './normalize.js';
-import { paretoFrontIndices } from './sort.js';
 
 export const indicators = ['gd', 'gd-mean', 'gd-power', 'gd+', 'igd', 'igd+', 'hv'] as const;
 export type IndicatorName = (typeof indicators)[number];
@@ -97,7 +97,12 @@ export function computeIndicator(A: NamedPoints, Z: NamedPoints | undefined, f: 
   if (explicit && (f.ideal === undefined || f.nadir === undefined)) fail('--ideal and --nadir go together');
   let norm: Normalization | undefined;
   if (explicit)
-    norm = normalizationFromBounds(parseNumberList('--ideal', f.ideal!), parseNumberList('--nadir', f.nadir!), m);
+    norm = normalizationFromBounds(
+      parseNumberList('--ideal', f.ideal!),
+      parseNumberList('--nadir', f.nadir!),
+      m,
+      A.names,
+    );
   else if (f.normalize) {
     // Bounds from the true front; for hv without a front, from the points' own non-dominated set.
     norm = Z
@@ -134,11 +139,11 @@ export function computeIndicator(A: NamedPoints, Z: NamedPoints | undefined, f: 
         const raw = parseNumberList('--ref', f.ref);
         if (raw.length !== m) fail(`--ref has ${raw.length} values but the points have ${m} objectives`);
         ref = norm ? [...normalize(raw, m, norm)] : raw;
-      } else if (norm) ref = new Array<number>(m).fill(1.1);
+      } else if (norm) ref = [...hvReferencePoint(m)];
       else
         fail(
           '--indicator hv needs --ref r1,...,rm or --normalize',
-          'with --normalize the reference point is 1.1 per objective',
+          `with --normalize the reference point is ${HV_REFERENCE} per objective`,
         );
       value = hypervolume(a, m, ref);
       break;

@@ -76,3 +76,37 @@ export function fastNdsRanks(points: Float64Array, m: number): Int32Array {
   }
   return ranks;
 }
+
+/**
+ * Crowding distance written straight from its definition (pareto/crowding.ts: copies count once, the
+ * first copy in `members` order gets the distance, <= 2 distinct points are all boundary, a constant
+ * objective adds nothing, ties by position). O(k^2) copy search; for tests. Adds the same terms in the same
+ * order as the fast version, so the two agree bit for bit.
+ */
+export function naiveCrowding(points: Float64Array, m: number, members: ArrayLike<number>): Float64Array {
+  const k = members.length;
+  const dist = new Float64Array(k);
+  const value = (j: number, o: number) => points[members[j]! * m + o]!;
+  const firsts: number[] = [];
+  for (let j = 0; j < k; j++) {
+    const copy = firsts.some((f) => {
+      for (let o = 0; o < m; o++) if (value(f, o) !== value(j, o)) return false;
+      return true;
+    });
+    if (!copy) firsts.push(j);
+  }
+  if (firsts.length <= 2) {
+    for (const j of firsts) dist[j] = Number.POSITIVE_INFINITY;
+    return dist;
+  }
+  for (let o = 0; o < m; o++) {
+    const sorted = [...firsts].sort((a, b) => (value(a, o) < value(b, o) ? -1 : value(a, o) > value(b, o) ? 1 : a - b));
+    const u = sorted.length;
+    const range = value(sorted[u - 1]!, o) - value(sorted[0]!, o);
+    if (range === 0) continue;
+    dist[sorted[0]!] = Number.POSITIVE_INFINITY;
+    dist[sorted[u - 1]!] = Number.POSITIVE_INFINITY;
+    for (let t = 1; t < u - 1; t++) dist[sorted[t]!]! += (value(sorted[t + 1]!, o) - value(sorted[t - 1]!, o)) / range;
+  }
+  return dist;
+}

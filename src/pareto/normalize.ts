@@ -27,12 +27,28 @@ export function normalizationFromFront(front: Float64Array, m: number): Normaliz
   return { ideal, nadir };
 }
 
-/** Explicit bounds, checked: same length as the objectives, finite, ideal <= nadir. */
-export function normalizationFromBounds(ideal: ArrayLike<number>, nadir: ArrayLike<number>, m: number): Normalization {
+/**
+ * Explicit bounds, checked: same length as the objectives, finite, ideal < nadir. Unlike a front's own
+ * degenerate objective, a zero range given explicitly is a mistake (every value would only be shifted),
+ * so it is refused. `names` label the objectives in the error (default: their positions).
+ */
+export function normalizationFromBounds(
+  ideal: ArrayLike<number>,
+  nadir: ArrayLike<number>,
+  m: number,
+  names?: readonly string[],
+): Normalization {
   checkVector(ideal, m, 'ideal');
   checkVector(nadir, m, 'nadir');
   for (let k = 0; k < m; k++) {
-    if (ideal[k]! > nadir[k]!) fail(`normalisation bounds: ideal ${ideal[k]} > nadir ${nadir[k]} in objective ${k}`);
+    const lo = ideal[k]!;
+    const hi = nadir[k]!;
+    if (lo < hi) continue;
+    const label = names?.[k] === undefined ? `${k}` : `'${names[k]}'`;
+    fail(
+      `normalisation bounds of objective ${label}: ideal ${lo} ${lo === hi ? '= nadir' : '> nadir'} ${hi}${lo === hi ? ' (a zero range)' : ''}`,
+      'each nadir (upper bound) must be above its ideal (lower bound); all objectives are minimised',
+    );
   }
   return { ideal: Float64Array.from(ideal), nadir: Float64Array.from(nadir) };
 }

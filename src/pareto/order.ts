@@ -1,8 +1,9 @@
 /**
  * Lexicographic order of points (objective 0, then 1, ...; ties by point index), the first step of every
  * sweep in this module. Large sets use a stable LSD radix sort on order-preserving integer images of the
- * doubles (exact, no comparator calls); small sets use insertion sort. The returned array is scratch
- * memory reused by the next call: copy it if you keep it.
+ * doubles (exact, no comparator calls); small sets and short tied runs use insertion or merge sorts.
+ * Allocation-free once the buffers have grown. The returned array is scratch memory reused by the next
+ * call: copy it if you keep it.
  */
 
 const SMALL = 48;
@@ -10,8 +11,8 @@ const BITS = 11;
 const RADIX = 1 << BITS;
 const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-let perm = new Uint32Array(0);
-let tmp = new Uint32Array(0);
+let perm = new Int32Array(0);
+let tmp = new Int32Array(0);
 let col = new Float64Array(0);
 let words = new Uint32Array(0);
 /** Number of points being ordered: a pass over all of them may swap perm and tmp instead of copying. */
@@ -21,8 +22,8 @@ const counts = new Uint32Array(3 * RADIX);
 function ensure(n: number): void {
   if (perm.length >= n) return;
   const size = Math.max(n, perm.length * 2);
-  perm = new Uint32Array(size);
-  tmp = new Uint32Array(size);
+  perm = new Int32Array(size);
+  tmp = new Int32Array(size);
   col = new Float64Array(size);
   words = new Uint32Array(col.buffer);
 }
@@ -39,7 +40,53 @@ function before(points: Float64Array, m: number, a: number, b: number): boolean 
   return a < b;
 }
 
-function insertionOrder2(points: Float64Array, n: number): Uint32Array {
+/** Whether points a and b have the same objectives (exact duplicates: adjacent in lexicographic order). */
+export function sameRow(points: Float64Array, m: number, a: number, b: number): boolean {
+  const ra = a * m;
+  const rb = b * m;
+  for (let k = 0; k < m; k++) if (points[ra + k] !== points[rb + k]) return false;
+  return true;
+}
+
+/**
+ * Merge sort of perm[start, end) in lexicographic order through tmp: insertion sort of runs of 16, then
+ * bottom-up merges. The comparison is written inline rather than passed to sort-indices.ts: a comparator
+ * shared by many call sites is no longer inlined, and this one runs in every hot-loop sort.
+ */
+function mergeLex(points: Float64Array, m: number, start: number, end: number): void {
+  for (let lo = start; lo < end; lo += 16) {
+    const hi = Math.min(lo + 16, end);
+    for (let t = lo + 1; t < hi; t++) {
+      const v = perm[t]!;
+      let j = t;
+      while (j > lo && before(points, m, v, perm[j - 1]!)) {
+        perm[j] = perm[j - 1]!;
+        j--;
+      }
+      perm[j] = v;
+    }
+  }
+  let src = perm;
+  let dst = tmp;
+  for (let w = 16; w < end - start; w *= 2) {
+    for (let lo = start; lo < end; lo += 2 * w) {
+      const mid = Math.min(lo + w, end);
+      const hi = Math.min(lo + 2 * w, end);
+      let a = lo;
+      let b = mid;
+      let t = lo;
+      while (a < mid && b < hi) dst[t++] = before(points, m, src[b]!, src[a]!) ? src[b++]! : src[a++]!;
+      while (a < mid) dst[t++] = src[a++]!;
+      while (b < hi) dst[t++] = src[b++]!;
+    }
+    const x = src;
+    src = dst;
+    dst = x;
+  }
+  if (src !== perm) for (let t = start; t < end; t++) perm[t] = src[t]!;
+}
+
+function insertionOrder2(points: Float64Array, n: number): Int32Array {
   for (let i = 0; i < n; i++) {
     const a = points[2 * i]!;
     const b = points[2 * i + 1]!;
@@ -53,10 +100,10 @@ function insertionOrder2(points: Float64Array, n: number): Uint32Array {
     }
     perm[j] = i;
   }
-  return perm.subarray(0, n);
+  return perm;
 }
 
-function insertionOrder(points: Float64Array, m: number, n: number): Uint32Array {
+function insertionOrder(points: Float64Array, m: number, n: number): Int32Array {
   if (m === 2) return insertionOrder2(points, n);
   for (let i = 0; i < n; i++) {
     let j = i;
@@ -66,7 +113,7 @@ function insertionOrder(points: Float64Array, m: number, n: number): Uint32Array
     }
     perm[j] = i;
   }
-  return perm.subarray(0, n);
+  return perm;
 }
 
 /**
@@ -103,7 +150,7 @@ function sortRangeByWord(start: number, end: number, wordOffset: number): void {
       const x = perm;
       perm = tmp;
       tmp = x;
-    } else perm.set(tmp.subarray(start, end), start);
+    } else for (let t = start; t < end; t++) perm[t] = tmp[t]!;
   }
 }
 
@@ -134,17 +181,7 @@ function orderRange(points: Float64Array, m: number, start: number, end: number,
   const len = end - start;
   if (len < 2 || k >= m) return;
   if (len <= 256) {
-    if (len <= 16) {
-      for (let t = start + 1; t < end; t++) {
-        const v = perm[t]!;
-        let j = t;
-        while (j > start && before(points, m, v, perm[j - 1]!)) {
-          perm[j] = perm[j - 1]!;
-          j--;
-        }
-        perm[j] = v;
-      }
-    } else perm.subarray(start, end).sort((a, b) => (a === b ? 0 : before(points, m, a, b) ? -1 : 1));
+    mergeLex(points, m, start, end);
     return;
   }
   radixRange(points, m, k, start, end);
@@ -158,26 +195,26 @@ function orderRange(points: Float64Array, m: number, start: number, end: number,
   }
 }
 
-function radixOrder(points: Float64Array, m: number, n: number): Uint32Array {
+function radixOrder(points: Float64Array, m: number, n: number): Int32Array {
   for (let i = 0; i < n; i++) perm[i] = i;
   live = n;
   orderRange(points, m, 0, n, 0);
   return perm;
 }
 
-/** Point indices in lexicographic order of their objectives (ties by index). Scratch: valid until the next call. */
-export function lexOrder(points: Float64Array, m: number, n: number): Uint32Array {
+/**
+ * Point indices in lexicographic order of their objectives (ties by index) in the first n entries of the
+ * returned buffer (which may be longer: no view is allocated). Scratch: valid until the next call.
+ */
+export function lexOrder(points: Float64Array, m: number, n: number): Int32Array {
   ensure(n);
-  if (n <= SMALL || !littleEndian) {
-    if (n > SMALL) return comparatorOrder(points, m, n);
-    return insertionOrder(points, m, n);
-  }
-  return radixOrder(points, m, n).subarray(0, n);
+  if (n <= SMALL) return insertionOrder(points, m, n);
+  if (!littleEndian) return comparatorOrder(points, m, n);
+  return radixOrder(points, m, n);
 }
 
-function comparatorOrder(points: Float64Array, m: number, n: number): Uint32Array {
-  const idx = perm.subarray(0, n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  idx.sort((a, b) => (a === b ? 0 : before(points, m, a, b) ? -1 : 1));
-  return idx;
+function comparatorOrder(points: Float64Array, m: number, n: number): Int32Array {
+  for (let i = 0; i < n; i++) perm[i] = i;
+  mergeLex(points, m, 0, n);
+  return perm;
 }

@@ -8,12 +8,19 @@
  * checkpoints; `replay` (studies) grows it one evaluation at a time with a `FrontArchive`, which also gives
  * the GD after every evaluation.
  */
-import { gd, hypervolume, igdPlus, normalizationFromFront, normalize, paretoFrontIndices } from '../pareto/index.js';
+import {
+  gd,
+  hvReferencePoint,
+  hypervolume,
+  igdPlus,
+  normalizationFromFront,
+  normalize,
+  paretoFrontIndices,
+} from '../pareto/index.js';
 import { FrontArchive } from './archive.js';
 import { pickRows } from './rows.js';
 
 /** Hypervolume reference per objective, in the space normalised by the true front. */
-export const HV_REFERENCE = 1.1;
 
 /** Indicators of a found set against the true front, both normalised. */
 export interface FrontQuality {
@@ -31,7 +38,7 @@ export function frontQuality(found: Float64Array, frontNormalized: Float64Array,
     gd: gd(found, frontNormalized, m, 'original'),
     gdMean: gd(found, frontNormalized, m, 'mean'),
     igdPlus: igdPlus(found, frontNormalized, m),
-    hv: hypervolume(found, m, new Float64Array(m).fill(HV_REFERENCE)),
+    hv: hypervolume(found, m, hvReferencePoint(m)),
   };
 }
 
@@ -89,7 +96,7 @@ export function convergence(
   }
   return {
     checkpoints: out,
-    hvFront: hypervolume(Zn, m, new Float64Array(m).fill(HV_REFERENCE)),
+    hvFront: hypervolume(Zn, m, hvReferencePoint(m)),
   };
 }
 

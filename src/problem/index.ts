@@ -20,7 +20,6 @@ export {
   convergence,
   type FrontQuality,
   frontQuality,
-  HV_REFERENCE,
   type Replay,
   type ReplayCheckpoint,
   type ReplayTarget,

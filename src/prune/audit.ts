@@ -8,8 +8,8 @@ import { fail } from '../errors.js';
 import type { ObjectiveColumn } from '../objectives/types.js';
 import { gd, igdPlus, normalizationFromFront, normalize } from '../pareto/index.js';
 import { closedProblem, pickRows, trueFront } from '../problem/index.js';
-import { AllowedSpace } from '../search/allowed.js';
-import type { AllowedChoices } from '../search/types.js';
+import type { AllowedChoices } from '../space/allowed.js';
+import { AllowedSpace } from '../space/allowed.js';
 import { radices, type SearchSpace } from '../space/types.js';
 
 /** Every architecture index of the pruned space, ascending. */

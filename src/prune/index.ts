@@ -22,4 +22,11 @@ export {
   pruneMetricNames,
   registerPruneMetric,
 } from './metrics.js';
-export { checkRatio, type PruneOptions, type PruneResult, pruneSpace, removalCount } from './prune.js';
+export {
+  checkRatio,
+  type PruneOptions,
+  type PruneResult,
+  parseRatioOption,
+  pruneSpace,
+  removalCount,
+} from './prune.js';

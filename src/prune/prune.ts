@@ -9,7 +9,7 @@
  */
 import { fail } from '../errors.js';
 import type { ObjectiveColumn } from '../objectives/types.js';
-import { AllowedSpace } from '../search/allowed.js';
+import { AllowedSpace } from '../space/allowed.js';
 import type { SearchSpace } from '../space/types.js';
 import { BlockCosts } from './costs.js';
 import { getPruneMetric } from './metrics.js';
@@ -57,6 +57,17 @@ export function checkRatio(ratio: number): void {
   if (!(Number.isFinite(ratio) && ratio >= 0 && ratio < 1)) {
     fail(`pruning ratio must be in [0, 1), got ${ratio}`, 'e.g. 0.7 removes 70 % of the blocks of each decision');
   }
+}
+
+/**
+ * A ratio typed on the command line (`--prune`, `--ratio`): one message for every value outside [0, 1),
+ * 1, 70, -0.1, NaN and words alike.
+ */
+export function parseRatioOption(flag: string, text: string): number {
+  const ratio = Number(text);
+  if (text.trim() === '' || !Number.isFinite(ratio) || ratio < 0 || ratio >= 1)
+    fail(`${flag} must be in [0, 1), got '${text}'`, 'e.g. 0.7 removes 70 % of the blocks of each decision');
+  return ratio;
 }
 
 export function pruneSpace(opts: PruneOptions): PruneResult {

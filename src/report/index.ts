@@ -4,14 +4,16 @@
  * stored runs, never on timing, so a resumed study writes the same files as an uninterrupted one.
  */
 import { join } from 'node:path';
-import { writeFileAtomic } from '../cli/output.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { AtomicFileStream } from '../io/atomic-stream.js';
 import { configHash } from '../study/config.js';
 import { checkpointsCsv, resultsJson, runsCsv } from '../study/export.js';
 import { feasibilityMarkdown, restricts, writeFeasibility } from '../study/feasibility.js';
 import { studyPaths } from '../study/layout.js';
 import type { Feasibility } from '../study/prepare.js';
+import { sweepStudyTemps } from '../study/stale.js';
 import { StudyStore } from '../study/store.js';
-import { AtomicFileStream } from './file-stream.js';
+import { writeFailure } from '../study/store-errors.js';
 import { FIGURE_SEPARATOR, figureHtml, reportHtmlParts } from './html.js';
 import { plottedRuns, studyPlots } from './plots.js';
 import { renderEach } from './render.js';
@@ -26,8 +28,19 @@ export interface WrittenReport {
   files: string[];
 }
 
-export async function writeReport(folder: string, opts: { plots?: boolean } = {}): Promise<WrittenReport> {
+export interface ReportOptions {
+  /** Skip the SVG/PNG plots (faster; tests and the benchmark use it). */
+  plots?: boolean;
+  /**
+   * Called as the report is written: `done` of `total` steps (exports, tables, then one per figure)
+   * are finished and `next` is being written; last with done === total and next ''.
+   */
+  onProgress?: (done: number, total: number, next: string) => void;
+}
+
+export async function writeReport(folder: string, opts: ReportOptions = {}): Promise<WrittenReport> {
   const store = StudyStore.open(folder);
+  sweepStudyTemps(folder);
   let config: ReturnType<StudyStore['config']>;
   let runs: ReturnType<StudyStore['loadRuns']>;
   let data: ReturnType<StudyStore['loadData']>;
@@ -43,6 +56,29 @@ export async function writeReport(folder: string, opts: { plots?: boolean } = {}
   } finally {
     store.close();
   }
+  try {
+    return await writeReportFiles(folder, opts, { config, runs, data, feasibility, archs });
+  } catch (e) {
+    writeFailure(e, folder, 'the report', 'the results in its study.sqlite are untouched');
+  }
+}
+
+async function writeReportFiles(
+  folder: string,
+  opts: ReportOptions,
+  loaded: {
+    config: ReturnType<StudyStore['config']>;
+    runs: ReturnType<StudyStore['loadRuns']>;
+    data: ReturnType<StudyStore['loadData']>;
+    feasibility: Feasibility | null;
+    archs: Map<string, Int32Array>;
+  },
+): Promise<WrittenReport> {
+  const { config, runs, data, feasibility, archs } = loaded;
+  const plots = opts.plots === false ? [] : studyPlots(config, runs, data, archs);
+  const steps = 2 + plots.length;
+  let done = 0;
+  const step = (next: string) => opts.onProgress?.(done++, steps, next);
   const hash = configHash(config);
   const paths = studyPaths(folder);
   const files: string[] = [];
@@ -51,10 +87,12 @@ export async function writeReport(folder: string, opts: { plots?: boolean } = {}
     files.push(path);
   };
 
+  step('exports');
   write(join(paths.results, 'runs.csv'), runsCsv(runs));
   write(join(paths.results, 'checkpoints.csv'), checkpointsCsv(runs));
   write(join(paths.results, 'results.json'), resultsJson(config, hash, runs));
 
+  step('tables');
   const summary = summarize(config, runs);
   const tables = allTables(summary);
   for (const t of tables) {
@@ -77,19 +115,20 @@ export async function writeReport(folder: string, opts: { plots?: boolean } = {}
   const page = AtomicFileStream.open(paths.report);
   try {
     page.write(head);
-    if (opts.plots !== false) {
-      let first = true;
-      await renderEach(studyPlots(config, runs, data, archs), paths.plots, write, (figure) => {
-        page.write(first ? figureHtml(figure) : FIGURE_SEPARATOR + figureHtml(figure));
-        first = false;
-      });
-    }
+    let rendered = 0;
+    if (plots.length > 0) step(plots[0]!.id);
+    await renderEach(plots, paths.plots, write, (figure) => {
+      page.write(rendered === 0 ? figureHtml(figure) : FIGURE_SEPARATOR + figureHtml(figure));
+      rendered++;
+      if (rendered < plots.length) step(plots[rendered]!.id);
+    });
     page.write(tail);
     page.commit();
   } finally {
     page.abort();
   }
   files.push(paths.report);
+  opts.onProgress?.(steps, steps, '');
 
   const text = tables.map(renderText).join('\n');
   return { summary, tables, text, files };

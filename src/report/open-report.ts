@@ -3,8 +3,9 @@
  * history.jsonl alone. Output depends only on those files, so rebuilding it gives the same bytes.
  */
 import { join } from 'node:path';
-import { writeFileAtomic } from '../cli/output.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import type { SearchSpace } from '../space/types.js';
+import { sweepOpenSearchTemps } from '../study/stale.js';
 import type { RenderedPlot } from './html.js';
 import { type FailureGroup, loadOpenReport } from './open.js';
 import { openReportHtml, openTables } from './open-html.js';
@@ -45,6 +46,7 @@ export async function writeOpenReport(
   opts: { plots?: boolean; space?: SearchSpace } = {},
 ): Promise<WrittenOpenReport> {
   const d = loadOpenReport(folder, opts.space ? { space: opts.space } : {});
+  sweepOpenSearchTemps(folder);
   const paths = openReportPaths(folder);
   const files: string[] = [];
   const write = (path: string, content: string | Uint8Array) => {

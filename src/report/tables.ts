@@ -144,8 +144,19 @@ export function auditTable(s: StudySummary): Table {
   };
 }
 
+/**
+ * The line every table of an unfinished study carries (an interrupted `reproduce`, then `hwnas report`):
+ * its means are over the finished runs only. Null when every run finished.
+ */
+export function partialNote(s: StudySummary): string | null {
+  if (s.finishedRuns >= s.totalRuns) return null;
+  return `partial: ${s.finishedRuns} of ${s.totalRuns} runs finished; values are over the finished runs only (rerun \`hwnas reproduce\` on the folder to finish the study)`;
+}
+
 export function allTables(s: StudySummary): Table[] {
-  return [...INDICATORS.map((i) => indicatorTable(s, i.id)), timeToQualityTable(s), auditTable(s)];
+  const tables = [...INDICATORS.map((i) => indicatorTable(s, i.id)), timeToQualityTable(s), auditTable(s)];
+  const partial = partialNote(s);
+  return partial === null ? tables : tables.map((t) => ({ ...t, notes: [partial, ...t.notes] }));
 }
 
 function widths(t: Table): number[] {

@@ -10,8 +10,8 @@ import { paretoFrontIndices } from '../pareto/index.js';
 import { type ClosedProblem, type Convergence, convergence, pickRows } from '../problem/index.js';
 import { type ClosedProblemSpec, loadClosedProblem } from '../problem/load.js';
 import { type PruneResult, pruneSpace } from '../prune/index.js';
+import { AllowedSpace } from '../space/allowed.js';
 import { radices } from '../space/types.js';
-import { AllowedSpace } from './allowed.js';
 import { type ClosedRun, runClosed } from './closed.js';
 import { createStrategy } from './index.js';
 

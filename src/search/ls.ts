@@ -9,7 +9,7 @@
  */
 import { fail } from '../errors.js';
 import { Rng } from '../rng.js';
-import { AllowedSpace } from './allowed.js';
+import { AllowedSpace } from '../space/allowed.js';
 import { ArchSet } from './archset.js';
 import { checked } from './re.js';
 import type { Strategy, StrategyConfig, StrategyOptions } from './types.js';

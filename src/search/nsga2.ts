@@ -13,8 +13,9 @@
 import { fail } from '../errors.js';
 import { crowdingDistanceInto, nonDominatedRanksInto, sortIndices } from '../pareto/index.js';
 import { Rng } from '../rng.js';
-import { AllowedSpace } from './allowed.js';
+import { AllowedSpace } from '../space/allowed.js';
 import { type BernoulliThreshold, bernoulliThreshold } from './bernoulli.js';
+import { DEFAULT_POPULATION } from './options.js';
 import { checked } from './re.js';
 import type { Strategy, StrategyConfig, StrategyOptions } from './types.js';
 
@@ -63,7 +64,7 @@ export class Nsga2 implements Strategy {
   private cutStart = 0;
 
   constructor(cfg: StrategyConfig, opts: StrategyOptions = {}) {
-    const n = opts.population ?? 100;
+    const n = opts.population ?? DEFAULT_POPULATION;
     const pc = opts.crossover ?? 0.9;
     if (!Number.isInteger(n) || n < 2) fail(`NSGA-II population must be an integer >= 2, got ${n}`);
     if (!(pc >= 0 && pc <= 1)) fail(`crossover probability must be in [0, 1], got ${pc}`);

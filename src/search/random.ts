@@ -1,6 +1,6 @@
 /** Random search: every ask is an independent uniform draw from the (pruned) space (repeats possible). */
 import { Rng } from '../rng.js';
-import { AllowedSpace } from './allowed.js';
+import { AllowedSpace } from '../space/allowed.js';
 import { checked } from './re.js';
 import type { Strategy, StrategyConfig } from './types.js';
 

@@ -10,7 +10,8 @@
  */
 import { fail } from '../errors.js';
 import { Rng } from '../rng.js';
-import { AllowedSpace } from './allowed.js';
+import { AllowedSpace } from '../space/allowed.js';
+import { DEFAULT_POPULATION, DEFAULT_SAMPLE } from './options.js';
 import { SelectScratch, selectParent2, selectParentM } from './select.js';
 import type { Strategy, StrategyConfig, StrategyOptions } from './types.js';
 
@@ -33,8 +34,8 @@ export class RegularizedEvolution implements Strategy {
   private readonly scratch: SelectScratch;
 
   constructor(cfg: StrategyConfig, opts: StrategyOptions = {}) {
-    const p = opts.population ?? 100;
-    const s = opts.sample ?? 25;
+    const p = opts.population ?? DEFAULT_POPULATION;
+    const s = opts.sample ?? DEFAULT_SAMPLE;
     if (!Number.isInteger(p) || p < 1) fail(`population must be a positive integer, got ${p}`);
     if (!Number.isInteger(s) || s < 1) fail(`sample must be a positive integer, got ${s}`);
     if (!Number.isInteger(cfg.objectives) || cfg.objectives < 1) fail(`objectives must be >= 1, got ${cfg.objectives}`);

@@ -10,10 +10,11 @@
  * - Two objectives: on a first front of distinct points the two extremes (lexicographic minimum of (f0, f1)
  *   and of (f1, f0)) are the only ones with infinite crowding distance, so the parent is whichever of them
  *   was drawn first. That is computed in O(S) without sorting (`selectParent2`).
- * - Other objective counts: rank-0 members by pairwise comparison, then crowding by per-objective insertion
- *   sort on (value, drawing position) with the rules of pareto/crowding.ts (copies of a point count once,
+ * - Other objective counts: rank-0 members by pairwise comparison, copies of a point dropped, then the
+ *   Pareto core's crowding distance of the distinct members in drawing order (ties by drawing position;
  *   <= 2 distinct points are all boundary, a constant objective adds nothing) (`selectParentM`).
  */
+import { crowdingDistanceOfDistinctInto } from '../pareto/index.js';
 
 /** Slot of the parent among `slots[0..s)` for 2 objectives stored row-major in `objs` (slot * 2). */
 export function selectParent2(objs: Float64Array, slots: Int32Array, s: number): number {
@@ -49,12 +50,10 @@ export function selectParent2(objs: Float64Array, slots: Int32Array, s: number):
 export class SelectScratch {
   readonly cand: Int32Array;
   readonly front: Int32Array;
-  readonly order: Int32Array;
   readonly crowd: Float64Array;
   constructor(s: number) {
     this.cand = new Int32Array(s);
     this.front = new Int32Array(s);
-    this.order = new Int32Array(s);
     this.crowd = new Float64Array(s);
   }
 }
@@ -96,7 +95,7 @@ export function selectParentM(objs: Float64Array, m: number, slots: Int32Array, 
       dominated = le && lt;
     }
     if (dominated) continue;
-    // a later copy of a point already in the front can never beat the first copy (pareto/crowding.ts
+    // a later copy of a point already in the front can never beat the first copy (crowding distance
     // gives copies 0 and ties go to the first drawn), so it is left out
     let copy = false;
     for (let j = 0; j < nf && !copy; j++) {
@@ -112,32 +111,7 @@ export function selectParentM(objs: Float64Array, m: number, slots: Int32Array, 
     if (!copy) sc.front[nf++] = sc.cand[i]!; // stays in drawing order
   }
   if (nf <= 2) return sc.front[0]!; // one or two members: all boundary (Infinity), first drawn wins
-  sc.crowd.fill(0, 0, nf);
-  for (let o = 0; o < m; o++) {
-    // insertion sort of front positions by (value, drawing position)
-    for (let i = 0; i < nf; i++) {
-      const v = objs[sc.front[i]! * m + o]!;
-      let j = i - 1;
-      while (j >= 0 && objs[sc.front[sc.order[j]!]! * m + o]! > v) {
-        sc.order[j + 1] = sc.order[j]!;
-        j--;
-      }
-      sc.order[j + 1] = i;
-    }
-    const lo = objs[sc.front[sc.order[0]!]! * m + o]!;
-    const hi = objs[sc.front[sc.order[nf - 1]!]! * m + o]!;
-    const range = hi - lo;
-    if (range > 0) {
-      // an objective on which all members are equal contributes nothing, not even Infinity (as pareto/)
-      sc.crowd[sc.order[0]!] = Infinity;
-      sc.crowd[sc.order[nf - 1]!] = Infinity;
-      for (let i = 1; i < nf - 1; i++) {
-        const prev = objs[sc.front[sc.order[i - 1]!]! * m + o]!;
-        const next = objs[sc.front[sc.order[i + 1]!]! * m + o]!;
-        sc.crowd[sc.order[i]!] += (next - prev) / range;
-      }
-    }
-  }
+  crowdingDistanceOfDistinctInto(objs, m, sc.front, 0, nf, sc.crowd);
   let best = 0;
   for (let i = 1; i < nf; i++) if (sc.crowd[i]! > sc.crowd[best]!) best = i;
   return sc.front[best]!;

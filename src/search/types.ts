@@ -4,8 +4,9 @@
  * benchmark table, so the same code drives closed benchmarks and expensive open problems.
  */
 
-/** Allowed choice codes per decision (a pruned space); every decision keeps at least one. */
-export type AllowedChoices = readonly (readonly number[])[];
+import type { AllowedChoices } from '../space/allowed.js';
+
+export type { AllowedChoices };
 
 export interface StrategyConfig {
   /** Choice count per decision of the full space (mixed radix, first decision fastest). */
@@ -32,9 +33,9 @@ export interface Strategy {
 
 /** Tuning knobs shared by the strategies; each strategy reads the ones it uses. */
 export interface StrategyOptions {
-  /** Population size (RE: aging population P, default 100; NSGA-II: mu = lambda, default 100). */
+  /** Population size (RE: aging population P; NSGA-II: mu = lambda). Defaults: search/options.ts. */
   population?: number;
-  /** RE tournament sample size S (default 25), drawn with replacement. */
+  /** RE tournament sample size S, drawn with replacement. */
   sample?: number;
   /** Pareto local search: random architectures evaluated before the first neighbourhood (default 10). */
   init?: number;

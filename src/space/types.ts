@@ -41,7 +41,10 @@ export interface SearchSpace {
   parse(text: string): number;
   /** The canonical notation users know (BLOX arch vector JSON, NB201 cell string, ...). */
   format(index: number): string;
-  /** Every notation of the architecture. */
+  /**
+   * Every notation of the architecture. `parse` accepts each value back (test/space-notations.test.ts),
+   * except descriptions of one part only (BLOX's `cell0..2`, one stage each).
+   */
   notations(index: number): Notations;
   /**
    * The network as an IR graph. Nodes contributed by decision d carry `block = d`; everything else

@@ -6,9 +6,22 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parseIntOption } from '../cli/output.js';
 import { fail } from '../errors.js';
+import { jsonText } from '../io/json-text.js';
+import { parseIntOption } from '../io/numbers.js';
 import { parseConstraints } from '../objectives/constraints.js';
+import {
+  checkBudget,
+  checkSample,
+  checkStudyStrategyOptions,
+  DEFAULT_POPULATION,
+  DEFAULT_SAMPLE,
+  DEFAULT_STRATEGY,
+  posterCheckpoints,
+  strategyNames as registeredStrategies,
+  strategyOptionSpecs,
+  studyMinPopulation,
+} from '../search/options.js';
 
 export interface StudyConfig {
   /** Registered space name (`nb201`, `blox`) or a user space `.json`. */
@@ -47,7 +60,7 @@ export interface PruningSetting {
   ratio: number;
 }
 
-export const DEFAULT_CHECKPOINTS = [10, 100, 250, 500, 1000, 2000, 3000];
+export const DEFAULT_CHECKPOINTS: readonly number[] = posterCheckpoints;
 
 export function defaultConfig(): StudyConfig {
   return {
@@ -55,13 +68,13 @@ export function defaultConfig(): StudyConfig {
     accuracy: 'nb201:cifar100',
     devices: ['model:cortex-m7', 'model:cortex-a76', 'model:adreno-640'],
     pruning: ['none', 'params/latency@0.5', 'params/latency@0.7', 'params/latency@0.9', 'random@0.7'],
-    strategies: ['re'],
+    strategies: [DEFAULT_STRATEGY],
     seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
     evals: 3000,
     checkpoints: [...DEFAULT_CHECKPOINTS],
     frontsAt: [200, 2000],
-    population: 100,
-    sample: 25,
+    population: DEFAULT_POPULATION,
+    sample: DEFAULT_SAMPLE,
   };
 }
 
@@ -173,8 +186,8 @@ const CONFIG_EXAMPLES: Record<string, string> = {
   checkpoints: '[10, 100, 1000]',
   frontsAt: '[10, 100, 1000]',
   evals: '3000',
-  population: '100',
-  sample: '25',
+  population: String(DEFAULT_POPULATION),
+  sample: String(DEFAULT_SAMPLE),
 };
 
 export function readConfigFile(path: string): Partial<StudyConfig> {
@@ -214,7 +227,7 @@ export function readConfigFile(path: string): Partial<StudyConfig> {
     if (v === undefined) return undefined;
     if (!Array.isArray(v) || v.some((s) => !Number.isSafeInteger(s) || (s as number) < 0)) {
       fail(
-        `'${k}' in study config '${path}' must be a list of non-negative integers, got ${JSON.stringify(v)}`,
+        `'${k}' in study config '${path}' must be a list of non-negative integers, got ${jsonText(v)}`,
         `e.g. "${k}": ${CONFIG_EXAMPLES[k]}`,
       );
     }
@@ -225,7 +238,7 @@ export function readConfigFile(path: string): Partial<StudyConfig> {
     if (v === undefined) return undefined;
     if (!Number.isSafeInteger(v) || (v as number) < 1)
       fail(
-        `'${k}' in study config '${path}' must be a positive integer, got ${JSON.stringify(v)}`,
+        `'${k}' in study config '${path}' must be a positive integer, got ${jsonText(v)}`,
         `write a whole number >= 1 without quotes, e.g. "${k}": ${CONFIG_EXAMPLES[k]}`,
       );
     return v as number;
@@ -255,10 +268,11 @@ export function readConfigFile(path: string): Partial<StudyConfig> {
 }
 
 /**
- * Defaults <- config file <- command-line flags, then validated. `strategyNames` is passed in so the
- * config module does not load the search code (and tests can stand alone).
+ * Defaults <- config file <- command-line flags, then validated. The strategies and their options come
+ * from the registry (search/options.ts, which loads no search code); `strategyNames` narrows the ones
+ * allowed.
  */
-export function buildConfig(opts: StudyOptions, strategyNames: readonly string[]): StudyConfig {
+export function buildConfig(opts: StudyOptions, strategyNames: readonly string[] = registeredStrategies): StudyConfig {
   const base = defaultConfig();
   const fromFile = opts.config ? readConfigFile(opts.config) : {};
   const c: StudyConfig = { ...base, ...fromFile };
@@ -276,20 +290,19 @@ export function buildConfig(opts: StudyOptions, strategyNames: readonly string[]
   // The bounds of `hwnas search`; the population of a study needs two members (validateConfig).
   if (opts.evals !== undefined) c.evals = parseIntOption('--evals', opts.evals, 1, 100_000_000);
   if (opts.checkpoints !== undefined) c.checkpoints = parseIntList('--checkpoints', opts.checkpoints);
-  if (opts.population !== undefined) c.population = parseIntOption('--population', opts.population, 2, 10_000_000);
-  if (opts.sample !== undefined) c.sample = parseIntOption('--sample', opts.sample, 1, 10_000_000);
+  const { population, sample } = strategyOptionSpecs;
+  if (opts.population !== undefined)
+    c.population = parseIntOption(population.flag, opts.population, studyMinPopulation, population.max);
+  if (opts.sample !== undefined) c.sample = parseIntOption(sample.flag, opts.sample, sample.min, sample.max);
   if (opts.constraint !== undefined && opts.constraint.length > 0) c.constraints = [...opts.constraint];
   if (opts.allowMissing) c.allowMissing = true;
-  return validateConfig(c, strategyNames, explicitCheckpoints);
-}
-
-/** The tournament sample is drawn from the population: shared by the study and `hwnas search`. */
-export function checkSample(sample: number, population: number): void {
-  if (sample < 1 || sample > population)
-    fail(
-      `--sample (${sample}) must be between 1 and the population (${population})`,
-      'the tournament is drawn from the population: lower --sample (default 25) or raise --population',
-    );
+  const out = validateConfig(c, strategyNames, explicitCheckpoints);
+  // Only what was given explicitly: the defaults stay in every config (and its hash).
+  checkStudyStrategyOptions(out.strategies, {
+    ...(opts.population !== undefined || fromFile.population !== undefined ? { population: out.population } : {}),
+    ...(opts.sample !== undefined || fromFile.sample !== undefined ? { sample: out.sample } : {}),
+  });
+  return out;
 }
 
 /** Check and canonicalise a config (pruning specs, sorted unique checkpoints). */
@@ -325,14 +338,9 @@ export function validateConfig(
   dupCheck('--pruning', pruning);
   dupCheck('--strategies', c.strategies);
   dupCheck('--seeds', c.seeds.map(String));
-  if (c.population < 2) fail('--population must be at least 2');
+  if (c.population < studyMinPopulation) fail(`--population must be at least ${studyMinPopulation}`);
   checkSample(c.sample, c.population);
-  if (c.evals < c.population) {
-    fail(
-      `budget of ${c.evals} evaluations is smaller than the population (${c.population})`,
-      'raise --evals or lower --population',
-    );
-  }
+  checkBudget(c.evals, c.population);
   let checkpoints = [...new Set(c.checkpoints)].sort((a, b) => a - b);
   if (explicitCheckpoints) {
     const over = checkpoints.filter((x) => x > c.evals);

@@ -4,7 +4,7 @@
  * interrupted-and-resumed study exports byte-identical files to an uninterrupted one.
  */
 import { stringify } from 'csv-stringify/sync';
-import { toJson } from '../cli/output.js';
+import { toJson } from '../io/json.js';
 import type { StudyConfig } from './config.js';
 import type { StoredRun } from './store.js';
 

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { writeFileAtomic } from '../cli/output.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { studyPaths } from './layout.js';
 import type { Feasibility } from './prepare.js';
 

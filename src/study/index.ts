@@ -1,17 +1,19 @@
 /**
- * The study in one call: check the output folder, prepare the plan (sources, fronts, pruned spaces), run
- * what the store does not have yet, and rebuild tables, plots, exports and the HTML report from the store.
+ * The study in one call: check the output folder, prepare the plan (sources, fronts, pruned spaces) and run
+ * what the store does not have yet. The caller writes the report from the store (report/writeReport).
  */
-import { exitOnInterrupt } from '../cli/interrupt.js';
-import { writeFileAtomic } from '../cli/output.js';
+
 import { fail } from '../errors.js';
-import { type WrittenReport, writeReport } from '../report/index.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { exitOnInterrupt } from '../io/interrupt.js';
 import { canonicalConfig, type StudyConfig } from './config.js';
 import { type ExecuteSummary, executeStudy } from './execute.js';
 import { restricts } from './feasibility.js';
 import { studyPaths } from './layout.js';
 import { type DataImporter, type Feasibility, type PreparedStudy, prepareStudy } from './prepare.js';
+import { sweepStudyTemps } from './stale.js';
 import { StudyStore } from './store.js';
+import { writeFailure } from './store-errors.js';
 
 export { buildConfig, type StudyConfig, type StudyOptions } from './config.js';
 export { StudyStore } from './store.js';
@@ -25,14 +27,13 @@ export interface StudyRunOptions {
   /** Called once the plan is ready, with the number of runs left to do. */
   onStart?: (prepared: PreparedStudy, pending: number) => void;
   onRun?: (done: number, total: number, evals: number) => void;
-  /** Skip the SVG/PNG plots (faster; the benchmark uses it). */
-  plots?: boolean;
+  /** A line worth telling the user on the side (e.g. where --force kept a damaged store). */
+  onNote?: (line: string) => void;
 }
 
 export interface StudyOutcome {
+  /** `interrupted` when Ctrl-C stopped it: the finished runs are saved, the rest run when resumed. */
   execution: ExecuteSummary;
-  /** Null when interrupted: the report is rebuilt when the resumed study finishes (or by `hwnas report`). */
-  report: WrittenReport | null;
   /** Covered and feasible architectures per device (constraints, --allow-missing). */
   feasibility: Feasibility;
 }
@@ -40,11 +41,12 @@ export interface StudyOutcome {
 export async function runStudy(config: StudyConfig, opts: StudyRunOptions): Promise<StudyOutcome> {
   // Refuse a foreign folder before the (possibly slow) preparation, and write nothing if it fails.
   StudyStore.check(opts.out, config, { force: opts.force });
+  sweepStudyTemps(opts.out);
   const prepared = await exitOnInterrupt(
     () => 'interrupted while preparing the study: no run was started (rerun the same command to start it)',
     () => prepareStudy(config, { quiet: opts.quiet, importData: opts.importData }),
   );
-  const store = StudyStore.create(opts.out, config, { force: opts.force });
+  const store = StudyStore.create(opts.out, config, { force: opts.force, onNote: opts.onNote });
   let execution: ExecuteSummary;
   try {
     if (!store.hasData()) {
@@ -63,22 +65,18 @@ export async function runStudy(config: StudyConfig, opts: StudyRunOptions): Prom
       checkSameRelease(store, prepared, config.bloxData);
     }
     if (restricts(prepared.feasibility)) store.saveFeasibility(prepared.feasibility);
-    writeFileAtomic(studyPaths(opts.out).config, `${JSON.stringify(JSON.parse(canonicalConfig(config)), null, 2)}\n`);
+    try {
+      writeFileAtomic(studyPaths(opts.out).config, `${JSON.stringify(JSON.parse(canonicalConfig(config)), null, 2)}\n`);
+    } catch (e) {
+      writeFailure(e, opts.out, 'study.json', 'what its study.sqlite holds is kept');
+    }
     const done = store.doneKeys();
     opts.onStart?.(prepared, prepared.tasks.filter((t) => !done.has(t.spec.key)).length);
     execution = await executeStudy(prepared.plan, prepared.tasks, store, { threads: opts.threads, onRun: opts.onRun });
   } finally {
     store.close();
   }
-  const { feasibility } = prepared;
-  if (execution.interrupted) return { execution, report: null, feasibility };
-  // The report also rewrites tables/feasibility.* from the store when the study restricts anything.
-  const report = await exitOnInterrupt(
-    () =>
-      `interrupted while writing the report: all ${execution.total} runs are saved in ${opts.out} (rerun the same command, or hwnas report ${opts.out}, to write it)`,
-    () => writeReport(opts.out, { plots: opts.plots }),
-  );
-  return { execution, report, feasibility };
+  return { execution, feasibility: prepared.feasibility };
 }
 
 /**

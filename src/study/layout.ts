@@ -14,15 +14,8 @@ export function studyPaths(folder: string) {
   };
 }
 
+/** The store and the side files SQLite keeps beside it. */
+export const STORE_FILES = [STORE_FILE, `${STORE_FILE}-wal`, `${STORE_FILE}-shm`, `${STORE_FILE}-journal`];
+
 /** Every entry a study writes into its folder (what --force replaces; nothing else is touched). */
-export const STUDY_ENTRIES = [
-  STORE_FILE,
-  `${STORE_FILE}-wal`,
-  `${STORE_FILE}-shm`,
-  `${STORE_FILE}-journal`,
-  'study.json',
-  'results',
-  'tables',
-  'plots',
-  'report.html',
-];
+export const STUDY_ENTRIES = [...STORE_FILES, 'study.json', 'results', 'tables', 'plots', 'report.html'];

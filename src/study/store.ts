@@ -7,12 +7,14 @@
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { createOutputFolder } from '../cli/output.js';
 import { fail } from '../errors.js';
+import { createOutputFolder } from '../io/folders.js';
 import { canonicalConfig, type StudyConfig, studyHash } from './config.js';
 import { type StudyInput, studyInputs } from './inputs.js';
-import { STUDY_ENTRIES, studyPaths } from './layout.js';
+import { STORE_FILES, STUDY_ENTRIES, studyPaths } from './layout.js';
 import type { CheckpointMetrics, PruneInfo, RunResult, RunTask } from './plan.js';
+import { damagedHint, damagedMessage, storeFailure } from './store-errors.js';
+import { inspectStore, type StoreMeta, setAsideDamaged } from './store-health.js';
 
 const FORMAT = '1';
 
@@ -115,7 +117,12 @@ export class StudyStore {
     if (!statSync(folder).isDirectory())
       fail(`output folder '${folder}' is a file`, 'give a folder for the study, e.g. --out hwnas-study');
     if (existsSync(paths.store)) {
-      const stored = StudyStore.readMeta(paths.store);
+      const inspected = inspectStore(paths.store);
+      if ('damage' in inspected) {
+        if (opts.force) return 'replace';
+        fail(damagedMessage(paths.store, inspected.damage), damagedHint(paths.store));
+      }
+      const stored: StoreMeta = inspected.meta;
       const inputs = studyInputs(config);
       if (stored.hash === studyHash(config, inputs) && stored.format === FORMAT) return 'resume';
       // Inputs recorded with the folder (none in folders from before file contents counted).
@@ -148,23 +155,39 @@ export class StudyStore {
   }
 
   /** Open (or create) the store of `folder` for `config` (see `check`; --force replaces only what a study writes). */
-  static create(folder: string, config: StudyConfig, opts: { force?: boolean } = {}): StudyStore {
+  static create(
+    folder: string,
+    config: StudyConfig,
+    opts: { force?: boolean; onNote?: (line: string) => void } = {},
+  ): StudyStore {
     const paths = studyPaths(folder);
-    if (StudyStore.check(folder, config, opts) === 'replace') StudyStore.clear(folder);
+    if (StudyStore.check(folder, config, opts) === 'replace') {
+      const aside = StudyStore.clear(folder);
+      if (aside) opts.onNote?.(`${paths.store} was damaged: kept aside as ${aside}, the study starts again`);
+    }
     // check() made sure the parent exists: a plain mkdir (a recursive one never returns under /proc).
     createOutputFolder('--out', folder);
     const inputs = studyInputs(config);
-    const db = new Database(paths.store);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.exec(SCHEMA);
-    const put = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
-    db.transaction(() => {
-      put.run('format', FORMAT);
-      put.run('config', canonicalConfig(config));
-      put.run('hash', studyHash(config, inputs));
-      if (inputs.length > 0) put.run('inputs', JSON.stringify(inputs));
-    })();
+    // A store this call creates and fails to set up (a full disk) is removed: it holds nothing yet.
+    const fresh = !existsSync(paths.store);
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(paths.store);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.exec(SCHEMA);
+      const put = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+      db.transaction(() => {
+        put.run('format', FORMAT);
+        put.run('config', canonicalConfig(config));
+        put.run('hash', studyHash(config, inputs));
+        if (inputs.length > 0) put.run('inputs', JSON.stringify(inputs));
+      })();
+    } catch (e) {
+      closeQuietly(db);
+      if (fresh) for (const f of STORE_FILES) rmSync(join(folder, f), { force: true });
+      storeFailure(e, paths.store, folder, () => null);
+    }
     return new StudyStore(folder, db);
   }
 
@@ -174,162 +197,164 @@ export class StudyStore {
     if (!existsSync(paths.store)) {
       fail(`'${folder}' holds no study (no ${paths.store})`, 'run `hwnas reproduce --out <folder>` first');
     }
-    const db = new Database(paths.store, { fileMustExist: true });
-    let format: string | undefined;
-    try {
-      format = (db.prepare("SELECT value FROM meta WHERE key = 'format'").get() as { value: string } | undefined)
-        ?.value;
-    } catch (e) {
-      // Not SQLite at all, or SQLite without the study tables: either way not a study store.
-      db.close();
-      fail(
-        `'${paths.store}' is not an hwnas study store (${(e as Error).message})`,
-        'rerun the study into this folder with --force, or give the folder of another study',
-      );
-    }
+    const inspected = inspectStore(paths.store);
+    if ('damage' in inspected) fail(damagedMessage(paths.store, inspected.damage), damagedHint(paths.store));
+    const format = inspected.meta.format;
     if (format !== FORMAT) {
-      db.close();
       fail(
         `'${paths.store}' was written by another hwnas store format (${format ?? 'none'})`,
         'rerun the study with --force',
       );
     }
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(paths.store, { fileMustExist: true });
+    } catch (e) {
+      storeFailure(e, paths.store, folder, () => null);
+    }
     return new StudyStore(folder, db);
   }
 
-  private static readMeta(path: string): { hash?: string; config?: string; format?: string; inputs?: string } {
-    let db: Database.Database;
-    try {
-      db = new Database(path, { readonly: true, fileMustExist: true });
-    } catch {
-      return {};
-    }
-    try {
-      const rows = db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[];
-      const m = new Map(rows.map((r) => [r.key, r.value]));
-      return { hash: m.get('hash'), config: m.get('config'), format: m.get('format'), inputs: m.get('inputs') };
-    } catch {
-      return {};
-    } finally {
-      db.close();
-    }
-  }
-
-  private static clear(folder: string): void {
+  /**
+   * What --force replaces: a damaged store is kept aside, the rest of what a study writes is removed.
+   * Returns where the damaged store was moved, if it was.
+   */
+  private static clear(folder: string): string | null {
+    const { store } = studyPaths(folder);
+    const aside = existsSync(store) && 'damage' in inspectStore(store) ? setAsideDamaged(store) : null;
     for (const e of STUDY_ENTRIES) rmSync(join(folder, e), { recursive: true, force: true });
+    return aside;
   }
 
   private cachedConfig: StudyConfig | undefined;
 
   config(): StudyConfig {
-    if (this.cachedConfig) return this.cachedConfig;
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'config'").get() as { value: string };
-    const c = JSON.parse(row.value) as StudyConfig & { bloxData: string | null };
-    if (c.bloxData === null) delete (c as Partial<StudyConfig>).bloxData;
-    this.cachedConfig = c;
-    return c;
+    return this.guard((): StudyConfig => {
+      if (this.cachedConfig) return this.cachedConfig;
+      const row = this.db.prepare("SELECT value FROM meta WHERE key = 'config'").get() as { value: string };
+      const c = JSON.parse(row.value) as StudyConfig & { bloxData: string | null };
+      if (c.bloxData === null) delete (c as Partial<StudyConfig>).bloxData;
+      this.cachedConfig = c;
+      return c;
+    });
   }
 
   doneKeys(): Set<string> {
-    const rows = this.db.prepare('SELECT key FROM runs').all() as { key: string }[];
-    return new Set(rows.map((r) => r.key));
+    return this.guard((): Set<string> => {
+      const rows = this.db.prepare('SELECT key FROM runs').all() as { key: string }[];
+      return new Set(rows.map((r) => r.key));
+    });
   }
 
   hasData(): boolean {
-    return this.db.prepare("SELECT 1 FROM arrays WHERE name = 'accuracy'").get() !== undefined;
+    return this.guard((): boolean => {
+      return this.db.prepare("SELECT 1 FROM arrays WHERE name = 'accuracy'").get() !== undefined;
+    });
   }
 
   /** Store the arrays the report needs (once per study; they are a pure function of the config). */
   saveData(data: StudyData): void {
-    const put = this.db.prepare('INSERT OR REPLACE INTO arrays (name, data) VALUES (?, ?)');
-    const meta = this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
-    this.db.transaction(() => {
-      meta.run(
-        'columns',
-        JSON.stringify({
-          spaceId: data.spaceId,
-          accuracy: { source: data.accuracy.source, name: data.accuracy.name, unit: data.accuracy.unit },
-          devices: data.devices.map((d) => ({ source: d.source, name: d.name, unit: d.unit })),
-        }),
-      );
-      put.run('accuracy', blob(data.accuracy.values));
-      data.devices.forEach((d, i) => {
-        put.run(`latency:${i}`, blob(d.latency));
-        put.run(`front:${i}`, blob(d.front));
-      });
-    })();
+    this.guard(() => {
+      const put = this.db.prepare('INSERT OR REPLACE INTO arrays (name, data) VALUES (?, ?)');
+      const meta = this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+      this.db.transaction(() => {
+        meta.run(
+          'columns',
+          JSON.stringify({
+            spaceId: data.spaceId,
+            accuracy: { source: data.accuracy.source, name: data.accuracy.name, unit: data.accuracy.unit },
+            devices: data.devices.map((d) => ({ source: d.source, name: d.name, unit: d.unit })),
+          }),
+        );
+        put.run('accuracy', blob(data.accuracy.values));
+        data.devices.forEach((d, i) => {
+          put.run(`latency:${i}`, blob(d.latency));
+          put.run(`front:${i}`, blob(d.front));
+        });
+      })();
+    });
   }
 
   loadData(): StudyData {
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'columns'").get() as { value: string } | undefined;
-    if (!row) fail(`the study in '${this.folder}' has no finished setup yet`, 'rerun `hwnas reproduce` on it');
-    const cols = JSON.parse(row.value) as {
-      spaceId: string;
-      accuracy: { source: string; name: string; unit: string };
-      devices: { source: string; name: string; unit: string }[];
-    };
-    const get = this.db.prepare('SELECT data FROM arrays WHERE name = ?');
-    const arr = (name: string) => (get.get(name) as { data: Buffer }).data;
-    return {
-      spaceId: cols.spaceId,
-      accuracy: { ...cols.accuracy, values: float64s(arr('accuracy')) },
-      devices: cols.devices.map((d, i) => ({
-        ...d,
-        latency: float64s(arr(`latency:${i}`)),
-        front: int32s(arr(`front:${i}`)),
-      })),
-    };
+    return this.guard((): StudyData => {
+      const row = this.db.prepare("SELECT value FROM meta WHERE key = 'columns'").get() as
+        | { value: string }
+        | undefined;
+      if (!row) fail(`the study in '${this.folder}' has no finished setup yet`, 'rerun `hwnas reproduce` on it');
+      const cols = JSON.parse(row.value) as {
+        spaceId: string;
+        accuracy: { source: string; name: string; unit: string };
+        devices: { source: string; name: string; unit: string }[];
+      };
+      const get = this.db.prepare('SELECT data FROM arrays WHERE name = ?');
+      const arr = (name: string) => (get.get(name) as { data: Buffer }).data;
+      return {
+        spaceId: cols.spaceId,
+        accuracy: { ...cols.accuracy, values: float64s(arr('accuracy')) },
+        devices: cols.devices.map((d, i) => ({
+          ...d,
+          latency: float64s(arr(`latency:${i}`)),
+          front: int32s(arr(`front:${i}`)),
+        })),
+      };
+    });
   }
 
   /** Feasibility counts of the study (constraints, --allow-missing), as JSON in the meta table. */
   saveFeasibility(feasibility: unknown): void {
-    this.db
-      .prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)')
-      .run('feasibility', JSON.stringify(feasibility));
+    this.guard(() => {
+      this.db
+        .prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)')
+        .run('feasibility', JSON.stringify(feasibility));
+    });
   }
 
   loadFeasibility(): unknown {
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'feasibility'").get() as
-      | { value: string }
-      | undefined;
-    return row ? JSON.parse(row.value) : null;
+    return this.guard((): unknown => {
+      const row = this.db.prepare("SELECT value FROM meta WHERE key = 'feasibility'").get() as
+        | { value: string }
+        | undefined;
+      return row ? JSON.parse(row.value) : null;
+    });
   }
 
   /** Commit one finished run (row, checkpoints, fronts) in one transaction. */
   commitRun(task: RunTask, result: RunResult, elapsedMs: number): void {
-    const { spec, prune } = task;
-    const c = this.config();
-    const insertRun = this.db.prepare(
-      `INSERT INTO runs (key, idx, device, pruning, strategy, seed, run_seed, pruned_size, recall, best_gd, r2, allowed,
-        archs, trace, elapsed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const insertCheckpoint = this.db.prepare(
-      'INSERT INTO checkpoints (run_key, evals, gd, gd_mean, igd_plus, hv, front_size) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    const insertFront = this.db.prepare('INSERT INTO fronts (run_key, evals, archs) VALUES (?, ?, ?)');
-    this.db.transaction(() => {
-      insertRun.run(
-        spec.key,
-        spec.index,
-        c.devices[spec.device],
-        c.pruning[spec.pruning],
-        c.strategies[spec.strategy],
-        spec.seed,
-        spec.runSeed,
-        prune.size,
-        prune.recall,
-        prune.bestGd,
-        prune.r2,
-        prune.allowed ? JSON.stringify(prune.allowed) : null,
-        blob(result.archs),
-        blob(result.trace),
-        elapsedMs,
+    this.guard(() => {
+      const { spec, prune } = task;
+      const c = this.config();
+      const insertRun = this.db.prepare(
+        `INSERT INTO runs (key, idx, device, pruning, strategy, seed, run_seed, pruned_size, recall, best_gd, r2, allowed,
+          archs, trace, elapsed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
-      for (const m of result.checkpoints) {
-        insertCheckpoint.run(spec.key, m.evals, m.gd, m.gdMean, m.igdPlus, m.hv, m.frontSize);
-      }
-      for (const f of result.fronts) insertFront.run(spec.key, f.evals, blob(f.archs));
-    })();
+      const insertCheckpoint = this.db.prepare(
+        'INSERT INTO checkpoints (run_key, evals, gd, gd_mean, igd_plus, hv, front_size) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      );
+      const insertFront = this.db.prepare('INSERT INTO fronts (run_key, evals, archs) VALUES (?, ?, ?)');
+      this.db.transaction(() => {
+        insertRun.run(
+          spec.key,
+          spec.index,
+          c.devices[spec.device],
+          c.pruning[spec.pruning],
+          c.strategies[spec.strategy],
+          spec.seed,
+          spec.runSeed,
+          prune.size,
+          prune.recall,
+          prune.bestGd,
+          prune.r2,
+          prune.allowed ? JSON.stringify(prune.allowed) : null,
+          blob(result.archs),
+          blob(result.trace),
+          elapsedMs,
+        );
+        for (const m of result.checkpoints) {
+          insertCheckpoint.run(spec.key, m.evals, m.gd, m.gdMean, m.igdPlus, m.hv, m.frontSize);
+        }
+        for (const f of result.fronts) insertFront.run(spec.key, f.evals, blob(f.archs));
+      })();
+    });
   }
 
   /**
@@ -337,70 +362,103 @@ export class StudyStore {
    * 3000 evaluations: 18 MB for 1,500 runs, of which the report draws only a handful): `loadArchs`.
    */
   loadRuns(): StoredRun[] {
-    const runs = this.db
-      .prepare(
-        `SELECT key, idx, device, pruning, strategy, seed, run_seed, pruned_size, recall, best_gd, r2, allowed,
-          length(archs) / 4 AS evals, trace FROM runs ORDER BY idx`,
-      )
-      .all() as Record<string, unknown>[];
-    const cps = this.db.prepare('SELECT * FROM checkpoints ORDER BY run_key, evals').all() as Record<
-      string,
-      number | string
-    >[];
-    const frs = this.db.prepare('SELECT * FROM fronts ORDER BY run_key, evals').all() as Record<string, unknown>[];
-    const byKey = new Map<string, StoredRun>();
-    const out = runs.map((r) => {
-      const run: StoredRun = {
-        key: r.key as string,
-        index: r.idx as number,
-        device: r.device as string,
-        pruning: r.pruning as string,
-        strategy: r.strategy as string,
-        seed: r.seed as number,
-        runSeed: r.run_seed as number,
-        prune: {
-          allowed: r.allowed === null ? null : (JSON.parse(r.allowed as string) as number[][]),
-          size: r.pruned_size as number,
-          recall: r.recall as number,
-          bestGd: r.best_gd as number,
-          r2: r.r2 as number | null,
-        },
-        evals: r.evals as number,
-        trace: float64s(r.trace as Buffer),
-        checkpoints: [],
-        fronts: [],
-      };
-      byKey.set(run.key, run);
-      return run;
-    });
-    for (const c of cps) {
-      byKey.get(c.run_key as string)?.checkpoints.push({
-        evals: c.evals as number,
-        gd: c.gd as number,
-        gdMean: c.gd_mean as number,
-        igdPlus: c.igd_plus as number,
-        hv: c.hv as number,
-        frontSize: c.front_size as number,
+    return this.guard((): StoredRun[] => {
+      const runs = this.db
+        .prepare(
+          `SELECT key, idx, device, pruning, strategy, seed, run_seed, pruned_size, recall, best_gd, r2, allowed,
+            length(archs) / 4 AS evals, trace FROM runs ORDER BY idx`,
+        )
+        .all() as Record<string, unknown>[];
+      const cps = this.db.prepare('SELECT * FROM checkpoints ORDER BY run_key, evals').all() as Record<
+        string,
+        number | string
+      >[];
+      const frs = this.db.prepare('SELECT * FROM fronts ORDER BY run_key, evals').all() as Record<string, unknown>[];
+      const byKey = new Map<string, StoredRun>();
+      const out = runs.map((r) => {
+        const run: StoredRun = {
+          key: r.key as string,
+          index: r.idx as number,
+          device: r.device as string,
+          pruning: r.pruning as string,
+          strategy: r.strategy as string,
+          seed: r.seed as number,
+          runSeed: r.run_seed as number,
+          prune: {
+            allowed: r.allowed === null ? null : (JSON.parse(r.allowed as string) as number[][]),
+            size: r.pruned_size as number,
+            recall: r.recall as number,
+            bestGd: r.best_gd as number,
+            r2: r.r2 as number | null,
+          },
+          evals: r.evals as number,
+          trace: float64s(r.trace as Buffer),
+          checkpoints: [],
+          fronts: [],
+        };
+        byKey.set(run.key, run);
+        return run;
       });
-    }
-    for (const f of frs) {
-      byKey.get(f.run_key as string)?.fronts.push({ evals: f.evals as number, archs: int32s(f.archs as Buffer) });
-    }
-    return out;
+      for (const c of cps) {
+        byKey.get(c.run_key as string)?.checkpoints.push({
+          evals: c.evals as number,
+          gd: c.gd as number,
+          gdMean: c.gd_mean as number,
+          igdPlus: c.igd_plus as number,
+          hv: c.hv as number,
+          frontSize: c.front_size as number,
+        });
+      }
+      for (const f of frs) {
+        byKey.get(f.run_key as string)?.fronts.push({ evals: f.evals as number, archs: int32s(f.archs as Buffer) });
+      }
+      return out;
+    });
   }
 
   /** The architectures each of these runs evaluated, in order (by run key; unknown keys are left out). */
   loadArchs(keys: Iterable<string>): Map<string, Int32Array> {
-    const get = this.db.prepare('SELECT archs FROM runs WHERE key = ?');
-    const out = new Map<string, Int32Array>();
-    for (const key of keys) {
-      const row = get.get(key) as { archs: Buffer } | undefined;
-      if (row) out.set(key, int32s(row.archs));
-    }
-    return out;
+    return this.guard((): Map<string, Int32Array> => {
+      const get = this.db.prepare('SELECT archs FROM runs WHERE key = ?');
+      const out = new Map<string, Int32Array>();
+      for (const key of keys) {
+        const row = get.get(key) as { archs: Buffer } | undefined;
+        if (row) out.set(key, int32s(row.archs));
+      }
+      return out;
+    });
   }
 
   close(): void {
-    this.db.close();
+    closeQuietly(this.db);
+  }
+
+  /** Runs `fn` on the store, turning SQLite failures a user can cause (full disk, damage) into one line. */
+  private guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      storeFailure(e, studyPaths(this.folder).store, this.folder, () => this.keptRuns());
+    }
+  }
+
+  /** What a failed write leaves: the committed runs (read again after the failure; null if unreadable). */
+  private keptRuns(): string | null {
+    try {
+      const { n } = this.db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number };
+      if (n === 0) return null;
+      return n === 1 ? 'the 1 finished run is kept' : `the ${n} finished runs are kept`;
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** Close a store connection; a close that fails (its checkpoint on a full disk) leaves the -wal to recover from. */
+function closeQuietly(db: Database.Database | undefined): void {
+  try {
+    db?.close();
+  } catch {
+    // the -wal keeps every committed transaction: the next open replays it
   }
 }

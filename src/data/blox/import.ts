@@ -13,10 +13,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail, isHwnasError } from '../../errors.js';
+import { derivedPath } from '../../io/cache-dir.js';
 import type { Direction } from '../../objectives/types.js';
 import type { SearchSpace } from '../../space/types.js';
 import { readBinTable, writeBinTable } from '../bintable.js';
-import { derivedPath } from '../cache.js';
 import { type BloxFileName, type BloxHeader, parseBloxFileName, readBloxHeader } from './format.js';
 import { type BloxRow, checkRow, decodePickleRows, eachBinaryRow, eachCsvRow } from './rows.js';
 

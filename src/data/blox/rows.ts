@@ -6,6 +6,7 @@
 import { inflateSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { fail, isHwnasError } from '../../errors.js';
+import { jsonText } from '../../io/json-text.js';
 import { type PickleValue, readPickle } from '../pickle.js';
 import { BLOX_COLUMNS, type BloxFileName, type BloxHeader } from './format.js';
 
@@ -305,7 +306,7 @@ export function checkRow(row: BloxRow, file: BloxFileName, header: BloxHeader, l
     if (c === 'arch_vec') {
       const flat = (v as ArchVec).flat(2);
       if (flat.some((x, i) => !Number.isInteger(x) || x < 0 || x > (i % 5 <= 1 ? 2 : 1)))
-        fail(`${where}: arch vec ${JSON.stringify(v)} is out of range`);
+        fail(`${where}: arch vec ${jsonText(v)} is out of range`);
       return;
     }
     if (file.kind === 'env') {

@@ -4,8 +4,8 @@
  * build a resumable table with `hwnas measure` and read it back through `table:`.
  */
 
-import { progressBar } from '../../cli/progress.js';
 import { fail } from '../../errors.js';
+import { progressBar } from '../../io/progress.js';
 import { registerSource } from '../../objectives/registry.js';
 import type { ObjectiveColumn, SourceContext } from '../../objectives/types.js';
 import { measureGraph, ORT_DEFAULTS, type OrtMeasureOptions } from './measure.js';

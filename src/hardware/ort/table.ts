@@ -17,8 +17,8 @@ import {
 } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { writeFileAtomic } from '../../cli/output.js';
 import { fail } from '../../errors.js';
+import { writeFileAtomic } from '../../io/atomic.js';
 import { Rng } from '../../rng.js';
 import type { SearchSpace } from '../../space/types.js';
 import { measureGraph, type OrtMeasureOptions } from './measure.js';

@@ -4,6 +4,7 @@
  * r = op0 + 3·op1 + 9·prev + 18·inp + 36·sc (0..71, BLOX's odometer order, op0 fastest).
  */
 import { fail } from '../../errors.js';
+import { jsonText } from '../../io/json-text.js';
 
 export const OPS = ['conv', 'mbconv', 'bconv'] as const;
 export type OpName = (typeof OPS)[number];
@@ -59,7 +60,7 @@ function checkDigits(digits: number[], where: string): StageDigits[] {
       const v = d[k]!;
       if (!Number.isInteger(v) || v < 0 || v >= DIGIT_RADIX[k]!) {
         const range = DIGIT_RADIX[k] === 3 ? '0=conv, 1=mbconv, 2=bconv' : '0 or 1';
-        fail(`${where}: stage ${s} ${DIGIT_NAMES[k]} = ${JSON.stringify(v)} is out of range`, `allowed: ${range}`);
+        fail(`${where}: stage ${s} ${DIGIT_NAMES[k]} = ${jsonText(v)} is out of range`, `allowed: ${range}`);
       }
     }
     const sd = d as unknown as StageDigits;

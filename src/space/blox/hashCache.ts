@@ -10,10 +10,10 @@
  */
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { progressBar } from '../../cli/progress.js';
-import { derivedPath } from '../../data/cache.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { tryWriteFileAtomic } from '../../io/atomic.js';
+import { derivedPath } from '../../io/cache-dir.js';
+import { progressBar } from '../../io/progress.js';
 import type { CellClass } from './cells.js';
 import type { StageDigits } from './encoding.js';
 import { modelHash } from './hash.js';
@@ -108,21 +108,7 @@ function buildDigests(classes: readonly CellClass[], quiet: boolean): Buffer {
 
 /** Write the cache file (temp file + rename); false, leaving nothing behind, when that fails. */
 export function writeHashCache(path: string, digests: Buffer): boolean {
-  const data = encodeHashCache(digests);
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-    return true;
-  } catch {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // nothing to clean up
-    }
-    return false;
-  }
+  return tryWriteFileAtomic(path, encodeHashCache(digests));
 }
 
 let shared: ModelHashTable | undefined;

@@ -77,12 +77,14 @@ export class LayeredSpace implements SearchSpace {
 
   private hint(): string {
     const example = this.formatCodes(this.radix.map((r) => r - 1));
-    return `use an index in [0, ${this.size - 1}], codes like ${example}, '0-1-2' or a JSON array, one code per searchable layer`;
+    return `use an index in [0, ${this.size - 1}], codes like ${example}, '0-1-2' or a JSON array, one code per searchable layer, or the choice names separated by spaces`;
   }
 
   /**
-   * An index, or codes: a JSON array `[0,1,2]`, dash- or comma-separated `0-1-2`, or (when every layer
-   * has at most 10 choices and no index has as many digits as there are layers) one digit per layer.
+   * Every notation `notations` prints: an index, codes (a JSON array `[0,1,2]`, dash- or comma-separated
+   * `0-1-2`, or, when every layer has at most 10 choices and no index has as many digits as there are
+   * layers, one digit per layer), or the choice names one per searchable layer separated by spaces
+   * (`ops`, e.g. `id ir_3x3_t3 id`). A bare number is an index even if a choice bears that name.
    */
   parse(text: string): number {
     const s = text.trim();
@@ -93,6 +95,8 @@ export class LayeredSpace implements SearchSpace {
       this.decode(index);
       return index;
     }
+    const named = /^\d+$/.test(s) ? undefined : this.codesOfNames(s);
+    if (named) return this.encode(named);
     if (/^\d+$/.test(s)) codes = [...s].map(Number);
     else if (/^\[.*\]$/s.test(s)) {
       let v: unknown;
@@ -111,6 +115,25 @@ export class LayeredSpace implements SearchSpace {
 
   format(index: number): string {
     return this.formatCodes(this.decode(index));
+  }
+
+  /**
+   * Codes of `ops` text (one choice name per searchable layer, space-separated); undefined when the text
+   * is not of that form (a single token that names no choice of a one-layer space falls through).
+   */
+  private codesOfNames(s: string): number[] | undefined {
+    const names = s.split(/\s+/);
+    const n = this.radix.length;
+    if (names.length === 1 && !(n === 1 && this.decisions[0]!.choices.includes(s))) return undefined;
+    if (!names.every((name) => /^[A-Za-z0-9_.-]+$/.test(name))) return undefined;
+    if (names.length !== n)
+      fail(`${this.id} needs ${n} choice names (one per searchable layer), got ${names.length} in '${s}'`, this.hint());
+    return names.map((name, d) => {
+      const { name: layer, choices } = this.decisions[d]!;
+      const c = choices.indexOf(name);
+      if (c < 0) fail(`${this.id} layer ${layer} has no choice '${name}'`, `its choices: ${choices.join(', ')}`);
+      return c;
+    });
   }
 
   notations(index: number): Notations {

@@ -4,6 +4,7 @@
  * typos do not silently fall back to defaults.
  */
 import { fail } from '../../errors.js';
+import { jsonText } from '../../io/json-text.js';
 import { type Activation, type ChoiceSpec, choiceOut, type LayeredSpec, type LayerSpec, type OpSpec } from './spec.js';
 
 const ACTIVATIONS: readonly Activation[] = ['relu', 'relu6', 'hswish', 'none'];
@@ -27,9 +28,7 @@ type Json = Record<string, unknown>;
 function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
-function describe(v: unknown): string {
-  return JSON.stringify(v) ?? String(v);
-}
+const describe = jsonText;
 function object(v: unknown, path: string): Json {
   if (!isObject(v)) fail(`${path} must be an object, got ${describe(v)}`);
   return v;

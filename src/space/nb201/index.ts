@@ -61,7 +61,7 @@ export class Nb201Space implements SearchSpace {
     return mixedRadixEncode(codes, RADIX);
   }
 
-  /** A space index (decimal integer) or a cell string. */
+  /** Every notation `notations` prints: a space index (decimal integer), a cell string or the edge op codes. */
   parse(text: string): number {
     const s = text.trim();
     if (/^\d+$/.test(s)) {
@@ -70,10 +70,12 @@ export class Nb201Space implements SearchSpace {
       return index;
     }
     if (/^-\d+$/.test(s)) fail(`nb201 index ${s} is out of range`, `use an integer in [0, ${SIZE - 1}]`);
+    // Edge op codes as `notations` prints them: `4,2,4,0,0,0` (one per edge, NB201_OPS order).
+    if (/^\d+(\s*,\s*\d+)+$/.test(s)) return this.encode(s.split(',').map(Number));
     if (!s.includes('|')) {
       fail(
-        `'${s}' is neither an nb201 space index nor a cell string`,
-        `use an integer in [0, ${SIZE - 1}] or a cell string like ${formatCell([3, 3, 4, 1, 3, 1])}`,
+        `'${s}' is neither an nb201 space index, a cell string nor edge op codes`,
+        `use an integer in [0, ${SIZE - 1}], a cell string like ${formatCell([3, 3, 4, 1, 3, 1])} or codes like 3,3,4,1,3,1`,
       );
     }
     return this.encode(parseCell(s));

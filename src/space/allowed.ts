@@ -4,7 +4,9 @@
  */
 import { fail } from '../errors.js';
 import type { Rng } from '../rng.js';
-import type { AllowedChoices } from './types.js';
+
+/** Allowed choice codes per decision (a pruned space); every decision keeps at least one. */
+export type AllowedChoices = readonly (readonly number[])[];
 
 export class AllowedSpace {
   readonly radix: readonly number[];

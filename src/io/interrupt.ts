@@ -3,7 +3,7 @@
  * process silently and leave the report's temp file behind. Within `exitOnInterrupt`, a SIGINT removes
  * the files being streamed, prints one line and exits with code 130.
  */
-import { abortOpenFileStreams } from '../report/file-stream.js';
+import { abortOpenFileStreams } from './atomic-stream.js';
 
 export async function exitOnInterrupt<T>(line: () => string, work: () => Promise<T>): Promise<T> {
   const onSigint = () => {

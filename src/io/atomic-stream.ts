@@ -1,15 +1,10 @@
 /**
  * A file written piece by piece into a temp file beside it and renamed into place once complete: what
- * `writeFileAtomic` does for output too large to hold as one string (the HTML report, figure by figure).
+ * writeFileAtomic does for output too large to hold as one string (the HTML report, figure by figure).
  * A failed or abandoned write leaves the previous file, if any, and no temp file.
  */
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { fail } from '../errors.js';
-
-function errorCode(e: unknown): string {
-  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-}
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { AtomicWriteError, commitTemp, errorCode, failAtomicWrite, makeParentFolder, tempPathFor } from './atomic.js';
 
 /** Streams not yet committed or aborted: a Ctrl-C handler removes their temp files before exiting. */
 const unfinished = new Set<AtomicFileStream>();
@@ -31,14 +26,15 @@ export class AtomicFileStream {
   }
 
   static open(path: string): AtomicFileStream {
-    const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+    const tmp = tempPathFor(path);
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      makeParentFolder(path);
       const stream = new AtomicFileStream(path, tmp, openSync(tmp, 'w'));
       unfinished.add(stream);
       return stream;
     } catch (e) {
-      fail(`cannot write ${path}: ${errorCode(e)}`, 'check the path, its permissions and the free space');
+      const code = e instanceof AtomicWriteError ? e.code : errorCode(e);
+      failAtomicWrite(new AtomicWriteError(path, 'write', code));
     }
   }
 
@@ -48,7 +44,7 @@ export class AtomicFileStream {
       writeSync(this.fd, text);
     } catch (e) {
       this.abort();
-      fail(`cannot write ${this.path}: ${errorCode(e)}`, 'check the path, its permissions and the free space');
+      failAtomicWrite(new AtomicWriteError(this.path, 'write', errorCode(e)));
     }
   }
 
@@ -58,11 +54,11 @@ export class AtomicFileStream {
     try {
       closeSync(this.fd);
       this.fd = null;
-      renameSync(this.tmp, this.path);
+      commitTemp(this.tmp, this.path);
       unfinished.delete(this);
     } catch (e) {
       this.abort();
-      fail(`cannot write ${this.path}: ${errorCode(e)}`, 'check the path, its permissions and the free space');
+      failAtomicWrite(e instanceof AtomicWriteError ? e : new AtomicWriteError(this.path, 'write', errorCode(e)));
     }
   }
 

@@ -1,0 +1,52 @@
+/**
+ * The last non-empty line of a stream, in bounded memory: an evaluator program may log any amount to
+ * stdout before its reply (the last non-empty line), so only the line being read and the last complete
+ * non-empty one are kept, each at most `maxLineBytes`. A longer line is remembered as too long (a reply
+ * that long is refused; a log line that long is forgotten once a later line ends).
+ */
+const NEWLINE = 0x0a;
+
+export type LastLine = { ok: true; line: string } | { ok: false; bytes: number };
+
+export class LastLineBuffer {
+  /** Bytes of the line being read (up to maxLineBytes of them). */
+  private current: Buffer[] = [];
+  private currentBytes = 0;
+  private last: LastLine = { ok: true, line: '' };
+
+  constructor(readonly maxLineBytes: number) {}
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    for (let nl = chunk.indexOf(NEWLINE, start); nl >= 0; nl = chunk.indexOf(NEWLINE, start)) {
+      this.append(chunk.subarray(start, nl));
+      this.endLine();
+      start = nl + 1;
+    }
+    if (start < chunk.length) this.append(chunk.subarray(start));
+  }
+
+  /** The last non-empty line (trimmed), including an unterminated last one; '' when there is none. */
+  result(): LastLine {
+    const tail = this.lineOf();
+    return tail.ok && tail.line === '' ? this.last : tail;
+  }
+
+  private append(b: Buffer): void {
+    const room = this.maxLineBytes + 1 - this.currentBytes; // one byte over the cap marks "too long"
+    if (room > 0 && b.length > 0) this.current.push(Buffer.from(b.subarray(0, room)));
+    this.currentBytes += b.length;
+  }
+
+  private lineOf(): LastLine {
+    if (this.currentBytes > this.maxLineBytes) return { ok: false, bytes: this.currentBytes };
+    return { ok: true, line: Buffer.concat(this.current).toString('utf8').trim() };
+  }
+
+  private endLine(): void {
+    const l = this.lineOf();
+    if (!l.ok || l.line !== '') this.last = l;
+    this.current = [];
+    this.currentBytes = 0;
+  }
+}

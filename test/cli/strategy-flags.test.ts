@@ -1,0 +1,42 @@
+/**
+ * open-search and reproduce take their strategy checks from the registry, as search does: an option the
+ * strategy does not read is refused with the search's message, and nothing is written.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { expectUserError } from '../helpers/errors.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'hwnas-strategy-flags-'));
+const open = (out: string) => ['open-search', '--space', 'nb201', '--objective', 'model:cortex-m7', '--out', out];
+
+describe('strategy options on the other commands', () => {
+  it('open-search: --sample with nsga2 refused as search refuses it; --out not created', () => {
+    const out = join(dir, 'a');
+    const r = runCli([...open(out), '--strategy', 'nsga2', '--sample', '5']);
+    expectUserError(
+      r,
+      /^hwnas: --sample is not used by --strategy nsga2 \(it is the tournament size of re: drop it, or use --strategy re\)$/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('open-search: an nsga2 population of 1 is refused before anything is written', () => {
+    const out = join(dir, 'b');
+    const r = runCli([...open(out), '--strategy', 'nsga2', '--population', '1']);
+    expectUserError(r, /^hwnas: --population must be at least 2 for nsga2$/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('reproduce: --population with strategies that read none', () => {
+    const out = join(dir, 'c');
+    const r = runCli(['reproduce', '--strategies', 'random,ls', '--population', '50', '--out', out]);
+    expectUserError(
+      r,
+      /^hwnas: --population is not used by --strategies random,ls \(.*add re or nsga2 to --strategies\)$/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+});
