@@ -1,7 +1,8 @@
 /**
  * Device models as data: one JSON file per device in `devices/` (package root), holding the runtime's
- * fusion rules, memory sizes, the cost constants of every variant (thread count, precision) and the
- * published figures they were calibrated against, each with its source. Files are validated on load:
+ * fusion rules, memory sizes, the cost constants of every variant (thread count, precision), the ratios of
+ * precisions selectable beside the variants (CPU int8), and the published figures they were calibrated
+ * against, each with its source. Files are validated on load:
  * a missing or negative constant is one clear error line.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
