@@ -11,11 +11,11 @@
  */
 import type { FrontRow } from '../data/points.js';
 import { fail } from '../errors.js';
-import { type Constraint, countMask, coveredMask, type FeasibleMask, feasibleMask } from '../objectives/constraints.js';
 import { minimiseSign } from '../objectives/direction.js';
 import type { ObjectiveColumn } from '../objectives/types.js';
 import { type Normalization, normalizationFromFront, normalize } from '../pareto/index.js';
 import type { SearchSpace } from '../space/types.js';
+import { type Constraint, countMask, coveredMask, type FeasibleMask, feasibleMask } from './constraints.js';
 import { maskIndices, pickRows, trueFront } from './rows.js';
 
 export interface ClosedSources {

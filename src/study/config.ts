@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fail } from '../errors.js';
 import { jsonText } from '../io/json-text.js';
 import { parseIntOption } from '../io/numbers.js';
-import { parseConstraints } from '../objectives/constraints.js';
+import { parseConstraints } from '../problem/constraints.js';
 import {
   checkBudget,
   checkSample,
