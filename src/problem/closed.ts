@@ -9,7 +9,7 @@
  * - `front`: the true Pareto front over the feasible architectures (computed on first use, so a command
  *   can say in its own words why nothing is feasible before it is asked for).
  */
-import type { FrontRow } from '../data/points.js';
+import type { FrontRow } from '../data/index.js';
 import { fail } from '../errors.js';
 import { minimiseSign } from '../objectives/direction.js';
 import type { ObjectiveColumn } from '../objectives/types.js';

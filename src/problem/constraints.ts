@@ -14,7 +14,7 @@
  * (see space/peak.ts), else from every network's graph.
  */
 import { fail } from '../errors.js';
-import { getDevice } from '../hardware/device.js';
+import { getDevice } from '../hardware/index.js';
 import { spaceCounts } from '../space/counts.js';
 import { spacePeakActivations } from '../space/peak.js';
 import type { SearchSpace } from '../space/types.js';
