@@ -8,11 +8,11 @@
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import { peakActivationBytes } from '../src/ir/count.js';
-import { feasibleMask, parseConstraints } from '../src/objectives/constraints.js';
-import { spacePeakActivations } from '../src/objectives/space-peak.js';
+import { feasibleMask, parseConstraints } from '../src/problem/constraints.js';
 import { Rng } from '../src/rng.js';
 import { createStrategy, DEFAULT_POPULATION, DEFAULT_SAMPLE, runClosed } from '../src/search/index.js';
 import { getSpace } from '../src/space/all.js';
+import { spacePeakActivations } from '../src/space/peak.js';
 
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 const time = <T>(f: () => T): [T, number] => {

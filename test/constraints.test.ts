@@ -11,9 +11,9 @@ import { HwnasError } from '../src/errors.js';
 import { getDevice } from '../src/hardware/device.js';
 import { memoryReport } from '../src/hardware/memory.js';
 import { peakActivationBytes } from '../src/ir/count.js';
-import { feasibleMask, parseConstraint, parseConstraints } from '../src/objectives/constraints.js';
-import { peakSample, spacePeakActivations } from '../src/objectives/space-peak.js';
+import { feasibleMask, parseConstraint, parseConstraints } from '../src/problem/constraints.js';
 import { getSpace } from '../src/space/all.js';
+import { peakSample, spacePeakActivations } from '../src/space/peak.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hwnas-constraints-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { feasibleMask, parseConstraints } from '../src/objectives/constraints.js';
 import { paretoFrontIndices } from '../src/pareto/index.js';
+import { feasibleMask, parseConstraints } from '../src/problem/constraints.js';
 import { getSpace } from '../src/space/all.js';
 import { runCli } from './helpers/cli.js';
 

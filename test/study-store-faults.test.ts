@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryWriter, readHistory } from '../src/distributed/history.js';
 import { isHwnasError } from '../src/errors.js';
-import { sweepStaleTemps } from '../src/study/stale.js';
+import { sweepStaleTemps } from '../src/io/stale-temps.js';
 import { repoRoot } from './helpers/cli.js';
 import { fillTo, listTree, mountSmallFs, type SmallFs } from './helpers/small-fs.js';
 

@@ -1,7 +1,6 @@
 /** `hwnas bench info <benchmark>`: the objectives a benchmark offers, with min / median / max. */
 import type { Command } from 'commander';
-import { readBloxStore } from '../data/blox/import.js';
-import { loadNb201, NB201_DATASETS } from '../data/nb201.js';
+import { loadNb201, NB201_DATASETS, readBloxStore } from '../data/index.js';
 import { fail } from '../errors.js';
 import { toJson } from '../io/json.js';
 import type { Direction } from '../objectives/direction.js';

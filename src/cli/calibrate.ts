@@ -4,8 +4,14 @@
  * and errors in the device files.
  */
 import type { Command } from 'commander';
-import { calibrateDevice, type VariantFit, writeCalibration } from '../hardware/calibrate.js';
-import { clearDeviceCache, devicePath, loadDeviceFile } from '../hardware/device.js';
+import {
+  calibrateDevice,
+  clearDeviceCache,
+  devicePath,
+  loadDeviceFile,
+  type VariantFit,
+  writeCalibration,
+} from '../hardware/index.js';
 import { toJson } from '../io/json.js';
 import { deviceIds } from './devices.js';
 

@@ -1,11 +1,18 @@
 /** `hwnas data fetch|list|import`: pinned benchmark downloads, what is cached, and BLOX release import. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { importBloxRelease, readBloxStore } from '../data/blox/import.js';
-import { cachedFilePath } from '../data/cache.js';
-import { ensureFiles, getDataset, sha256Hex } from '../data/fetch.js';
-import { DATASETS, type PinnedFile } from '../data/manifest.js';
-import { loadNb201, nb201CachePath } from '../data/nb201.js';
+import {
+  cachedFilePath,
+  DATASETS,
+  ensureFiles,
+  getDataset,
+  importBloxRelease,
+  loadNb201,
+  nb201CachePath,
+  type PinnedFile,
+  readBloxStore,
+  sha256Hex,
+} from '../data/index.js';
 import { fail } from '../errors.js';
 import { cacheDir } from '../io/cache-dir.js';
 import { toJson } from '../io/json.js';

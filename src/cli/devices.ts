@@ -1,6 +1,6 @@
 /** `hwnas devices [--json]`: device models with their variants, sources and calibration error. */
 import type { Command } from 'commander';
-import { type Calibration, listDevices, loadDeviceFile, PRECISION_OPTION } from '../hardware/device.js';
+import { type Calibration, listDevices, loadDeviceFile, PRECISION_OPTION } from '../hardware/index.js';
 import { toJson } from '../io/json.js';
 
 /** Every device id (an empty or wrong devices folder is one error line, see listDevices). */

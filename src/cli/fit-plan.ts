@@ -5,8 +5,7 @@
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { fail } from '../errors.js';
-import { getDevice } from '../hardware/device.js';
-import { planMeasurements } from '../hardware/fit-plan.js';
+import { getDevice, planMeasurements } from '../hardware/index.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { checkOutputFile } from '../io/folders.js';
 import { toJson } from '../io/json.js';

@@ -5,7 +5,7 @@
  * accuracy, latency; `hwnas metrics --front F.csv --columns latency,-accuracy` reads it back.
  */
 import type { Command } from 'commander';
-import { frontCsv } from '../data/points.js';
+import { frontCsv } from '../data/index.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { checkOutputFile } from '../io/folders.js';
 import { toJson } from '../io/json.js';

@@ -12,7 +12,7 @@ import { writeReport } from '../report/index.js';
 import { openSearchFolderKind } from '../report/open.js';
 import { writeOpenReport } from '../report/open-report.js';
 import { getSpace } from '../space/all.js';
-import { studyPaths } from '../study/layout.js';
+import { studyPaths } from '../study/index.js';
 
 interface ReportFlags {
   plots: boolean;

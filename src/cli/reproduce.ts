@@ -11,12 +11,17 @@ import { parseIntOption } from '../io/numbers.js';
 import { type Progress, progressBar, stepProgress } from '../io/progress.js';
 import { writeReport } from '../report/index.js';
 import { strategyNames, strategyOptionHelp } from '../search/index.js';
-import { buildConfig, defaultConfig, type StudyOptions } from '../study/config.js';
-import { importStudyData } from '../study/data.js';
-import { defaultThreads } from '../study/execute.js';
-import { feasibilityText, restricts } from '../study/feasibility.js';
-import { runStudy } from '../study/index.js';
-import { studyPaths } from '../study/layout.js';
+import {
+  buildConfig,
+  defaultConfig,
+  defaultThreads,
+  feasibilityText,
+  importStudyData,
+  restricts,
+  runStudy,
+  type StudyOptions,
+  studyPaths,
+} from '../study/index.js';
 import { capThreads } from './threads.js';
 
 interface ReproduceFlags extends StudyOptions {

@@ -4,7 +4,7 @@
  * and report the convergence (GD, mean GD, IGD+, HV) to the true front at the poster's checkpoints.
  */
 import type { Command } from 'commander';
-import { frontCsv } from '../data/points.js';
+import { frontCsv } from '../data/index.js';
 import { fail } from '../errors.js';
 import { writeFilesAtomic } from '../io/atomic.js';
 import { checkOutputFile } from '../io/folders.js';

@@ -9,7 +9,7 @@ import { parseRedisUrl, startWorker } from '../distributed/queue.js';
 import { DEFAULT_REDIS_TIMEOUT_S } from '../distributed/redis-link.js';
 import type { EvalJob } from '../distributed/types.js';
 import { fail } from '../errors.js';
-import { getDevice } from '../hardware/device.js';
+import { getDevice } from '../hardware/index.js';
 import { parseIntOption } from '../io/numbers.js';
 import { knownSources } from '../objectives/all.js';
 import { getSpace } from '../space/all.js';

@@ -12,7 +12,7 @@
 import { setMaxListeners } from 'node:events';
 import { fail, HwnasError } from '../errors.js';
 import { mixSeed } from '../rng.js';
-import type { Strategy } from '../search/types.js';
+import type { Strategy } from '../search/index.js';
 import type { SearchSpace } from '../space/types.js';
 import type { Dispatched, Dispatcher } from './dispatch.js';
 import { objectiveVector } from './evaluator.js';

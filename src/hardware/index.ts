@@ -5,8 +5,19 @@
  */
 export { type CalibrationRow, calibrateDevice, fitVariant, type VariantFit, writeCalibration } from './calibrate.js';
 export { FEATURE_LABELS, featureTimes, graphFeatures, predictGraph } from './cost.js';
-export { type Device, type DeviceFile, devicePath, getDevice, listDevices, loadDeviceFile } from './device.js';
+export {
+  type Calibration,
+  clearDeviceCache,
+  type Device,
+  type DeviceFile,
+  devicePath,
+  getDevice,
+  listDevices,
+  loadDeviceFile,
+  PRECISION_OPTION,
+} from './device.js';
 export { applyCorrection, fitCorrection, fitRows, selectFit, withDeadCode } from './fit.js';
+export { planMeasurements } from './fit-plan.js';
 export { kendallTau } from './kendall.js';
 export { detectKernels, type Kernel, type KernelKind } from './kernels.js';
 export { fitsMemory, type MemoryReport, memoryReport } from './memory.js';

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { loadTableColumn } from '../data/table.js';
+import { loadTableColumn } from '../data/index.js';
 import { fail, isHwnasError } from '../errors.js';
 import { registerSource } from '../objectives/registry.js';
 import type { ObjectiveColumn, SourceContext } from '../objectives/types.js';

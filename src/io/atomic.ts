@@ -10,6 +10,9 @@ import { fail } from '../errors.js';
 
 let lastStamp = 0;
 
+/** A temp file's name: the target's name, the writer's pid, a stamp (what tempPathFor makes). */
+export const TEMP_NAME = /^(.+)\.tmp-(\d+)-\d+$/;
+
 /** A fresh temp path beside `path`: a millisecond stamp, bumped so two temps of one process never clash. */
 export function tempPathFor(path: string): string {
   lastStamp = Math.max(Date.now(), lastStamp + 1);

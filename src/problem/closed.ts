@@ -9,13 +9,13 @@
  * - `front`: the true Pareto front over the feasible architectures (computed on first use, so a command
  *   can say in its own words why nothing is feasible before it is asked for).
  */
-import type { FrontRow } from '../data/points.js';
+import type { FrontRow } from '../data/index.js';
 import { fail } from '../errors.js';
-import { type Constraint, countMask, coveredMask, type FeasibleMask, feasibleMask } from '../objectives/constraints.js';
 import { minimiseSign } from '../objectives/direction.js';
 import type { ObjectiveColumn } from '../objectives/types.js';
 import { type Normalization, normalizationFromFront, normalize } from '../pareto/index.js';
 import type { SearchSpace } from '../space/types.js';
+import { type Constraint, countMask, coveredMask, type FeasibleMask, feasibleMask } from './constraints.js';
 import { maskIndices, pickRows, trueFront } from './rows.js';
 
 export interface ClosedSources {

@@ -4,8 +4,8 @@
  */
 import '../objectives/all.js';
 import { resolveSource } from '../objectives/all.js';
-import { parseConstraints } from '../objectives/constraints.js';
 import { checkAccuracySource, checkLatencySource } from '../objectives/roles.js';
+import { parseConstraints } from './constraints.js';
 import '../space/all.js';
 import { getSpace } from '../space/all.js';
 import { type ClosedProblem, type ClosedProblemOptions, closedProblem } from './closed.js';

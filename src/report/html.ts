@@ -2,7 +2,7 @@
  * One self-contained HTML page: study settings, every table and every plot inlined (SVG markup, with the
  * PNG as a data URI download link), no scripts and no external requests.
  */
-import type { StudyConfig } from '../study/config.js';
+import type { StudyConfig } from '../study/index.js';
 import { escapeHtml, renderHtml, type Table } from './tables.js';
 
 export interface RenderedPlot {

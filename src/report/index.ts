@@ -6,14 +6,20 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
 import { AtomicFileStream } from '../io/atomic-stream.js';
-import { configHash } from '../study/config.js';
-import { checkpointsCsv, resultsJson, runsCsv } from '../study/export.js';
-import { feasibilityMarkdown, restricts, writeFeasibility } from '../study/feasibility.js';
-import { studyPaths } from '../study/layout.js';
-import type { Feasibility } from '../study/prepare.js';
-import { sweepStudyTemps } from '../study/stale.js';
-import { StudyStore } from '../study/store.js';
-import { writeFailure } from '../study/store-errors.js';
+import type { Feasibility } from '../study/index.js';
+import {
+  checkpointsCsv,
+  configHash,
+  feasibilityMarkdown,
+  restricts,
+  resultsJson,
+  runsCsv,
+  StudyStore,
+  studyPaths,
+  sweepStudyTemps,
+  writeFailure,
+  writeFeasibility,
+} from '../study/index.js';
 import { FIGURE_SEPARATOR, figureHtml, reportHtmlParts } from './html.js';
 import { plottedRuns, studyPlots } from './plots.js';
 import { renderEach } from './render.js';

@@ -3,9 +3,9 @@
  * history.jsonl alone. Output depends only on those files, so rebuilding it gives the same bytes.
  */
 import { join } from 'node:path';
+import { sweepOpenSearchTemps } from '../distributed/layout.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import type { SearchSpace } from '../space/types.js';
-import { sweepOpenSearchTemps } from '../study/stale.js';
 import type { RenderedPlot } from './html.js';
 import { type FailureGroup, loadOpenReport } from './open.js';
 import { openReportHtml, openTables } from './open-html.js';

@@ -4,8 +4,8 @@
  * and 2000 (unpruned) evaluations, and every architecture a run evaluated, coloured by pruning setting.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { pruningLabel, type StudyConfig } from '../study/config.js';
-import type { StoredRun, StudyData } from '../study/store.js';
+import type { StoredRun, StudyData } from '../study/index.js';
+import { pruningLabel, type StudyConfig } from '../study/index.js';
 import { meanInterval } from './stats.js';
 import { gdAt } from './summary.js';
 

@@ -3,8 +3,9 @@
  * 95 % interval over seeds per device x pruning x strategy and checkpoint), time to quality, and the
  * pruning audit. Pure: depends only on the stored runs, so reports are byte-identical across reruns.
  */
-import { pruningLabel, type StudyConfig } from '../study/config.js';
-import type { StoredRun } from '../study/store.js';
+
+import type { StoredRun } from '../study/index.js';
+import { pruningLabel, type StudyConfig } from '../study/index.js';
 import { type Interval, meanInterval } from './stats.js';
 
 export type Indicator = 'gd' | 'gdMean' | 'igdPlus' | 'hv';

@@ -3,7 +3,7 @@
  * asked, run the strategy on the feasible architectures, and measure the convergence of what it found to
  * the true front at the checkpoints. The run's record (`searchRunJson`) is what `--json` and `--out` give.
  */
-import type { FrontRow } from '../data/points.js';
+import type { FrontRow } from '../data/index.js';
 import { fail } from '../errors.js';
 import { minimisedName } from '../objectives/direction.js';
 import { paretoFrontIndices } from '../pareto/index.js';

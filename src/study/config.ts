@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fail } from '../errors.js';
 import { jsonText } from '../io/json-text.js';
 import { parseIntOption } from '../io/numbers.js';
-import { parseConstraints } from '../objectives/constraints.js';
+import { parseConstraints } from '../problem/index.js';
 import {
   checkBudget,
   checkSample,
@@ -21,7 +21,7 @@ import {
   strategyNames as registeredStrategies,
   strategyOptionSpecs,
   studyMinPopulation,
-} from '../search/options.js';
+} from '../search/index.js';
 
 export interface StudyConfig {
   /** Registered space name (`nb201`, `blox`) or a user space `.json`. */

@@ -15,8 +15,16 @@ import { sweepStudyTemps } from './stale.js';
 import { StudyStore } from './store.js';
 import { writeFailure } from './store-errors.js';
 
-export { buildConfig, type StudyConfig, type StudyOptions } from './config.js';
-export { StudyStore } from './store.js';
+export { buildConfig, configHash, defaultConfig, pruningLabel, type StudyConfig, type StudyOptions } from './config.js';
+export { importStudyData } from './data.js';
+export { defaultThreads } from './execute.js';
+export { checkpointsCsv, resultsJson, runsCsv } from './export.js';
+export { feasibilityMarkdown, feasibilityText, restricts, writeFeasibility } from './feasibility.js';
+export { studyPaths } from './layout.js';
+export type { Feasibility } from './prepare.js';
+export { sweepStudyTemps } from './stale.js';
+export { type StoredRun, type StudyData, StudyStore } from './store.js';
+export { writeFailure } from './store-errors.js';
 
 export interface StudyRunOptions {
   out: string;

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parseTableSpec } from '../data/table.js';
+import { parseTableSpec } from '../data/index.js';
 import { parseFitSpec } from '../hardware/sources.js';
 import { userSpaceFile } from '../space/registry.js';
 import type { StudyConfig } from './config.js';

@@ -6,11 +6,10 @@
 import { fail } from '../errors.js';
 import '../objectives/all.js';
 import { resolveSource } from '../objectives/all.js';
-import { countMask, parseConstraints } from '../objectives/constraints.js';
 import type { Direction } from '../objectives/direction.js';
 import { checkAccuracySource, checkLatencySource } from '../objectives/roles.js';
 import type { ObjectiveColumn } from '../objectives/types.js';
-import { type ClosedProblem, checkCoverage, closedProblem } from '../problem/index.js';
+import { type ClosedProblem, checkCoverage, closedProblem, countMask, parseConstraints } from '../problem/index.js';
 import { frontRecall, prunedIndices, pruneSpace } from '../prune/index.js';
 import '../space/all.js';
 import { getSpace } from '../space/all.js';

@@ -4,9 +4,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseConstraints } from '../../src/objectives/constraints.js';
 import { fromMinimised, minimisedName, minimiseSign, toMinimised } from '../../src/objectives/direction.js';
 import type { ObjectiveColumn } from '../../src/objectives/types.js';
+import { parseConstraints } from '../../src/problem/constraints.js';
 import { closedProblem, convergence, frontRows, replay } from '../../src/problem/index.js';
 import type { SearchSpace } from '../../src/space/types.js';
 

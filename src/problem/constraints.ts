@@ -11,13 +11,13 @@
  *
  * Masks are computed for every architecture at once: params/MACs/flops by per-block caching
  * (`spaceCounts`), peak activations by per-segment caching where the space's blocks run one after the other
- * (see space-peak.ts), else from every network's graph.
+ * (see space/peak.ts), else from every network's graph.
  */
 import { fail } from '../errors.js';
-import { getDevice } from '../hardware/device.js';
+import { getDevice } from '../hardware/index.js';
 import { spaceCounts } from '../space/counts.js';
+import { spacePeakActivations } from '../space/peak.js';
 import type { SearchSpace } from '../space/types.js';
-import { spacePeakActivations } from './space-peak.js';
 
 export type ConstraintMetric = 'params' | 'macs' | 'flops' | 'weights' | 'peak' | 'latency' | 'fits';
 

@@ -15,7 +15,7 @@
 import { liveValueDeltas, peakActivationBytes } from '../ir/count.js';
 import type { Graph } from '../ir/graph.js';
 import { Rng } from '../rng.js';
-import { blockNetwork, radices, type SearchSpace } from '../space/types.js';
+import { blockNetwork, radices, type SearchSpace } from './types.js';
 
 export interface SpacePeaks {
   /** Peak live activation values per architecture index. */
