@@ -20,20 +20,12 @@ import {
   kendallTau,
   replicateNoise,
   selectFit,
-  twinPairs,
   withDeadCode,
 } from '../src/hardware/index.js';
 import { cellTimes, learnPriors } from '../src/hardware/transfer.js';
-import { countMacs } from '../src/ir/count.js';
-import { resolveSource } from '../src/objectives/all.js';
 import { Rng } from '../src/rng.js';
-import { getSpace } from '../src/space/all.js';
-import { nodeSwapTwin } from '../src/space/nb201/index.js';
+import { fmt, macs, measuredOf, space, twins } from './help-tables.js';
 
-if (!process.env.HWNAS_MIRROR) {
-  console.log('SKIPPED: set HWNAS_MIRROR (e.g. ../shared/data/mirror) to read the HELP latency tables');
-  process.exit(0);
-}
 const KS = (process.env.TRANSFER_K ?? '0,5,10,20').split(',').map(Number);
 const REPEATS = Number(process.env.TRANSFER_REPEATS ?? 10);
 const CPU_PHONE = [
@@ -52,21 +44,13 @@ const wanted = process.env.TRANSFER_DEVICES ?? 'cpu';
 const DEVICES = wanted === 'all' ? [...HELP_DEVICES] : wanted === 'cpu' ? CPU_PHONE : wanted.split(',');
 const BASE = 'cortex-a76';
 
-const space = getSpace('nb201');
-const tables = new Map<string, Float64Array>();
-for (const help of HELP_DEVICES) tables.set(help, (await resolveSource(`help:${help}`, { space, quiet: true })).values);
-const macs = Float64Array.from({ length: space.size }, (_, i) => countMacs(space.network(i)));
-const twins = twinPairs(space.size, (i) => {
-  const t = nodeSwapTwin(space.decode(i));
-  return t ? space.encode(t) : null;
-});
+const tables = measuredOf;
 const base = getDevice(BASE);
 const semantics: Device[] = [base, withDeadCode(base, !base.file.fusion.deadCode)];
 const times = semantics.map((d) => cellTimes(space, d));
 const plan = planMeasurements(space, base, Math.max(...KS.filter((k) => k >= 3), 3));
 
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-const fmt = (x: number) => x.toFixed(3);
 
 function randomCells(k: number, measured: Float64Array, seed: number): number[] {
   const rng = new Rng(seed);

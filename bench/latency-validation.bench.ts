@@ -24,37 +24,15 @@ import {
   replicateNoise,
   selectFit,
   spaceLatency,
-  twinPairs,
   withDeadCode,
 } from '../src/hardware/index.js';
 import { nnls } from '../src/hardware/nnls.js';
 import { archFeatures, spaceFeatures } from '../src/hardware/space-latency.js';
-import { countMacs } from '../src/ir/count.js';
-import { resolveSource } from '../src/objectives/all.js';
 import { Rng } from '../src/rng.js';
-import { getSpace } from '../src/space/all.js';
-import { nodeSwapTwin } from '../src/space/nb201/index.js';
+import { fmt, macs, measuredOf, space, twins } from './help-tables.js';
 
-if (!process.env.HWNAS_MIRROR) {
-  console.log('SKIPPED: set HWNAS_MIRROR (e.g. ../shared/data/mirror) to read the HELP latency tables');
-  process.exit(0);
-}
 const KS = (process.env.FIT_K ?? '20').split(',').map(Number);
 const REPEATS = Number(process.env.FIT_REPEATS ?? 10);
-const space = getSpace('nb201');
-const t0 = performance.now();
-const macs = new Float64Array(space.size);
-for (let i = 0; i < space.size; i++) macs[i] = countMacs(space.network(i));
-console.log(`MACs of ${space.size} cells: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-
-const fmt = (x: number) => x.toFixed(3);
-const twins = twinPairs(space.size, (i) => {
-  const t = nodeSwapTwin(space.decode(i));
-  return t ? space.encode(t) : null;
-});
-const measuredOf = new Map<string, Float64Array>();
-for (const help of HELP_DEVICES)
-  measuredOf.set(help, (await resolveSource(`help:${help}`, { space, quiet: true })).values);
 
 const zeroShot: [string, string][] = [
   ['raspi4', 'cortex-a72'],
