@@ -16,7 +16,7 @@ import { sourceFiles, studyInputs } from '../src/study/inputs.js';
 import { runCli } from './helpers/cli.js';
 import { tinyLayeredSpace } from './helpers/data.js';
 import { expectUserError } from './helpers/errors.js';
-import { toyReportConfig } from './study-toy.js';
+import { toyReportConfig } from './helpers/study-toy.js';
 
 const FILES: Record<string, string> = {
   'space.json': JSON.stringify(tinyLayeredSpace('qa-tiny')),

@@ -1,0 +1,167 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mixedRadixDecode } from '../../src/space/types.js';
+import { runCli } from '../helpers/cli.js';
+
+/**
+ * A synthetic NAS-Bench-201 benchmark (15,625 architectures) written by test code: latency additive over
+ * the six edges' ops, accuracy = op bonus + deterministic jitter. Nothing from the real benchmark.
+ */
+const opLatency = [0.01, 0.2, 1.0, 0.6, 0.3];
+const opAccuracy = [-8, 1, 4, 3, 0.5];
+let dir = '';
+let acc = '';
+let lat = '';
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'hwnas-search-'));
+  const lines = ['index,acc,lat'];
+  const holes = ['index,acc,lat'];
+  for (let i = 0; i < 15625; i++) {
+    const codes = mixedRadixDecode(i, [5, 5, 5, 5, 5, 5]);
+    let l = 0.5;
+    let a = 50 + ((i * 7919) % 101) / 100;
+    codes.forEach((c, d) => {
+      l += opLatency[c]! * (1 + d / 10);
+      a += opAccuracy[c]!;
+    });
+    lines.push(`${i},${a.toFixed(4)},${l.toFixed(6)}`);
+    if (i !== 15624) holes.push(`${i},${a.toFixed(4)},${l.toFixed(6)}`);
+  }
+  writeFileSync(join(dir, 'nb.csv'), `${lines.join('\n')}\n`);
+  writeFileSync(join(dir, 'holes.csv'), `${holes.join('\n')}\n`);
+  acc = `table:${join(dir, 'nb.csv')}#acc`;
+  lat = `table:${join(dir, 'nb.csv')}#lat`;
+});
+
+describe('hwnas search', () => {
+  it('writes a deterministic run with GD/IGD+/HV at the poster checkpoints', () => {
+    const args = [
+      'search',
+      '--space',
+      'nb201',
+      '--accuracy',
+      acc,
+      '--latency',
+      lat,
+      '--strategy',
+      're',
+      '--evals',
+      '1000',
+    ];
+    const out1 = join(dir, 'r1.json');
+    const out2 = join(dir, 'r2.json');
+    const r1 = runCli([...args, '--seed', '4', '--prune', '0.5', '--out', out1]);
+    expect(r1.stderr).toBe('');
+    expect(r1.code).toBe(0);
+    expect(r1.stdout).toMatch(/re on nb201 \(729 of 15625 architectures, pruned params\/latency 0.5\)/);
+    const r2 = runCli([...args, '--seed', '4', '--prune', '0.5', '--out', out2]);
+    expect(r2.code).toBe(0);
+    expect(readFileSync(out1, 'utf8')).toBe(readFileSync(out2, 'utf8'));
+    const run = JSON.parse(readFileSync(out1, 'utf8'));
+    expect(run.checkpoints.map((c: { evals: number }) => c.evals)).toEqual([10, 100, 250, 500, 1000]);
+    expect(run.archs).toHaveLength(1000);
+    expect(run.prune.size).toBe(729);
+    expect(run.prune.r2).toBeCloseTo(1, 9);
+    // params/latency removes the parameter-free ops: none and skip_connect (ties: lower code first)
+    expect(run.prune.allowed[0]).toEqual(['nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3']);
+    for (const c of run.checkpoints) expect(c.gd).toBeGreaterThanOrEqual(0);
+    // GD never improves below what the pruned space allows; HV is at most the front's
+    expect(run.checkpoints.at(-1).hv).toBeLessThanOrEqual(run.hvFront);
+  });
+
+  it("--found writes the found front as hwnas front CSV: hwnas metrics gives the run's final GD", () => {
+    const found = join(dir, 'found.csv');
+    const truth = join(dir, 'true.csv');
+    const run = join(dir, 'found-run.json');
+    const base = ['--space', 'nb201', '--accuracy', acc, '--latency', lat];
+    const r = runCli(['search', ...base, '--evals', '300', '--checkpoints', '300', '--found', found, '--out', run]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/found front written to /);
+    const json = JSON.parse(readFileSync(run, 'utf8'));
+    const lines = readFileSync(found, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('index,arch,accuracy,latency');
+    expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual(
+      json.found.map((x: { index: number }) => x.index),
+    );
+    expect(runCli(['front', ...base, '--out', truth]).code).toBe(0);
+    const m = runCli(
+      ['metrics', '--points', found, '--front', truth, '--columns', 'latency,-accuracy'].concat([
+        '--indicator',
+        'gd',
+        '--normalize',
+        '--json',
+      ]),
+    );
+    expect(m.code).toBe(0);
+    expect(JSON.parse(m.stdout).value).toBeCloseTo(json.checkpoints.at(-1).gd, 12);
+  });
+
+  it('--out and --found are written both or neither: an unwritable --found leaves no run.json', () => {
+    const out = join(dir, 'both.json');
+    const base = ['search', '--space', 'nb201', '--accuracy', acc, '--latency', lat, '--evals', '200'];
+    const r = runCli([...base, '--out', out, '--found', '/proc/hwnas-found.csv']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^hwnas: cannot write \/proc\/hwnas-found\.csv: /);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('rejects bad input with one line and exit code 2', () => {
+    const base = ['search', '--space', 'nb201', '--accuracy', acc, '--latency', lat];
+    const cases: [string[], RegExp][] = [
+      [['--evals', '50'], /--evals 50 is smaller than the population \(100\)/],
+      [['--strategy', 'sa'], /unknown strategy 'sa'/],
+      [['--prune', '1'], /--prune must be/],
+      [['--prune', '0.5', '--metric', 'flops'], /unknown pruning metric 'flops'/],
+      [['--checkpoints', ''], /--checkpoints is empty \(give evaluation counts/],
+      [
+        ['--accuracy', `table:${join(dir, 'holes.csv')}#acc`, '--evals', '100'],
+        /1 of the 15625 architectures searched have no finite/,
+      ],
+    ];
+    for (const [extra, msg] of cases) {
+      const r = runCli([...base, ...extra]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(msg);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+});
+
+describe('hwnas prune', () => {
+  it('reports scored blocks, the pruned size, R^2 and front recall', () => {
+    const r = runCli(['prune', 'nb201', '--latency', lat, '--ratio', '0.7', '--report', '--accuracy', acc]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    // 5 ops at 70 %: floor(3.5) = 3 removed, 2 kept per edge -> 2^6 = 64 architectures
+    expect(r.stdout).toMatch(/pruned space: 64 of 15625 architectures/);
+    expect(r.stdout).toMatch(/R\^2 = 1\.0000/);
+    expect(r.stdout).toMatch(
+      /front recall: [\d.]+ % of the \d+ true-front architectures survive; best reachable in the pruned space: GD [\d.e-]+, IGD\+ [\d.e-]+/,
+    );
+    // conv3x3 on one edge across the 15 cells: 5 x (9C^2 + 2C) for C = 16, 32, 64 = 243,040 params
+    expect(r.stdout).toMatch(/nor_conv_3x3 +\S+ +243040 +\S+ +kept/);
+  });
+
+  it('prints stable JSON and rejects bad input', () => {
+    const args = ['prune', 'nb201', '--latency', lat, '--ratio', '0.5', '--metric', 'random', '--seed', '3', '--json'];
+    const a = runCli(args);
+    expect(a.code).toBe(0);
+    const j = JSON.parse(a.stdout);
+    expect(j.size).toBe(729);
+    expect(j.decisions).toHaveLength(6);
+    expect(j.decisions[0].removed).toHaveLength(2);
+    for (const [extra, msg] of [
+      [['--ratio', '1'], /ratio must be/],
+      [['--ratio', '0.5', '--metric', 'flops'], /unknown pruning metric 'flops'/],
+    ] as [string[], RegExp][]) {
+      const r = runCli(['prune', 'nb201', '--latency', lat, ...extra]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(msg);
+    }
+  });
+});
