@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { HwnasError } from '../../src/errors.js';
 import { computeMetric } from '../../src/pareto/indicator.js';
 import { runCli } from '../helpers/cli.js';
+import { errorOf } from '../helpers/errors.js';
 
 let dir = '';
 const file = (name: string) => join(dir, name);
@@ -107,5 +108,40 @@ describe('hwnas metrics', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^hwnas: .*nan\.csv row 3: column 'lat' is 'abc', not a finite number/);
+  });
+});
+
+describe('metrics: front columns are matched by name', () => {
+  let dir = '';
+
+  const file = (name: string) => join(dir, name);
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa-'));
+    writeFileSync(file('Z.csv'), 'f1,f2\n1,0\n0,10\n');
+    writeFileSync(file('Zrev.csv'), 'f2,f1\n0,1\n10,0\n'); // the same front, columns swapped
+    writeFileSync(file('A.csv'), 'f1,f2\n2,5\n');
+    writeFileSync(file('A13.csv'), 'f1,f3\n2,5\n');
+    writeFileSync(file('front.csv'), 'index,arch,accuracy,latency\n1,x,90,2\n');
+    writeFileSync(file('file'), 'not a folder\n');
+    writeFileSync(file('header-only.csv'), 'arch,ms\n');
+    writeFileSync(file('acc.csv'), 'arch,top1\n0,1.5\n');
+  });
+
+  const m = (args: Record<string, string>) => computeMetric({ p: '2', indicator: 'igd', points: '', ...args });
+  it('a front with swapped columns gives the golden IGD 5.242 (issue 3), not a silent mix-up', () => {
+    expect(m({ points: file('A.csv'), front: file('Z.csv') }).value).toBeCloseTo(5.242092, 6);
+    expect(m({ points: file('A.csv'), front: file('Zrev.csv') }).value).toBeCloseTo(5.242092, 6);
+  });
+  it('different column names are an error', () => {
+    expect(errorOf(() => m({ points: file('A13.csv'), front: file('Z.csv') })).message).toMatch(
+      /Z\.csv has no column 'f3'/,
+    );
+  });
+  it('a non-numeric column without --columns suggests --columns', () => {
+    const e = errorOf(() => m({ points: file('front.csv'), front: file('front.csv') }));
+    expect((e as { hint?: string }).hint).toBe(
+      'every column is an objective unless --columns picks them, e.g. --columns -accuracy,latency',
+    );
   });
 });

@@ -1,15 +1,18 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cachedFilePath, rawPath } from '../../src/data/cache.js';
 import { ensureFiles, sha256Hex, sourceLocation, storeVerified } from '../../src/data/fetch.js';
 import { DATASETS, datasetFiles, HELP_DEVICES, NATS_CSV, type PinnedFile } from '../../src/data/manifest.js';
+import { readTableColumn } from '../../src/data/table.js';
 import { type HwnasError, isHwnasError } from '../../src/errors.js';
 import { cacheDir } from '../../src/io/cache-dir.js';
 import { runCli } from '../helpers/cli.js';
-import { MIRROR, NO_MIRROR_REASON, useTempCache } from '../helpers/data.js';
+import { MIRROR, NO_MIRROR_REASON, toySpace, useTempCache } from '../helpers/data.js';
+import { errorOf } from '../helpers/errors.js';
 
 let tmp: ReturnType<typeof useTempCache>;
 const savedMirror = process.env.HWNAS_MIRROR;
@@ -173,5 +176,47 @@ describe('CLI', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/HWNAS_MIRROR.*hwnas data fetch nb201/);
+  });
+});
+
+describe('data cache', () => {
+  let dir = '';
+
+  const file = (name: string) => join(dir, name);
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa-'));
+    writeFileSync(file('Z.csv'), 'f1,f2\n1,0\n0,10\n');
+    writeFileSync(file('Zrev.csv'), 'f2,f1\n0,1\n10,0\n'); // the same front, columns swapped
+    writeFileSync(file('A.csv'), 'f1,f2\n2,5\n');
+    writeFileSync(file('A13.csv'), 'f1,f3\n2,5\n');
+    writeFileSync(file('front.csv'), 'index,arch,accuracy,latency\n1,x,90,2\n');
+    writeFileSync(file('file'), 'not a folder\n');
+    writeFileSync(file('header-only.csv'), 'arch,ms\n');
+    writeFileSync(file('acc.csv'), 'arch,top1\n0,1.5\n');
+  });
+
+  it('an unwritable cache is a user error naming HWNAS_CACHE', () => {
+    const prev = process.env.HWNAS_CACHE;
+    process.env.HWNAS_CACHE = file('file'); // a file, not a folder
+    try {
+      const bytes = Buffer.from('x\n');
+      const pinned: PinnedFile = { repo: 'o/r', commit: 'c'.repeat(40), path: 'x.txt', sha256: sha256Hex(bytes) };
+      const e = errorOf(() => storeVerified(pinned, bytes, 'test'));
+      expect(e.message).toMatch(/^cannot write the cache file .*ENOTDIR/);
+      expect((e as { hint?: string }).hint).toMatch(/HWNAS_CACHE/);
+    } finally {
+      if (prev === undefined) delete process.env.HWNAS_CACHE;
+      else process.env.HWNAS_CACHE = prev;
+    }
+  });
+  it('table: a header without rows, or a folder, is named as such', () => {
+    const space = toySpace([2, 3]);
+    expect(errorOf(() => readTableColumn({ file: file('header-only.csv'), column: 'ms' }, space)).message).toBe(
+      'table header-only.csv: no data rows after the header',
+    );
+    expect(errorOf(() => readTableColumn({ file: dir, column: 'ms' }, space)).message).toMatch(
+      /cannot read it \(EISDIR\)/,
+    );
   });
 });

@@ -1,0 +1,23 @@
+/** The CLI entry: usage errors and user errors end in one line naming the fix. */
+import { describe, expect, it } from 'vitest';
+import { usageErrorLine } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli.js';
+
+describe('usage errors are one line', () => {
+  it('folds commander messages and suggestions into one line naming the exact --help', () => {
+    expect(usageErrorLine("error: unknown option '--clases'\n(Did you mean --classes?)\n", 'hwnas arch')).toBe(
+      "hwnas: unknown option '--clases' (did you mean --classes? run 'hwnas arch --help' for usage)",
+    );
+    expect(usageErrorLine("error: missing required argument 'space'\n", 'hwnas space info')).toBe(
+      "hwnas: missing required argument 'space' (run 'hwnas space info --help' for usage)",
+    );
+  });
+  it('through the CLI: a typo in an option of a subcommand', () => {
+    const r = runCli(['space', 'info', 'nb201', '--jsn']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      "hwnas: unknown option '--jsn' (did you mean --json? run 'hwnas space info --help' for usage)\n",
+    );
+  });
+});

@@ -1,0 +1,82 @@
+/** hwnas prune (and the sources front and search take): bad input is one line, exit 2, nothing written. */
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runPrune } from '../../src/cli/prune.js';
+import { loadClosedProblem } from '../../src/problem/load.js';
+import { defaultConfig } from '../../src/study/config.js';
+import { StudyStore } from '../../src/study/store.js';
+import { runCli } from '../helpers/cli.js';
+import { asyncErrorOf, errorOf } from '../helpers/errors.js';
+
+describe('prune: sources in the wrong role', () => {
+  let dir = '';
+
+  const file = (name: string) => join(dir, name);
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa-'));
+    writeFileSync(file('Z.csv'), 'f1,f2\n1,0\n0,10\n');
+    writeFileSync(file('Zrev.csv'), 'f2,f1\n0,1\n10,0\n'); // the same front, columns swapped
+    writeFileSync(file('A.csv'), 'f1,f2\n2,5\n');
+    writeFileSync(file('A13.csv'), 'f1,f3\n2,5\n');
+    writeFileSync(file('front.csv'), 'index,arch,accuracy,latency\n1,x,90,2\n');
+    writeFileSync(file('file'), 'not a folder\n');
+    writeFileSync(file('header-only.csv'), 'arch,ms\n');
+    writeFileSync(file('acc.csv'), 'arch,top1\n0,1.5\n');
+  });
+
+  it('rejects a maximised source as --latency and one ratio message for every out-of-range value', async () => {
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const e = await asyncErrorOf(() =>
+        runPrune('nb201', { latency: 'table:acc.csv#top1', metric: 'params/latency', ratio: '0.5' }),
+      );
+      expect(e.message).toBe('--latency table:acc.csv#top1 is maximised, not a latency');
+      for (const ratio of ['1', '70', '-0.1', 'x']) {
+        const r = await asyncErrorOf(() => runPrune('nb201', { latency: 'model:cortex-m7', metric: 'params', ratio }));
+        expect(r.message).toBe(`--ratio must be in [0, 1), got '${ratio}'`);
+      }
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('front and search refuse sources in the wrong role', async () => {
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const e = await asyncErrorOf(() =>
+        loadClosedProblem({
+          space: 'nb201',
+          accuracy: 'table:acc.csv#top1',
+          latency: 'table:acc.csv#top1',
+          allowMissing: true,
+        }),
+      );
+      expect(e.message).toBe('--latency table:acc.csv#top1 is maximised, not a latency');
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('search and front check --out before any work: one line, exit 2', () => {
+    for (const cmd of [
+      ['search', '--space', 'nb201', '--accuracy', 'nb201:cifar100', '--latency', 'model:cortex-m7'],
+      ['front', '--space', 'nb201', '--accuracy', 'nb201:cifar100', '--latency', 'model:cortex-m7'],
+    ]) {
+      const r = runCli([...cmd, '--out', file('no-such-folder/run.json')], { env: { HWNAS_MIRROR: '' } });
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain("folder '");
+      expect(existsSync(file('no-such-folder'))).toBe(false);
+    }
+  });
+
+  it('a study folder that cannot be created is a user error', () => {
+    const e = errorOf(() => StudyStore.create(file('file/study'), defaultConfig()));
+    expect(e.message).toMatch(/^cannot create --out folder '.*file\/study' \(ENOTDIR\)$/);
+  });
+});
