@@ -1,6 +1,10 @@
 /** The CLI entry: usage errors and user errors end in one line naming the fix. */
-import { describe, expect, it } from 'vitest';
-import { usageErrorLine } from '../../src/cli/main.js';
+
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { oneLine, usageErrorLine } from '../../src/cli/main.js';
 import { runCli } from '../helpers/cli.js';
 
 describe('usage errors are one line', () => {
@@ -19,5 +23,28 @@ describe('usage errors are one line', () => {
     expect(r.stderr).toBe(
       "hwnas: unknown option '--jsn' (did you mean --json? run 'hwnas space info --help' for usage)\n",
     );
+  });
+});
+
+describe('errors stay on one line', () => {
+  let dir = '';
+
+  const file = (name: string) => join(dir, name);
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa2-'));
+  });
+
+  it('line breaks quoted from a file are folded', () => {
+    expect(oneLine('cannot read \'c.json\': "not json\n" is not valid JSON')).toBe(
+      'cannot read \'c.json\': "not json " is not valid JSON',
+    );
+  });
+  it('through the CLI: a study config that is not JSON', () => {
+    writeFileSync(file('bad.json'), 'not json\nat all\n');
+    const r = runCli(['reproduce', '--config', file('bad.json'), '--out', file('never')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(file('never'))).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hwnas-ort-'));
@@ -175,4 +175,41 @@ describe('hwnas export-onnx', () => {
     }
     expect(existsSync(bad)).toBe(false);
   });
+});
+
+describe('hwnas measure: Ctrl-C', () => {
+  let dir = '';
+
+  const file = (name: string) => join(dir, name);
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa2-'));
+  });
+
+  it('prints one line naming the rows saved in <out>.partial and exits 130', async () => {
+    const out = file('ort.csv');
+    const args = ['measure', 'nb201', '--sample', '100', '--repeats', '3', '--warmup', '0', '-o', out, '--quiet'];
+    const child = spawn(process.execPath, ['--import', 'tsx', `${repoRoot}src/cli/run.ts`, ...args], {
+      cwd: repoRoot,
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += String(d);
+    });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    // Interrupt once a few rows are saved.
+    const partial = `${out}.partial`;
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (existsSync(partial) && readFileSync(partial, 'utf8').split('\n').length > 4) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const rows = readFileSync(partial, 'utf8').trim().split('\n').length - 1;
+    expect(stderr).toMatch(
+      /^hwnas: interrupted: (\d+) of 100 architectures measured and saved in .*ort\.csv\.partial \(rerun the same command to resume\)\n$/,
+    );
+    expect(Number(/interrupted: (\d+)/.exec(stderr)![1])).toBe(rows);
+  }, 120_000);
 });

@@ -4,12 +4,15 @@
  * byte-identical to an uninterrupted run.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/study/config.js';
+import { StudyStore } from '../../src/study/store.js';
 import { repoRoot } from '../helpers/cli.js';
+import { errorOf } from '../helpers/errors.js';
 
 const toy = join(repoRoot, 'test/helpers/study-toy.ts');
 const cli = join(repoRoot, 'src/cli/run.ts');
@@ -169,4 +172,33 @@ describe('hwnas reproduce interrupted', () => {
     expect(j.summary.tables.gd).toHaveLength(6);
     expect(j.summary.checkpoints).toEqual([10, 100, 250, 500, 1000, 2000, 3000]);
   }, 120_000);
+});
+
+describe('study folders (hwnas reproduce --out, hwnas report)', () => {
+  let dir = '';
+
+  const file = (name: string) => join(dir, name);
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa2-'));
+  });
+
+  it('a study folder is created, but not a missing parent (a typo should not grow a new tree)', () => {
+    const e = errorOf(() => StudyStore.check(file('no-such/study'), defaultConfig()));
+    expect(e.message).toBe(`output folder '${file('no-such/study')}': folder '${file('no-such')}' does not exist`);
+    expect(existsSync(file('no-such'))).toBe(false);
+    expect(StudyStore.check(file('new-study'), defaultConfig())).toBe('new');
+  });
+  it('--out naming a file is a user error, not an internal one', () => {
+    writeFileSync(file('study.json'), '{}\n');
+    expect(errorOf(() => StudyStore.check(file('study.json'), defaultConfig())).message).toBe(
+      `output folder '${file('study.json')}' is a file`,
+    );
+  });
+  it('hwnas report on a damaged store: one line naming the file, exit 2', () => {
+    mkdirSync(file('damaged'));
+    writeFileSync(file('damaged/study.sqlite'), 'garbage\n');
+    const e = errorOf(() => StudyStore.open(file('damaged')));
+    expect(e.message).toMatch(/study\.sqlite is damaged \(file is not a database\)$/);
+  });
 });

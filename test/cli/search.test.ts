@@ -2,8 +2,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runSearch } from '../../src/cli/search.js';
 import { mixedRadixDecode } from '../../src/space/types.js';
 import { runCli } from '../helpers/cli.js';
+import { asyncErrorOf } from '../helpers/errors.js';
 
 /**
  * A synthetic NAS-Bench-201 benchmark (15,625 architectures) written by test code: latency additive over
@@ -163,5 +165,26 @@ describe('hwnas prune', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(msg);
     }
+  });
+});
+
+describe('hwnas search options that would be ignored or print nothing', () => {
+  const base = {
+    space: 'nb201',
+    accuracy: 'nb201:cifar100',
+    latency: 'model:cortex-m7',
+    strategy: 're',
+    evals: '3000',
+    seed: '0',
+  };
+  it('a checkpoint beyond --evals is an error, not an empty table', async () => {
+    const e = await asyncErrorOf(() => runSearch({ ...base, checkpoints: '10,5000' }));
+    expect(e.message).toBe('checkpoint 5000 is beyond the budget of 3000 evaluations');
+  });
+  it('--metric or --prune-seed without --prune is an error, not an unpruned search', async () => {
+    expect((await asyncErrorOf(() => runSearch({ ...base, metric: 'random' }))).message).toBe('--metric needs --prune');
+    expect((await asyncErrorOf(() => runSearch({ ...base, pruneSeed: '3' }))).message).toBe(
+      '--prune-seed needs --prune',
+    );
   });
 });

@@ -12,6 +12,7 @@ import { resolveSource } from '../../src/objectives/all.js';
 import { getSpace } from '../../src/space/all.js';
 import { runCli } from '../helpers/cli.js';
 import { MIRROR, NO_MIRROR_REASON, useTempCache } from '../helpers/data.js';
+import { asyncErrorOf } from '../helpers/errors.js';
 
 const INDEX0 = '|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|';
 
@@ -98,5 +99,13 @@ describe('nb201 sources need the nb201 space', () => {
     await expect(resolveSource('nb201:cifar10', { space: getSpace('blox') })).rejects.toThrow(
       /needs the nb201 space, not 'blox'/,
     );
+  });
+});
+
+describe('source/space mismatch hints name both ways to pick the space', () => {
+  it('nb201: on blox', async () => {
+    const e = await asyncErrorOf(() => resolveSource('nb201:cifar100', { space: getSpace('blox'), quiet: true }));
+    expect(e.message).toBe("source 'nb201:cifar100' needs the nb201 space, not 'blox'");
+    expect((e as unknown as { hint: string }).hint).toMatch(/hwnas prune nb201/);
   });
 });

@@ -1,0 +1,76 @@
+/** hwnas latency: --per-block lut files, --allow-missing, --out with --json, fit: tables with bad rows. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { additiveFixed } from '../../src/cli/latency.js';
+import { readLut } from '../../src/hardware/sources.js';
+import { resolveSource } from '../../src/objectives/all.js';
+import { getSpace } from '../../src/space/all.js';
+import { runCli } from '../helpers/cli.js';
+
+describe('hwnas latency --per-block writes a complete lut: file', () => {
+  let dir = '';
+
+  const file = (name: string) => join(dir, name);
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa2-'));
+  });
+
+  it('BLOX choice names that are all digits (00100) are read as names, not indices', () => {
+    const space = getSpace('blox');
+    const rows = ['decision,choice,ms', 'fixed,,1'];
+    space.decisions.forEach((d, di) => {
+      d.choices.forEach((c, ci) => {
+        rows.push(`${d.name},${c},${di * 100 + ci}`);
+      });
+    });
+    writeFileSync(file('names.csv'), `${rows.join('\n')}\n`);
+    const { fixed, tables } = readLut(file('names.csv'), space);
+    expect(fixed).toBe(1);
+    // '00100' is choice 0 and '10100' choice 1 by name (as an index, '00100' would be 100: out of range)
+    expect(space.decisions[0]!.choices.slice(0, 2)).toEqual(['00100', '10100']);
+    expect(tables[0]![0]).toBe(0);
+    expect(tables[2]![44]).toBe(244);
+  });
+  it('additiveFixed: BLOX on the M7 model is additive (fixed = total - blocks), NB201 is not', async () => {
+    const blox = getSpace('blox');
+    const m7 = await resolveSource('model:cortex-m7', { space: blox, quiet: true });
+    const fixed = additiveFixed(blox, m7)!;
+    for (const i of [0, 12345, 91124]) {
+      const sum = blox.decode(i).reduce((a, c, d) => a + m7.blockValue!(d, c), fixed);
+      expect(sum).toBeCloseTo(m7.values[i]!, 9);
+    }
+    const nb201 = getSpace('nb201');
+    const nbM7 = await resolveSource('model:cortex-m7', { space: nb201, quiet: true });
+    expect(additiveFixed(nb201, nbM7)).toBeUndefined();
+  });
+  it('through the CLI: --per-block --out, then lut: of it gives the model totals', () => {
+    const w = runCli(['latency', 'blox', '--latency', 'model:cortex-m7', '--per-block', '--out', file('lut.csv')]);
+    expect(w.code, w.stderr).toBe(0);
+    expect(readFileSync(file('lut.csv'), 'utf8')).toMatch(/\nfixed,,[0-9.]+\n$/);
+    const both = ['0', '12345', '91124'].flatMap((a) => ['--arch', a]);
+    const viaLut = runCli(['latency', 'blox', '--latency', `lut:${file('lut.csv')}`, ...both]);
+    const viaModel = runCli(['latency', 'blox', '--latency', 'model:cortex-m7', ...both]);
+    expect(viaLut.code, viaLut.stderr).toBe(0);
+    const ms = (t: string) =>
+      t
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => Number(l.split(',').at(-1)));
+    const a = ms(viaLut.stdout);
+    const b = ms(viaModel.stdout);
+    expect(a).toHaveLength(3);
+    for (let k = 0; k < 3; k++) expect(Math.abs(a[k]! - b[k]!) / b[k]!).toBeLessThan(1e-4); // 6-digit rounding
+  });
+  it('refuses an accuracy passed as --latency (it would print accuracies as ms)', () => {
+    const lines = Array.from({ length: 15625 }, (_, i) => `${i},${50 + (i % 40)}`);
+    writeFileSync(file('acc.csv'), `index,top1\n${lines.join('\n')}\n`);
+    const r = runCli(['latency', 'nb201', '--latency', `table:${file('acc.csv')}#top1`, '--arch', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^hwnas: --latency table:.*#top1 is maximised, not a latency \(use e\.g\. .*\)\n$/);
+  });
+});
