@@ -1,5 +1,5 @@
 /** hwnas latency: --per-block lut files, --allow-missing, --out with --json, fit: tables with bad rows. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { readLut } from '../../src/hardware/sources.js';
 import { resolveSource } from '../../src/objectives/all.js';
 import { getSpace } from '../../src/space/all.js';
 import { runCli } from '../helpers/cli.js';
+import { expectUserError } from '../helpers/errors.js';
 
 describe('hwnas latency --per-block writes a complete lut: file', () => {
   let dir = '';
@@ -72,5 +73,91 @@ describe('hwnas latency --per-block writes a complete lut: file', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^hwnas: --latency table:.*#top1 is maximised, not a latency \(use e\.g\. .*\)\n$/);
+  });
+});
+
+describe('hwnas latency --allow-missing (partial table: source)', () => {
+  let dir = '';
+
+  const file = (name: string) => join(dir, name);
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa3-'));
+  });
+
+  const nb201 = getSpace('nb201');
+  const table = () => {
+    const path = file('part.csv');
+    if (!existsSync(path)) writeFileSync(path, 'index,ms\n0,1.5\n5,2.25\n');
+    return `table:${path}#ms`;
+  };
+  it('without the flag: one line that names --allow-missing, no --out written', () => {
+    const r = runCli(['latency', 'nb201', '--latency', table(), '--arch', '0', '--out', file('never.csv')]);
+    expectUserError(r, /^hwnas: table part\.csv: 15623 of 15625 architectures have no row .*--allow-missing/);
+    expect(existsSync(file('never.csv'))).toBe(false);
+  });
+  it('--arch of a covered architecture prints its latency', () => {
+    const r = runCli(['latency', 'nb201', '--latency', table(), '--arch', '5', '--allow-missing']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`index,arch,ms\n5,${nb201.format(5)},2.25\n`);
+    expect(r.stderr).toBe('');
+  });
+  it('--arch of a missing architecture: empty ms in CSV (count on stderr), null in --json with "missing"', () => {
+    const args = ['latency', 'nb201', '--latency', table(), '--arch', '0', '--arch', '3', '--allow-missing'];
+    const csv = runCli(args);
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csv.stdout).toBe(`index,arch,ms\n0,${nb201.format(0)},1.5\n3,${nb201.format(3)},\n`);
+    expect(csv.stderr).toBe(`1 architecture has no latency in ${table()} (empty ms)\n`);
+    const json = JSON.parse(runCli([...args, '--json']).stdout);
+    expect(json.missing).toBe(1);
+    expect(json.rows).toEqual([
+      { index: 0, arch: nb201.format(0), ms: 1.5 },
+      { index: 3, arch: nb201.format(3), ms: null },
+    ]);
+  });
+  it('--all leaves the missing ones out: the CSV is a table: of the covered subset', () => {
+    const out = file('covered.csv');
+    const r = runCli(['latency', 'nb201', '--latency', table(), '--all', '--allow-missing', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(`index,arch,ms\n0,${nb201.format(0)},1.5\n5,${nb201.format(5)},2.25\n`);
+    expect(r.stderr).toContain('15623 architectures have no latency');
+    const back = runCli(['latency', 'nb201', '--latency', `table:${out}#ms`, '--arch', '5', '--allow-missing']);
+    expect(back.stdout).toBe(`index,arch,ms\n5,${nb201.format(5)},2.25\n`);
+    const json = JSON.parse(
+      runCli(['latency', 'nb201', '--latency', table(), '--all', '--allow-missing', '--json']).stdout,
+    );
+    expect(json.missing).toBe(15623);
+    expect(json.rows).toHaveLength(2);
+  });
+  it('a complete source prints the same JSON as before (no "missing" key without the flag)', () => {
+    const r = runCli(['latency', 'nb201', '--latency', 'model:cortex-m7', '--arch', '0', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(Object.keys(JSON.parse(r.stdout))).toEqual(['space', 'source', 'unit', 'notes', 'rows']);
+  });
+});
+
+describe('hwnas fit: with a 0 ms or negative measured row', () => {
+  let dir = '';
+
+  const file = (name: string) => join(dir, name);
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa3-'));
+  });
+
+  const nb201 = getSpace('nb201');
+  it('0 ms: one line naming the architecture and what is allowed', () => {
+    writeFileSync(file('fit0.csv'), 'index,ms\n0,1.5\n5,0\n7,2\n');
+    const r = runCli(['latency', 'nb201', '--latency', `fit:${file('fit0.csv')}#ms`, '--arch', '0']);
+    expectUserError(r, /has a measured latency of 0 ms \(a fit: table holds .* each latency > 0 ms: re-measure it/);
+    expect(r.stderr).toContain(`architecture 5 (${nb201.format(5)})`);
+  });
+  it('negative: the table names the line, the fit says what is allowed', () => {
+    writeFileSync(file('fitneg.csv'), 'index,ms\n0,1.5\n5,-1\n7,2\n');
+    const r = runCli(['latency', 'nb201', '--latency', `fit:${file('fitneg.csv')}#ms`, '--arch', '0']);
+    expectUserError(
+      r,
+      /^hwnas: table fitneg\.csv:3: column 'ms': negative value -1 \(a fit: table holds one row per measured architecture, each latency > 0 ms\)$/,
+    );
   });
 });

@@ -8,7 +8,7 @@ import { loadClosedProblem } from '../../src/problem/load.js';
 import { defaultConfig } from '../../src/study/config.js';
 import { StudyStore } from '../../src/study/store.js';
 import { runCli } from '../helpers/cli.js';
-import { asyncErrorOf, errorOf } from '../helpers/errors.js';
+import { asyncErrorOf, errorOf, expectUserError } from '../helpers/errors.js';
 
 describe('prune: sources in the wrong role', () => {
   let dir = '';
@@ -78,5 +78,28 @@ describe('prune: sources in the wrong role', () => {
   it('a study folder that cannot be created is a user error', () => {
     const e = errorOf(() => StudyStore.create(file('file/study'), defaultConfig()));
     expect(e.message).toMatch(/^cannot create --out folder '.*file\/study' \(ENOTDIR\)$/);
+  });
+});
+
+describe('hwnas prune --seed', () => {
+  it('refused with a non-random metric (it would be ignored)', () => {
+    const r = runCli(['prune', 'nb201', '--latency', 'model:cortex-m7', '--ratio', '0.5', '--seed', '3']);
+    expectUserError(
+      r,
+      /^hwnas: --seed only applies to the random metric, not 'params\/latency' \(drop --seed .* or use --metric random\)$/,
+    );
+  });
+  it('accepted with --metric random; the default seed 0 equals an explicit --seed 0', () => {
+    const base = ['prune', 'nb201', '--ratio', '0.5', '--metric', 'random', '--json'];
+    const implicit = runCli(base);
+    const explicit = runCli([...base, '--seed', '0']);
+    expect(implicit.code, implicit.stderr).toBe(0);
+    expect(explicit.stdout).toBe(implicit.stdout);
+    expect(JSON.parse(implicit.stdout).seed).toBe(0);
+    expect(runCli([...base, '--seed', '7']).stdout).not.toBe(implicit.stdout);
+  });
+  it('without --seed a deterministic metric still runs', () => {
+    const r = runCli(['prune', 'nb201', '--latency', 'model:cortex-m7', '--ratio', '0.5', '--metric', 'params']);
+    expect(r.code, r.stderr).toBe(0);
   });
 });

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runSearch } from '../../src/cli/search.js';
 import { mixedRadixDecode } from '../../src/space/types.js';
-import { runCli } from '../helpers/cli.js';
-import { asyncErrorOf } from '../helpers/errors.js';
+import { repoRoot, runCli } from '../helpers/cli.js';
+import { asyncErrorOf, expectUserError } from '../helpers/errors.js';
 
 /**
  * A synthetic NAS-Bench-201 benchmark (15,625 architectures) written by test code: latency additive over
@@ -186,5 +186,40 @@ describe('hwnas search options that would be ignored or print nothing', () => {
     expect((await asyncErrorOf(() => runSearch({ ...base, pruneSeed: '3' }))).message).toBe(
       '--prune-seed needs --prune',
     );
+  });
+});
+
+describe('hwnas search --sample', () => {
+  let dir = '';
+
+  const file = (name: string) => join(dir, name);
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa3-'));
+  });
+
+  const base = ['search', '--space', 'nb201', '--accuracy', 'nb201:cifar10', '--latency', 'model:cortex-m7'];
+  it('larger than the population: refused with the message of hwnas reproduce, no --out written', () => {
+    const out = file('run.json');
+    const r = runCli([...base, '--population', '10', '--sample', '11', '--evals', '100', '--out', out]);
+    expectUserError(r, /^hwnas: --sample \(11\) must be between 1 and the population \(10\).*lower --sample/);
+    expect(existsSync(out)).toBe(false);
+    const study = runCli(['reproduce', '--population', '10', '--sample', '11', '--out', file('study')]);
+    expect(study.stderr).toBe(r.stderr);
+    const open = runCli([
+      'open-search',
+      '--space',
+      'nb201',
+      '--evaluator',
+      `node ${join(repoRoot, 'test/fixtures/evaluators/toy.mjs')}`,
+      '--population',
+      '10',
+      '--sample',
+      '11',
+      '--out',
+      file('open'),
+    ]);
+    expect(open.stderr).toBe(r.stderr);
+    expect(existsSync(file('open'))).toBe(false);
   });
 });

@@ -1,7 +1,11 @@
 /** hwnas worker: refusals at start, and Ctrl-C. */
 import { spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../helpers/cli.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, runCli } from '../helpers/cli.js';
+import { expectUserError } from '../helpers/errors.js';
 import { redisAvailable, redisSkipReason, startRedis } from '../helpers/redis.js';
 
 describe.skipIf(!redisAvailable)(
@@ -42,3 +46,28 @@ describe.skipIf(!redisAvailable)(
     }, 120_000);
   },
 );
+
+describe('hwnas worker --space with a missing file', () => {
+  let dir = '';
+
+  const file = (name: string) => join(dir, name);
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa3-'));
+  });
+
+  it('the same line as every other command, with a hint', () => {
+    const missing = file('missing.json');
+    const w = runCli([
+      'worker',
+      '--queue',
+      'redis://127.0.0.1:1/0',
+      '--objective',
+      'model:cortex-m7',
+      '--space',
+      missing,
+    ]);
+    expectUserError(w, /^hwnas: cannot read space file .*missing\.json: ENOENT \(check the path, .*hwnas spaces/);
+    expect(runCli(['space', 'info', missing]).stderr).toBe(w.stderr);
+  });
+});
