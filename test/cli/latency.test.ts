@@ -161,3 +161,29 @@ describe('hwnas fit: with a 0 ms or negative measured row', () => {
     );
   });
 });
+
+describe('hwnas latency --out with --json', () => {
+  let dir = '';
+
+  const file = (name: string) => join(dir, name);
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa4-'));
+  });
+
+  it('the file stays CSV (a table: or lut: file) and the JSON goes to stdout, as with hwnas front', () => {
+    const out = file('one.csv');
+    const r = runCli(['latency', 'nb201', '--latency', 'model:cortex-m7', '--arch', '5', '--out', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.rows).toHaveLength(1);
+    expect(json.rows[0].index).toBe(5);
+    const csv = readFileSync(out, 'utf8');
+    expect(csv).toBe(`index,arch,ms\n5,${json.rows[0].arch},${json.rows[0].ms}\n`);
+    expect(r.stderr).toBe(`wrote 1 row to ${out}\n`);
+    // without --json: the same file, nothing on stdout
+    const plain = runCli(['latency', 'nb201', '--latency', 'model:cortex-m7', '--arch', '5', '--out', file('two.csv')]);
+    expect(plain.stdout).toBe('');
+    expect(readFileSync(file('two.csv'), 'utf8')).toBe(csv);
+  });
+});

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runCli } from '../helpers/cli.js';
+import { expectUserError } from '../helpers/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hwnas-ort-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -212,4 +213,30 @@ describe('hwnas measure: Ctrl-C', () => {
     );
     expect(Number(/interrupted: (\d+)/.exec(stderr)![1])).toBe(rows);
   }, 120_000);
+});
+
+describe('hwnas measure onto a finished table', () => {
+  let dir = '';
+
+  const file = (name: string) => join(dir, name);
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa4-'));
+  });
+
+  it('is refused with one line; the measured table is left as it was and no .partial appears', () => {
+    const out = file('board.csv');
+    const table = 'index,arch,median_ms,min_ms,p90_ms,spread\n0,a,1,1,1,0\n1,b,2,2,2,0\n';
+    writeFileSync(out, table);
+    const r = runCli(['measure', 'nb201', '--arch', '0', '--repeats', '1', '--warmup', '0', '-o', out]);
+    expectUserError(r, /^hwnas: --out .*board\.csv already holds a finished table \(2 rows\).*delete the file/);
+    expect(readFileSync(out, 'utf8')).toBe(table);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+  });
+  it('a new table of one architecture says "1 row"', () => {
+    const out = file('single.csv');
+    const r = runCli(['measure', 'nb201', '--arch', '0', '--repeats', '1', '--warmup', '0', '-o', out, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^wrote 1 row to .*single\.csv \(0 resumed\)/);
+  });
 });

@@ -8,7 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openSearch } from '../../src/cli/open-search.js';
 import { runWorker } from '../../src/cli/worker.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
-import { asyncErrorOf } from '../helpers/errors.js';
+import { asyncErrorOf, expectUserError } from '../helpers/errors.js';
+import { mcuSpace } from '../helpers/mcu.js';
 
 describe('hwnas open-search and hwnas worker refuse before writing or waiting', () => {
   let dir = '';
@@ -142,4 +143,24 @@ describe('hwnas open-search: Ctrl-C and --json', () => {
     for (const c of saved.checkpoints) delete c.seconds;
     expect(a.stdout).toBe(`${JSON.stringify(saved, null, 2)}\n`);
   }, 120_000);
+});
+
+describe.skipIf(process.platform !== 'linux')('hwnas open-search --out where no folder can be made', () => {
+  it('one line and exit 2 (was an internal error, or a hang under /proc)', () => {
+    const r = runCli(
+      [
+        'open-search',
+        '--space',
+        mcuSpace,
+        '--objective',
+        'model:cortex-m7',
+        '--evals',
+        '5',
+        '--out',
+        '/proc/hwnas-qa4',
+      ],
+      { timeoutMs: 60_000 },
+    );
+    expectUserError(r, /^hwnas: cannot create --out folder '\/proc\/hwnas-qa4' \(ENOENT\) \(choose another --out\)$/);
+  });
 });

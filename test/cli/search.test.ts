@@ -6,6 +6,7 @@ import { runSearch } from '../../src/cli/search.js';
 import { mixedRadixDecode } from '../../src/space/types.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { asyncErrorOf, expectUserError } from '../helpers/errors.js';
+import { mcuSearch } from '../helpers/mcu.js';
 
 /**
  * A synthetic NAS-Bench-201 benchmark (15,625 architectures) written by test code: latency additive over
@@ -221,5 +222,31 @@ describe('hwnas search --sample', () => {
     ]);
     expect(open.stderr).toBe(r.stderr);
     expect(existsSync(file('open'))).toBe(false);
+  });
+});
+
+describe('hwnas search --unique', () => {
+  let dir = '';
+
+  const file = (name: string) => join(dir, name);
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa4-'));
+  });
+
+  it('--evals above the number of architectures searched: refused before searching, no --out', () => {
+    const out = file('unique.json');
+    const r = runCli([...mcuSearch(dir), '--unique', '--evals', '3201', '--out', out]);
+    expectUserError(r, /^hwnas: --unique --evals 3201 is more than the 3200 architectures searched .*at most 3200/);
+    expect(existsSync(out)).toBe(false);
+  });
+  it('a run that stops early says so and names the checkpoints it could not reach', () => {
+    const r = runCli([...mcuSearch(dir), '--unique', '--evals', '3200', '--checkpoints', '10,3200']);
+    expect(r.code, r.stderr).toBe(0);
+    const n = Number(/seed 0, (\d+) evaluations \(unique\)/.exec(r.stdout)![1]);
+    expect(n).toBeLessThan(3200);
+    expect(r.stdout).toContain(
+      `stopped after ${n} of 3200 evaluations: the strategy kept asking for architectures it had evaluated (checkpoint 3200 left out)\n`,
+    );
   });
 });
