@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { HwnasError } from '../../src/errors.js';
 import { computeMetric } from '../../src/pareto/indicator.js';
 import { runCli } from '../helpers/cli.js';
-import { errorOf } from '../helpers/errors.js';
+import { errorOf, expectUserError } from '../helpers/errors.js';
 
 let dir = '';
 const file = (name: string) => join(dir, name);
@@ -143,5 +143,43 @@ describe('metrics: front columns are matched by name', () => {
     expect((e as { hint?: string }).hint).toBe(
       'every column is an objective unless --columns picks them, e.g. --columns -accuracy,latency',
     );
+  });
+});
+
+describe('metrics --ideal/--nadir', () => {
+  let dir = '';
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa6-'));
+  });
+
+  const file = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+
+  const metric = (ideal: string, nadir: string) =>
+    runCli([
+      ...['metrics', '--points', file('p.csv', 'lat,err\n1,2\n2,1\n'), '--front', file('z.csv', 'lat,err\n1,1\n')],
+      ...['--indicator', 'gd', '--ideal', ideal, '--nadir', nadir],
+    ]);
+
+  it('a zero range (nadir = ideal) is refused, naming the objective', () => {
+    expectUserError(
+      metric('0,0', '0,0'),
+      /^hwnas: normalisation bounds of objective 'lat': ideal 0 = nadir 0 \(a zero range\)/,
+    );
+    expectUserError(metric('0,3', '1,3'), /^hwnas: normalisation bounds of objective 'err': ideal 3 = nadir 3/);
+  });
+
+  it('a nadir on the wrong side of its ideal is refused', () => {
+    expectUserError(metric('0,0', '1,-1'), /^hwnas: normalisation bounds of objective 'err': ideal 0 > nadir -1 \(/);
+  });
+
+  it('proper bounds still give the value (by hand)', () => {
+    const r = metric('0,0', '2,2');
+    expect(r.code, r.stderr).toBe(0);
+    // Normalised: points (0.5,1), (1,0.5); front (0.5,0.5); distances 0.5 each; GD (p=2) = sqrt(0.5)/2.
+    expect(Number(r.stdout.trim().split(' ').pop())).toBeCloseTo(Math.sqrt(0.25 + 0.25) / 2, 12);
   });
 });

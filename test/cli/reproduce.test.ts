@@ -4,15 +4,17 @@
  * byte-identical to an uninterrupted run.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/study/config.js';
 import { StudyStore } from '../../src/study/store.js';
-import { repoRoot } from '../helpers/cli.js';
-import { errorOf } from '../helpers/errors.js';
+import { repoRoot, runCli } from '../helpers/cli.js';
+import { tinyLayeredSpace } from '../helpers/data.js';
+import { errorOf, expectUserError } from '../helpers/errors.js';
 
 const toy = join(repoRoot, 'test/helpers/study-toy.ts');
 const cli = join(repoRoot, 'src/cli/run.ts');
@@ -201,4 +203,123 @@ describe('study folders (hwnas reproduce --out, hwnas report)', () => {
     const e = errorOf(() => StudyStore.open(file('damaged')));
     expect(e.message).toMatch(/study\.sqlite is damaged \(file is not a database\)$/);
   });
+});
+
+describe('a study reading Parquet tables', () => {
+  type Column = { name: string; data: unknown[]; type?: string };
+
+  const space = tinyLayeredSpace('qa5-tiny');
+  const index = { name: 'index', data: [0, 1, 2, 3, 4, 5, 6, 7, 8], type: 'INT32' };
+  const acc = [50, 61, 66, 58, 70, 73, 62, 74, 79];
+  const ms = [1, 2, 3, 2.5, 3.5, 4.5, 4, 5, 6];
+  const STUDY = [
+    ...['reproduce', '--space', 'space.json', '--accuracy', 'table:acc.parquet#acc'],
+    ...['--devices', 'table:board.pq#ms', '--pruning', 'none', '--seeds', '2', '--evals', '20'],
+    ...['--population', '4', '--sample', '2', '--threads', '1', '--out', 'out', '--quiet'],
+  ];
+
+  it('resumes unchanged, and refuses to resume after a table (named .pq) is rewritten', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'hwnas-qa5-study-'));
+    writeFileSync(join(cwd, 'space.json'), JSON.stringify(space));
+    const write = (name: string, cols: Column[]) =>
+      writeFileSync(
+        join(cwd, name),
+        new Uint8Array(parquetWriteBuffer({ columnData: cols } as Parameters<typeof parquetWriteBuffer>[0])),
+      );
+    write('acc.parquet', [index, { name: 'acc', data: acc, type: 'DOUBLE' }]);
+    write('board.pq', [index, { name: 'ms', data: ms, type: 'DOUBLE' }]);
+    const first = runCli(STUDY, { cwd, timeoutMs: 60_000 });
+    expect(first.code, first.stderr).toBe(0);
+    const again = runCli(STUDY, { cwd, timeoutMs: 60_000 });
+    expect(again.code, again.stderr).toBe(0);
+    write('board.pq', [index, { name: 'ms', data: ms.map((v) => v * 2), type: 'DOUBLE' }]);
+    expectUserError(
+      runCli(STUDY, { cwd, timeoutMs: 60_000 }),
+      /^hwnas: output folder 'out' holds a different study \(its file 'board\.pq' changed since the study started\)/,
+    );
+  }, 120_000);
+});
+
+describe('a small study on a user space', () => {
+  const acc = [50, 61, 66, 58, 70, 73, 62, 74, 79];
+  const ms = [1, 2, 3, 2.5, 3.5, 4.5, 4, 5, 6];
+  let cwd = '';
+  beforeAll(() => {
+    cwd = mkdtempSync(join(tmpdir(), 'hwnas-qa6-study-'));
+    writeFileSync(join(cwd, 'space.json'), JSON.stringify(tinyLayeredSpace('qa6-tiny')));
+    writeFileSync(join(cwd, 'acc.csv'), `index,acc\n${acc.map((v, i) => `${i},${v}`).join('\n')}\n`);
+    writeFileSync(join(cwd, 'board.csv'), `index,ms\n${ms.map((v, i) => `${i},${v}`).join('\n')}\n`);
+  });
+  const study = (out: string, threads: string, ...extra: string[]) => [
+    ...['reproduce', '--space', 'space.json', '--accuracy', 'table:acc.csv#acc', '--devices', 'table:board.csv#ms'],
+    ...['--pruning', 'none', '--seeds', '3', '--evals', '20', '--population', '4', '--sample', '2'],
+    ...['--checkpoints', '10,20', '--threads', threads, '--out', out, ...extra],
+  ];
+  const exports = (out: string) =>
+    ['results/runs.csv', 'results/checkpoints.csv', 'tables/gd.csv'].map((f) =>
+      readFileSync(join(cwd, out, f), 'utf8'),
+    );
+
+  it('--threads above the core count is capped with one note and gives the same results', () => {
+    const cores = availableParallelism();
+    const one = runCli(study('one', '1', '--quiet'), { cwd, timeoutMs: 60_000 });
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stderr).toBe('');
+    const many = runCli(study('many', '1024', '--quiet'), { cwd, timeoutMs: 60_000 });
+    expect(many.code, many.stderr).toBe(0);
+    if (cores < 1024)
+      expect(many.stderr).toBe(
+        `hwnas: note: --threads 1024 is more than the ${cores} core${cores === 1 ? '' : 's'} of this machine: using ${cores} (results do not depend on the thread count)\n`,
+      );
+    expect(exports('many')).toEqual(exports('one'));
+  }, 120_000);
+
+  it('measure --threads above the core count is capped with the same note (ONNX Runtime intra-op threads)', () => {
+    const cores = availableParallelism();
+    const r = runCli(
+      ['measure', 'space.json', '--arch', '0', '--arch', '4', '-o', 'm.csv', '--threads', '256', '--repeats', '2'],
+      { cwd, timeoutMs: 60_000 },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(cwd, 'm.csv'), 'utf8').split('\n')[0]).toBe('index,arch,median_ms,min_ms,p90_ms,spread');
+    if (cores < 256)
+      expect(r.stderr.split('\n')[0]).toBe(
+        `hwnas: note: --threads 256 is more than the ${cores} core${cores === 1 ? '' : 's'} of this machine: using ${cores} (more intra-op threads than cores would time their contention)`,
+      );
+  }, 60_000);
+
+  it('hwnas report on a study with runs missing says partial in every table and the HTML, exit 0', () => {
+    const full = runCli(study('cut', '1', '--quiet'), { cwd, timeoutMs: 60_000 });
+    expect(full.code, full.stderr).toBe(0);
+    const complete = runCli(['report', 'cut', '--no-plots'], { cwd });
+    expect(complete.code, complete.stderr).toBe(0);
+    expect(complete.stdout).not.toMatch(/partial/);
+    // As after an interrupted reproduce: one of the three runs is not in the store.
+    const db = new Database(join(cwd, 'cut', 'study.sqlite'));
+    const key = (db.prepare('SELECT key FROM runs ORDER BY idx DESC LIMIT 1').get() as { key: string }).key;
+    for (const t of ['runs', 'checkpoints', 'fronts'])
+      db.prepare(`DELETE FROM ${t} WHERE ${t === 'runs' ? 'key' : 'run_key'} = ?`).run(key);
+    db.close();
+
+    const r = runCli(['report', 'cut', '--no-plots'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    const note = 'partial: 2 of 3 runs finished; values are over the finished runs only';
+    // Every table says so: each terminal table once, each Markdown table file.
+    const md = readdirSync(join(cwd, 'cut', 'tables')).filter((f) => f.endsWith('.md'));
+    expect(md.length).toBeGreaterThanOrEqual(6);
+    expect(r.stdout.split(note).length - 1).toBe(md.length);
+    for (const f of md) expect(readFileSync(join(cwd, 'cut', 'tables', f), 'utf8'), f).toContain(note);
+    const html = readFileSync(join(cwd, 'cut', 'report.html'), 'utf8');
+    expect(html).toContain('2 of 3 runs finished');
+    expect(html).toContain(note);
+    // CSV tables keep their columns: no note rows.
+    expect(readFileSync(join(cwd, 'cut', 'tables', 'gd.csv'), 'utf8')).not.toMatch(/partial/);
+
+    // Finishing the study removes the notice.
+    const resumed = runCli(study('cut', '1', '--quiet'), { cwd, timeoutMs: 60_000 });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const after = runCli(['report', 'cut', '--no-plots'], { cwd });
+    expect(after.stdout).not.toMatch(/partial/);
+    expect(exports('cut')).toEqual(exports('one'));
+  }, 180_000);
 });

@@ -3,17 +3,18 @@
  * equivalent CSV, snappy (the writers' default), uncompressed and gzip pages, INT64 indices, and one
  * error line for every bad table. The Parquet files are written here by hyparquet-writer.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parquetMetadata } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveSource } from '../../src/objectives/all.js';
 import { getSpace } from '../../src/space/all.js';
+import { runCli } from '../helpers/cli.js';
 import { toySpace } from '../helpers/data.js';
-import { asyncErrorOf } from '../helpers/errors.js';
+import { asyncErrorOf, expectUserError } from '../helpers/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hwnas-parquet-'));
 const space = toySpace([2, 3]); // 6 architectures, notation "c0-c1"
@@ -116,4 +117,100 @@ describe('fit: with Parquet', () => {
     const b = await resolveSource(`fit:${csv}#ms@cortex-m7`, ctx);
     expect(Array.from(a.values)).toEqual(Array.from(b.values));
   }, 60_000);
+});
+
+describe('table: Parquet files as users name and fill them', () => {
+  let dir = '';
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa5-'));
+  });
+
+  type Column = { name: string; data: unknown[]; type?: string };
+
+  function parquet(name: string, columnData: Column[], schema?: unknown[]): string {
+    const p = join(dir, name);
+    const opts = { columnData, ...(schema ? { schema } : {}) } as Parameters<typeof parquetWriteBuffer>[0];
+    writeFileSync(p, new Uint8Array(parquetWriteBuffer(opts)));
+    return p;
+  }
+
+  const INDEX = { name: 'index', data: [0, 1, 2], type: 'INT32' };
+
+  const latency = (spec: string) =>
+    runCli(['latency', 'nb201', '--latency', spec, '--allow-missing', '--arch', '0', '--arch', '2', '--arch', '3']);
+
+  it('a Parquet file named .pq or .csv is read as Parquet (by its PAR1 bytes), like the .parquet', () => {
+    const pq = parquet('t.parquet', [INDEX, { name: 'ms', data: [1.5, 2, 3.25], type: 'DOUBLE' }]);
+    copyFileSync(pq, join(dir, 't.pq'));
+    copyFileSync(pq, join(dir, 'exported.csv'));
+    const want = latency(`table:${pq}#ms`);
+    expect(want.code, want.stderr).toBe(0);
+    expect(want.stdout).toMatch(/^index,arch,ms\n0,.*,1\.5\n2,.*,3\.25\n3,.*,\n$/);
+    for (const other of ['t.pq', 'exported.csv']) {
+      const r = latency(`table:${join(dir, other)}#ms`);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe(want.stdout);
+    }
+  });
+
+  it('a CSV named .parquet is refused with a hint to name it .csv', () => {
+    const p = join(dir, 'text.parquet');
+    writeFileSync(p, 'index,ms\n0,1\n');
+    expectUserError(latency(`table:${p}#ms`), /not a readable Parquet file .*if it is CSV text, name it \.csv\)$/);
+  });
+
+  it('value columns must be numeric: text (even "1.5"), booleans and timestamps name the row', () => {
+    const text = parquet('text-ms.parquet', [INDEX, { name: 'ms', data: ['1.5', ' ', '3'], type: 'STRING' }]);
+    expectUserError(
+      latency(`table:${text}#ms`),
+      /^hwnas: table text-ms\.parquet row 1: column 'ms' holds text '1\.5', not a number \(store it as a numeric column/,
+    );
+    const bool = parquet('bool.parquet', [INDEX, { name: 'ok', data: [true, false, true], type: 'BOOLEAN' }]);
+    expectUserError(latency(`table:${bool}#ok`), /row 1: column 'ok' holds a boolean \(true\), not a number/);
+    const dates = [0, 1, 2].map((s) => new Date(1000 * s));
+    const ts = parquet('ts.parquet', [INDEX, { name: 'ms', data: dates, type: 'TIMESTAMP' }]);
+    expectUserError(latency(`table:${ts}#ms`), /row 1: column 'ms' holds a date \(1970-01-01T00:00:00\.000Z\)/);
+    // fit: reads through the same reader
+    expectUserError(
+      runCli(['latency', 'nb201', '--latency', `fit:${text}#ms`, '--arch', '0']),
+      /row 1: column 'ms' holds text '1\.5', not a number/,
+    );
+  });
+
+  it('list and struct columns are refused naming the column (not "1,2 is not a number")', () => {
+    const list = parquet(
+      'list.parquet',
+      [
+        { name: 'index', data: [0, 1, 2] },
+        { name: 'ms', data: [[1, 2], [3], [4, 5]] },
+      ],
+      [
+        { name: 'root', num_children: 2 },
+        { name: 'index', type: 'INT32', repetition_type: 'REQUIRED' },
+        { name: 'ms', repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 },
+        { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+        { name: 'element', type: 'DOUBLE', repetition_type: 'OPTIONAL' },
+      ],
+    );
+    expectUserError(
+      latency(`table:${list}#ms`),
+      /^hwnas: table list\.parquet: column 'ms' is nested \(a Parquet list or struct\); hwnas reads flat columns/,
+    );
+    const archList = parquet(
+      'arch-list.parquet',
+      [
+        { name: 'arch', data: [[0], [1], [2]] },
+        { name: 'ms', data: [1, 2, 3] },
+      ],
+      [
+        { name: 'root', num_children: 2 },
+        { name: 'arch', repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 },
+        { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+        { name: 'element', type: 'INT32', repetition_type: 'OPTIONAL' },
+        { name: 'ms', type: 'DOUBLE', repetition_type: 'REQUIRED' },
+      ],
+    );
+    expectUserError(latency(`table:${archList}#ms`), /column 'arch' is nested .*arch vector as its JSON string/);
+  });
 });

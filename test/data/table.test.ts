@@ -1,11 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultDirection, parseTableSpec, readTableColumn } from '../../src/data/table.js';
 import { isHwnasError } from '../../src/errors.js';
 import { resolveSource } from '../../src/objectives/all.js';
+import { Nb201Space } from '../../src/space/nb201/index.js';
+import { runCli } from '../helpers/cli.js';
 import { toySpace } from '../helpers/data.js';
+import { expectUserError } from '../helpers/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hwnas-table-'));
 const space = toySpace([2, 3]); // 6 architectures, notation "c0-c1"
@@ -119,5 +122,53 @@ describe('table source', () => {
     expect(c.values[5]).toBe(6);
     expect(Number.isNaN(c.values[1]!)).toBe(true);
     expect(c.notes!.join(' ')).toMatch(/covers 2 of 6 architectures/);
+  });
+});
+
+describe('a table row whose index contradicts its arch', () => {
+  let dir = '';
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa6-'));
+  });
+
+  const file = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+
+  function reEscape(s: string): string {
+    return s.replace(/[|+^$.*?()[\]{}\\]/g, '\\$&');
+  }
+
+  const nb201 = new Nb201Space();
+  const rows = (index7: string) =>
+    `index,arch,ms\n0,${nb201.format(0)},1\n${index7},${nb201.format(7)},2\n2,${nb201.format(2)},3\n`;
+  const latency = (spec: string) => runCli(['latency', 'nb201', '--latency', spec, '--allow-missing', '--arch', '7']);
+
+  it('is refused naming the line, both values and what the arch decodes to (table: and fit:)', () => {
+    const bad = file('contradicts.csv', rows('5'));
+    const line = new RegExp(
+      `^hwnas: table contradicts\\.csv:3: column 'index' is 5 but column 'arch' '${reEscape(nb201.format(7))}' is index 7 \\(${reEscape(nb201.format(7))}\\)`,
+    );
+    expectUserError(latency(`table:${bad}#ms`), line);
+    expectUserError(latency(`fit:${bad}#ms`), line);
+  });
+
+  it('agreeing or empty index cells are read as before, with the value filed under the arch', () => {
+    for (const index7 of ['7', '']) {
+      const r = latency(`table:${file('agrees.csv', rows(index7))}#ms`);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe(`index,arch,ms\n7,${nb201.format(7)},2\n`);
+    }
+  });
+
+  it("a table hwnas wrote (latency's index,arch columns) reads back", () => {
+    const written = runCli(['latency', 'nb201', '--latency', 'model:cortex-m7', '--arch', '3', '--arch', '11']);
+    expect(written.code, written.stderr).toBe(0);
+    const path = file('written.csv', written.stdout);
+    const back = runCli(['latency', 'nb201', '--latency', `table:${path}#ms`, '--allow-missing', '--arch', '11']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout.trim().split('\n')[1]).toBe(written.stdout.trim().split('\n')[2]);
   });
 });

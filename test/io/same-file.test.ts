@@ -4,7 +4,16 @@
  * one line, exit 2, and the input keeps its bytes. The mechanism (src/io/same-file.ts) is tested
  * directly; the CLI matrix runs real processes over several commands and options.
  */
-import { linkSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -185,5 +194,45 @@ describe('every command refuses an output that is an input, before any work', { 
     });
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(dir, 'blocks.csv'), 'utf8')).toMatch(/^decision,choice,ms/);
+  });
+});
+
+describe('output files named by mistake', () => {
+  let dir = '';
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa5-'));
+  });
+
+  const SEARCH = ['search', '--space', 'nb201', '--accuracy', 'nb201:cifar10', '--latency', 'help:pixel3'];
+
+  it('search: an empty --found or --out, or both naming one file, is refused before the search', () => {
+    expectUserError(runCli([...SEARCH, '--found', '']), /^hwnas: --found is empty/);
+    expectUserError(runCli([...SEARCH, '--out', '']), /^hwnas: --out is empty/);
+    const same = join(dir, 'run.csv');
+    expectUserError(
+      runCli([...SEARCH, '--out', same, '--found', join(dir, '.', 'run.csv')]),
+      /^hwnas: --out \S+ and --found \S+ would write over each other/,
+    );
+    expect(existsSync(same)).toBe(false);
+  });
+
+  it('measure: -o empty or named .parquet is refused, and nothing is written', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'hwnas-qa5-measure-'));
+    const measure = (out: string) => runCli(['measure', 'nb201', '--arch', '0', '-o', out], { cwd });
+    expectUserError(measure(''), /^hwnas: --out is empty/);
+    expectUserError(
+      measure('m.parquet'),
+      /^hwnas: --out m\.parquet: measure writes a CSV table, not Parquet \(name it \.csv/,
+    );
+    expectUserError(measure('M.PARQUET'), /measure writes a CSV table, not Parquet/);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it("latency: --out '' is refused (was: the table printed, nothing written)", () => {
+    expectUserError(
+      runCli(['latency', 'nb201', '--latency', 'model:cortex-m7', '--arch', '0', '--out', '']),
+      /^hwnas: --out is empty/,
+    );
   });
 });

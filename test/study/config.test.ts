@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { isHwnasError } from '../../src/errors.js';
 import { enumerateRuns } from '../../src/study/cells.js';
 import {
@@ -13,6 +13,8 @@ import {
   pruningLabel,
   readConfigFile,
 } from '../../src/study/config.js';
+import { runCli } from '../helpers/cli.js';
+import { expectUserError } from '../helpers/errors.js';
 
 const names = ['re', 'random', 'nsga2', 'ls'];
 
@@ -107,5 +109,34 @@ describe('study config', () => {
     const ya = a.filter((r) => r.key.startsWith('model:y|'));
     expect(ya.map((r) => r.runSeed)).toEqual(b.map((r) => r.runSeed));
     expect(new Set(a.map((r) => r.runSeed)).size).toBe(a.length);
+  });
+});
+
+describe('study config numbers beyond a double', () => {
+  let dir = '';
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa6-'));
+  });
+
+  const file = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+
+  it('say Infinity (what JSON.parse made of 1e400), not null, for every numeric key', () => {
+    const cases: [string, RegExp][] = [
+      ['{"evals": 1e400}', /'evals' .* must be a positive integer, got Infinity \(/],
+      ['{"population": -1e400}', /'population' .* must be a positive integer, got -Infinity \(/],
+      ['{"sample": 1e400}', /'sample' .* got Infinity \(/],
+      ['{"seeds": [0, 1e400]}', /'seeds' .* must be a list of non-negative integers, got \[0,Infinity\] \(/],
+      ['{"checkpoints": [10, 1e999]}', /'checkpoints' .* got \[10,Infinity\] \(/],
+      ['{"frontsAt": [-1e400]}', /'frontsAt' .* got \[-Infinity\] \(/],
+    ];
+    for (const [json, pattern] of cases) {
+      const r = runCli(['reproduce', '--config', file('huge.json', json), '--out', join(dir, 'never')]);
+      expectUserError(r, pattern);
+      expect(r.stderr).not.toMatch(/null/);
+    }
   });
 });
