@@ -5,15 +5,15 @@
  */
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAsyncSearch } from '../../src/distributed/async-search.js';
 import { logCheckpoints, openConvergence } from '../../src/distributed/convergence.js';
 import { LocalDispatcher } from '../../src/distributed/dispatch.js';
-import { CommandEvaluator, parseReply } from '../../src/distributed/evaluator.js';
+import { ColumnsEvaluator, CommandEvaluator, parseReply } from '../../src/distributed/evaluator.js';
 import { readHistory, type TellRecord } from '../../src/distributed/history.js';
 import { LastLineBuffer } from '../../src/distributed/last-line.js';
 import { parseRedisUrl } from '../../src/distributed/queue.js';
@@ -24,7 +24,7 @@ import { createStrategy, runClosed, strategyNames } from '../../src/search/index
 import { getSpace } from '../../src/space/all.js';
 import { radices } from '../../src/space/types.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
-import { frontOf, toyEvaluator, toyProgram, toySpecs, toyTable } from '../helpers/toy-open.js';
+import { frontOf, toyColumns, toyEvaluator, toyProgram, toySpecs, toyTable } from '../helpers/toy-open.js';
 
 const space = getSpace('nb201');
 const n = space.size;
@@ -599,3 +599,61 @@ if (!mirror) {
     it.skip('skipped: set HWNAS_MIRROR (e.g. ../shared/data/mirror) to run against the real benchmark', () => {});
   });
 }
+
+describe('async search with a coverage mask', () => {
+  const space = getSpace('nb201');
+
+  const n = space.size;
+
+  let dir = '';
+
+  const file = (name: string) => join(dir, name);
+
+  /** The 30 architectures part.csv covers: every 500th index. */
+  const partIndices = Array.from({ length: 30 }, (_, k) => 500 * k);
+
+  const partMs = (i: number) => 1 + (i % 97) / 4;
+
+  let part = '';
+
+  let partAcc = '';
+
+  let full = '';
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-dist-qa-'));
+    part = file('part.csv');
+    writeFileSync(part, `index,ms\n${partIndices.map((i) => `${i},${partMs(i)}`).join('\n')}\n`);
+    partAcc = file('part-acc.csv');
+    writeFileSync(partAcc, `index,top1\n${partIndices.map((i) => `${i},${50 + (i % 13)}`).join('\n')}\n`);
+    full = file('full.csv');
+    writeFileSync(full, `index,ms\n${Array.from({ length: n }, (_, i) => `${i},${partMs(i)}`).join('\n')}\n`);
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('at concurrency 1 asks exactly what the closed run with allowMissing evaluates', async () => {
+    const covered = Uint8Array.from({ length: n }, (_, i) => (i % 7 === 3 ? 1 : 0));
+    const strategy = () =>
+      createStrategy('re', { radix: radices(space), objectives: 2, seed: 4, population: 20, sample: 5 });
+    const table = toyTable(n);
+    const masked = table.slice();
+    for (let i = 0; i < n; i++) if (!covered[i]) masked[2 * i] = masked[2 * i + 1] = Number.NaN;
+    const closed = runClosed(strategy(), masked, 2, 150, { allowMissing: true });
+    const r = await runAsyncSearch({
+      space,
+      createStrategy: strategy,
+      objectives: toySpecs,
+      evals: 150,
+      concurrency: 1,
+      seed: 4,
+      dispatcher: new LocalDispatcher(new ColumnsEvaluator(toyColumns(n))),
+      historyPath: file('mask.jsonl'),
+      config: { strategy: 're' },
+      covered,
+    });
+    expect(r.tells.map((t) => t.arch)).toEqual(Array.from(closed.archs));
+    expect(r.uncovered).toBe(closed.infeasible);
+    expect(r.failed).toBe(0);
+  });
+});
