@@ -14,7 +14,7 @@ describe('hwnas data import blox --quiet', () => {
   const file = (name: string) => join(dir, name);
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa3-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
   });
 
   it('imports without printing anything; without it the report is printed', () => {

@@ -12,7 +12,7 @@ describe('HWNAS_DEVICES_DIR pointing nowhere', () => {
   const file = (name: string) => join(dir, name);
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa4-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
   });
 
   it('hwnas devices and hwnas calibrate: one line naming the folder, not an empty list and exit 0', () => {

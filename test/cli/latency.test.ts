@@ -16,7 +16,7 @@ describe('hwnas latency --per-block writes a complete lut: file', () => {
   const file = (name: string) => join(dir, name);
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa2-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
   });
 
   it('BLOX choice names that are all digits (00100) are read as names, not indices', () => {
@@ -82,7 +82,7 @@ describe('hwnas latency --allow-missing (partial table: source)', () => {
   const file = (name: string) => join(dir, name);
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa3-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
   });
 
   const nb201 = getSpace('nb201');
@@ -142,7 +142,7 @@ describe('hwnas fit: with a 0 ms or negative measured row', () => {
   const file = (name: string) => join(dir, name);
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa3-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
   });
 
   const nb201 = getSpace('nb201');
@@ -168,7 +168,7 @@ describe('hwnas latency --out with --json', () => {
   const file = (name: string) => join(dir, name);
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa4-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
   });
 
   it('the file stays CSV (a table: or lut: file) and the JSON goes to stdout, as with hwnas front', () => {

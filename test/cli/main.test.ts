@@ -32,7 +32,7 @@ describe('errors stay on one line', () => {
   const file = (name: string) => join(dir, name);
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa2-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
   });
 
   it('line breaks quoted from a file are folded', () => {

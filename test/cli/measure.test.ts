@@ -184,7 +184,7 @@ describe('hwnas measure: Ctrl-C', () => {
   const file = (name: string) => join(dir, name);
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa2-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
   });
 
   it('prints one line naming the rows saved in <out>.partial and exits 130', async () => {
@@ -221,7 +221,7 @@ describe('hwnas measure onto a finished table', () => {
   const file = (name: string) => join(dir, name);
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa4-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
   });
 
   it('is refused with one line; the measured table is left as it was and no .partial appears', () => {

@@ -20,7 +20,7 @@ describe('hwnas open-search and hwnas worker refuse before writing or waiting', 
   const file = (name: string) => join(dir, name);
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa2-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
   });
 
   const flags = {
@@ -66,7 +66,7 @@ describe('hwnas open-search: Ctrl-C and --json', () => {
   const file = (name: string) => join(dir, name);
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa3-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
   });
 
   const toy = join(repoRoot, 'test/fixtures/evaluators/toy.mjs');

@@ -12,7 +12,7 @@ describe('hwnas report on something that is not a study or open-search folder', 
   const file = (name: string) => join(dir, name);
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa4-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
   });
 
   it('a file (the run.json of hwnas search --out), a missing path, an empty folder', () => {

@@ -183,7 +183,7 @@ describe('study folders (hwnas reproduce --out, hwnas report)', () => {
   const file = (name: string) => join(dir, name);
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa2-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
   });
 
   it('a study folder is created, but not a missing parent (a typo should not grow a new tree)', () => {
@@ -220,7 +220,7 @@ describe('a study reading Parquet tables', () => {
   ];
 
   it('resumes unchanged, and refuses to resume after a table (named .pq) is rewritten', () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'hwnas-qa5-study-'));
+    const cwd = mkdtempSync(join(tmpdir(), 'hwnas-study-'));
     writeFileSync(join(cwd, 'space.json'), JSON.stringify(space));
     const write = (name: string, cols: Column[]) =>
       writeFileSync(
@@ -246,7 +246,7 @@ describe('a small study on a user space', () => {
   const ms = [1, 2, 3, 2.5, 3.5, 4.5, 4, 5, 6];
   let cwd = '';
   beforeAll(() => {
-    cwd = mkdtempSync(join(tmpdir(), 'hwnas-qa6-study-'));
+    cwd = mkdtempSync(join(tmpdir(), 'hwnas-study-'));
     writeFileSync(join(cwd, 'space.json'), JSON.stringify(tinyLayeredSpace('qa6-tiny')));
     writeFileSync(join(cwd, 'acc.csv'), `index,acc\n${acc.map((v, i) => `${i},${v}`).join('\n')}\n`);
     writeFileSync(join(cwd, 'board.csv'), `index,ms\n${ms.map((v, i) => `${i},${v}`).join('\n')}\n`);
@@ -386,7 +386,7 @@ describe('hwnas reproduce on a user space with file sources', () => {
   }
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-study-qa-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-study-'));
     for (const [name, text] of Object.entries(FILES)) writeFileSync(join(dir, name), text);
     expect(runsOf(dir)).toEqual({ total: 8, ran: 8, resumed: 0 });
     reference = exportsOf(dir);
@@ -432,14 +432,14 @@ describe('hwnas reproduce on a user space with file sources', () => {
     }, 60_000);
 
     it('a folder copied with its files to another path resumes there byte-identically (no absolute paths)', () => {
-      const copy = join(mkdtempSync(join(tmpdir(), 'hwnas-study-qa-copy-')), 'elsewhere');
+      const copy = join(mkdtempSync(join(tmpdir(), 'hwnas-study-copy-')), 'elsewhere');
       cpSync(dir, copy, { recursive: true });
       expect(runsOf(copy)).toEqual({ total: 8, ran: 0, resumed: 8 });
       expect(exportsOf(copy)).toEqual(reference);
     }, 60_000);
 
     it('a folder written before file contents counted is refused with a message saying so', () => {
-      const old = join(mkdtempSync(join(tmpdir(), 'hwnas-study-qa-old-')), 'study');
+      const old = join(mkdtempSync(join(tmpdir(), 'hwnas-study-old-')), 'study');
       cpSync(dir, old, { recursive: true });
       // What such a folder holds: the hash of the config alone and no record of the inputs.
       const db = new Database(join(old, 'out', 'study.sqlite'));

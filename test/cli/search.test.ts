@@ -196,7 +196,7 @@ describe('hwnas search --sample', () => {
   const file = (name: string) => join(dir, name);
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa3-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
   });
 
   const base = ['search', '--space', 'nb201', '--accuracy', 'nb201:cifar10', '--latency', 'model:cortex-m7'];
@@ -231,7 +231,7 @@ describe('hwnas search --unique', () => {
   const file = (name: string) => join(dir, name);
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa4-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
   });
 
   it('--evals above the number of architectures searched: refused before searching, no --out', () => {

@@ -48,7 +48,7 @@ describe('strategy options that the chosen strategy would ignore', () => {
   const file = (name: string) => join(dir, name);
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa4-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
   });
 
   it('search: --sample without re, --population with random or ls', () => {

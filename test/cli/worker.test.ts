@@ -53,7 +53,7 @@ describe('hwnas worker --space with a missing file', () => {
   const file = (name: string) => join(dir, name);
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa3-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
   });
 
   it('the same line as every other command, with a hint', () => {

@@ -185,7 +185,7 @@ describe('data cache', () => {
   const file = (name: string) => join(dir, name);
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
     writeFileSync(file('Z.csv'), 'f1,f2\n1,0\n0,10\n');
     writeFileSync(file('Zrev.csv'), 'f2,f1\n0,1\n10,0\n'); // the same front, columns swapped
     writeFileSync(file('A.csv'), 'f1,f2\n2,5\n');

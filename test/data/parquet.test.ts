@@ -123,7 +123,7 @@ describe('table: Parquet files as users name and fill them', () => {
   let dir = '';
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa5-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
   });
 
   type Column = { name: string; data: unknown[]; type?: string };

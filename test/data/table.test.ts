@@ -129,7 +129,7 @@ describe('a table row whose index contradicts its arch', () => {
   let dir = '';
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa6-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
   });
 
   const file = (name: string, text: string) => {

@@ -13,7 +13,7 @@ describe('Ctrl-C while the report is streamed', () => {
   const file = (name: string) => join(dir, name);
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa2-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
   });
 
   it('abortOpenFileStreams removes the temp files of unfinished streams only', () => {

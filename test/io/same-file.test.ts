@@ -201,7 +201,7 @@ describe('output files named by mistake', () => {
   let dir = '';
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa5-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
   });
 
   const SEARCH = ['search', '--space', 'nb201', '--accuracy', 'nb201:cifar10', '--latency', 'help:pixel3'];
@@ -218,7 +218,7 @@ describe('output files named by mistake', () => {
   });
 
   it('measure: -o empty or named .parquet is refused, and nothing is written', () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'hwnas-qa5-measure-'));
+    const cwd = mkdtempSync(join(tmpdir(), 'hwnas-test-measure-'));
     const measure = (out: string) => runCli(['measure', 'nb201', '--arch', '0', '-o', out], { cwd });
     expectUserError(measure(''), /^hwnas: --out is empty/);
     expectUserError(

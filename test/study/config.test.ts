@@ -116,7 +116,7 @@ describe('study config numbers beyond a double', () => {
   let dir = '';
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-qa6-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
   });
 
   const file = (name: string, text: string) => {
