@@ -189,7 +189,7 @@ describe('open-search with a source that covers part of the space', () => {
   let full = '';
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-dist-qa-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-dist-'));
     part = file('part.csv');
     writeFileSync(part, `index,ms\n${partIndices.map((i) => `${i},${partMs(i)}`).join('\n')}\n`);
     partAcc = file('part-acc.csv');

@@ -15,38 +15,30 @@ import { runCli } from '../helpers/cli.js';
 import { expectUserError } from '../helpers/errors.js';
 import { toyProgram, toySpecs } from '../helpers/toy-open.js';
 
+const space = getSpace('nb201');
+const n = space.size;
+let dir = '';
+const file = (name: string) => join(dir, name);
+/** The 30 architectures part.csv covers: every 500th index. */
+const partIndices = Array.from({ length: 30 }, (_, k) => 500 * k);
+const partMs = (i: number) => 1 + (i % 97) / 4;
+let part = '';
+let partAcc = '';
+let full = '';
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'hwnas-dist-build-'));
+  part = file('part.csv');
+  writeFileSync(part, `index,ms\n${partIndices.map((i) => `${i},${partMs(i)}`).join('\n')}\n`);
+  partAcc = file('part-acc.csv');
+  writeFileSync(partAcc, `index,top1\n${partIndices.map((i) => `${i},${50 + (i % 13)}`).join('\n')}\n`);
+  full = file('full.csv');
+  writeFileSync(full, `index,ms\n${Array.from({ length: n }, (_, i) => `${i},${partMs(i)}`).join('\n')}\n`);
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 describe('sourceCoverage', () => {
-  const space = getSpace('nb201');
-
-  const n = space.size;
-
-  let dir = '';
-
-  const file = (name: string) => join(dir, name);
-
-  /** The 30 architectures part.csv covers: every 500th index. */
-  const partIndices = Array.from({ length: 30 }, (_, k) => 500 * k);
-
-  const partMs = (i: number) => 1 + (i % 97) / 4;
-
-  let part = '';
-
-  let partAcc = '';
-
-  let full = '';
-
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-dist-qa-'));
-    part = file('part.csv');
-    writeFileSync(part, `index,ms\n${partIndices.map((i) => `${i},${partMs(i)}`).join('\n')}\n`);
-    partAcc = file('part-acc.csv');
-    writeFileSync(partAcc, `index,top1\n${partIndices.map((i) => `${i},${50 + (i % 13)}`).join('\n')}\n`);
-    full = file('full.csv');
-    writeFileSync(full, `index,ms\n${Array.from({ length: n }, (_, i) => `${i},${partMs(i)}`).join('\n')}\n`);
-  });
-
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
   const col = (name: string, covered: (i: number) => boolean, direction: 'min' | 'max' = 'min') => ({
     name,
     source: `table:${name}.csv#${name}`,
@@ -72,37 +64,6 @@ describe('sourceCoverage', () => {
 });
 
 describe('error-budget stop caused by an objective source', () => {
-  const space = getSpace('nb201');
-
-  const n = space.size;
-
-  let dir = '';
-
-  const file = (name: string) => join(dir, name);
-
-  /** The 30 architectures part.csv covers: every 500th index. */
-  const partIndices = Array.from({ length: 30 }, (_, k) => 500 * k);
-
-  const partMs = (i: number) => 1 + (i % 97) / 4;
-
-  let part = '';
-
-  let partAcc = '';
-
-  let full = '';
-
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-dist-qa-'));
-    part = file('part.csv');
-    writeFileSync(part, `index,ms\n${partIndices.map((i) => `${i},${partMs(i)}`).join('\n')}\n`);
-    partAcc = file('part-acc.csv');
-    writeFileSync(partAcc, `index,top1\n${partIndices.map((i) => `${i},${50 + (i % 13)}`).join('\n')}\n`);
-    full = file('full.csv');
-    writeFileSync(full, `index,ms\n${Array.from({ length: n }, (_, i) => `${i},${partMs(i)}`).join('\n')}\n`);
-  });
-
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
   const stop = async (flags: Parameters<typeof buildEvaluator>[1], name: string) => {
     const built = await buildEvaluator(space, flags);
     const specs = flags.evaluator ? toySpecs : built.sourceSpecs;

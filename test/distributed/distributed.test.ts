@@ -621,7 +621,7 @@ describe('async search with a coverage mask', () => {
   let full = '';
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-dist-qa-'));
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-dist-'));
     part = file('part.csv');
     writeFileSync(part, `index,ms\n${partIndices.map((i) => `${i},${partMs(i)}`).join('\n')}\n`);
     partAcc = file('part-acc.csv');
