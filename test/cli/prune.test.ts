@@ -1,4 +1,4 @@
-/** hwnas prune (and the sources front and search take): bad input is one line, exit 2, nothing written. */
+/** hwnas prune: the report and JSON on a synthetic benchmark, and bad input (one line, exit 2, nothing written). */
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,8 @@ import { defaultConfig } from '../../src/study/config.js';
 import { StudyStore } from '../../src/study/store.js';
 import { runCli } from '../helpers/cli.js';
 import { asyncErrorOf, errorOf, expectUserError } from '../helpers/errors.js';
+
+import { writeSyntheticNb201 } from '../helpers/synthetic-nb201.js';
 
 describe('prune: sources in the wrong role', () => {
   let dir = '';
@@ -101,5 +103,46 @@ describe('hwnas prune --seed', () => {
   it('without --seed a deterministic metric still runs', () => {
     const r = runCli(['prune', 'nb201', '--latency', 'model:cortex-m7', '--ratio', '0.5', '--metric', 'params']);
     expect(r.code, r.stderr).toBe(0);
+  });
+});
+
+describe('hwnas prune', () => {
+  let lat = '';
+  let acc = '';
+  beforeAll(() => {
+    ({ acc, lat } = writeSyntheticNb201(mkdtempSync(join(tmpdir(), 'hwnas-prune-'))));
+  });
+
+  it('reports scored blocks, the pruned size, R^2 and front recall', () => {
+    const r = runCli(['prune', 'nb201', '--latency', lat, '--ratio', '0.7', '--report', '--accuracy', acc]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    // 5 ops at 70 %: floor(3.5) = 3 removed, 2 kept per edge -> 2^6 = 64 architectures
+    expect(r.stdout).toMatch(/pruned space: 64 of 15625 architectures/);
+    expect(r.stdout).toMatch(/R\^2 = 1\.0000/);
+    expect(r.stdout).toMatch(
+      /front recall: [\d.]+ % of the \d+ true-front architectures survive; best reachable in the pruned space: GD [\d.e-]+, IGD\+ [\d.e-]+/,
+    );
+    // conv3x3 on one edge across the 15 cells: 5 x (9C^2 + 2C) for C = 16, 32, 64 = 243,040 params
+    expect(r.stdout).toMatch(/nor_conv_3x3 +\S+ +243040 +\S+ +kept/);
+  });
+
+  it('prints stable JSON and rejects bad input', () => {
+    const args = ['prune', 'nb201', '--latency', lat, '--ratio', '0.5', '--metric', 'random', '--seed', '3', '--json'];
+    const a = runCli(args);
+    expect(a.code).toBe(0);
+    const j = JSON.parse(a.stdout);
+    expect(j.size).toBe(729);
+    expect(j.decisions).toHaveLength(6);
+    expect(j.decisions[0].removed).toHaveLength(2);
+    for (const [extra, msg] of [
+      [['--ratio', '1'], /ratio must be/],
+      [['--ratio', '0.5', '--metric', 'flops'], /unknown pruning metric 'flops'/],
+    ] as [string[], RegExp][]) {
+      const r = runCli(['prune', 'nb201', '--latency', lat, ...extra]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(msg);
+    }
   });
 });

@@ -1,42 +1,20 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runSearch } from '../../src/cli/search.js';
-import { mixedRadixDecode } from '../../src/space/types.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { asyncErrorOf, expectUserError } from '../helpers/errors.js';
 import { mcuSearch } from '../helpers/mcu.js';
+import { writeSyntheticNb201 } from '../helpers/synthetic-nb201.js';
 
-/**
- * A synthetic NAS-Bench-201 benchmark (15,625 architectures) written by test code: latency additive over
- * the six edges' ops, accuracy = op bonus + deterministic jitter. Nothing from the real benchmark.
- */
-const opLatency = [0.01, 0.2, 1.0, 0.6, 0.3];
-const opAccuracy = [-8, 1, 4, 3, 0.5];
 let dir = '';
 let acc = '';
 let lat = '';
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'hwnas-search-'));
-  const lines = ['index,acc,lat'];
-  const holes = ['index,acc,lat'];
-  for (let i = 0; i < 15625; i++) {
-    const codes = mixedRadixDecode(i, [5, 5, 5, 5, 5, 5]);
-    let l = 0.5;
-    let a = 50 + ((i * 7919) % 101) / 100;
-    codes.forEach((c, d) => {
-      l += opLatency[c]! * (1 + d / 10);
-      a += opAccuracy[c]!;
-    });
-    lines.push(`${i},${a.toFixed(4)},${l.toFixed(6)}`);
-    if (i !== 15624) holes.push(`${i},${a.toFixed(4)},${l.toFixed(6)}`);
-  }
-  writeFileSync(join(dir, 'nb.csv'), `${lines.join('\n')}\n`);
-  writeFileSync(join(dir, 'holes.csv'), `${holes.join('\n')}\n`);
-  acc = `table:${join(dir, 'nb.csv')}#acc`;
-  lat = `table:${join(dir, 'nb.csv')}#lat`;
+  ({ acc, lat } = writeSyntheticNb201(dir));
 });
 
 describe('hwnas search', () => {
@@ -130,41 +108,6 @@ describe('hwnas search', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(msg);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    }
-  });
-});
-
-describe('hwnas prune', () => {
-  it('reports scored blocks, the pruned size, R^2 and front recall', () => {
-    const r = runCli(['prune', 'nb201', '--latency', lat, '--ratio', '0.7', '--report', '--accuracy', acc]);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    // 5 ops at 70 %: floor(3.5) = 3 removed, 2 kept per edge -> 2^6 = 64 architectures
-    expect(r.stdout).toMatch(/pruned space: 64 of 15625 architectures/);
-    expect(r.stdout).toMatch(/R\^2 = 1\.0000/);
-    expect(r.stdout).toMatch(
-      /front recall: [\d.]+ % of the \d+ true-front architectures survive; best reachable in the pruned space: GD [\d.e-]+, IGD\+ [\d.e-]+/,
-    );
-    // conv3x3 on one edge across the 15 cells: 5 x (9C^2 + 2C) for C = 16, 32, 64 = 243,040 params
-    expect(r.stdout).toMatch(/nor_conv_3x3 +\S+ +243040 +\S+ +kept/);
-  });
-
-  it('prints stable JSON and rejects bad input', () => {
-    const args = ['prune', 'nb201', '--latency', lat, '--ratio', '0.5', '--metric', 'random', '--seed', '3', '--json'];
-    const a = runCli(args);
-    expect(a.code).toBe(0);
-    const j = JSON.parse(a.stdout);
-    expect(j.size).toBe(729);
-    expect(j.decisions).toHaveLength(6);
-    expect(j.decisions[0].removed).toHaveLength(2);
-    for (const [extra, msg] of [
-      [['--ratio', '1'], /ratio must be/],
-      [['--ratio', '0.5', '--metric', 'flops'], /unknown pruning metric 'flops'/],
-    ] as [string[], RegExp][]) {
-      const r = runCli(['prune', 'nb201', '--latency', lat, ...extra]);
-      expect(r.code).toBe(2);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).toMatch(msg);
     }
   });
 });
