@@ -42,7 +42,7 @@ export interface SearchSpace {
   /** The canonical notation users know (BLOX arch vector JSON, NB201 cell string, ...). */
   format(index: number): string;
   /**
-   * Every notation of the architecture. `parse` accepts each value back (test/space-notations.test.ts),
+   * Every notation of the architecture. `parse` accepts each value back (test/space/notations.test.ts),
    * except descriptions of one part only (BLOX's `cell0..2`, one stage each).
    */
   notations(index: number): Notations;

@@ -17,7 +17,7 @@ if (!haveScript) console.warn(`reproduce-progress: skipped: ${SCRIPT} (util-linu
 const dir = mkdtempSync(join(tmpdir(), 'hwnas-progress-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const node = [process.execPath, '--import', 'tsx', '--import', './test/study-toy.ts', 'src/cli/run.ts'];
+const node = [process.execPath, '--import', 'tsx', '--import', './test/helpers/study-toy.ts', 'src/cli/run.ts'];
 const study = (out: string) =>
   [
     'reproduce',

@@ -5,9 +5,10 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { expectUserError } from '../helpers/errors.js';
+import { mcuSearch, mcuSpace } from '../helpers/mcu.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hwnas-strategy-flags-'));
 const open = (out: string) => ['open-search', '--space', 'nb201', '--objective', 'model:cortex-m7', '--out', out];
@@ -37,6 +38,55 @@ describe('strategy options on the other commands', () => {
       r,
       /^hwnas: --population is not used by --strategies random,ls \(.*add re or nsga2 to --strategies\)$/,
     );
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('strategy options that the chosen strategy would ignore', () => {
+  let dir = '';
+
+  const file = (name: string) => join(dir, name);
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
+  });
+
+  it('search: --sample without re, --population with random or ls', () => {
+    const out = file('ignored.json');
+    expectUserError(
+      runCli([...mcuSearch(dir), '--evals', '200', '--strategy', 'nsga2', '--sample', '5', '--out', out]),
+      /^hwnas: --sample is not used by --strategy nsga2 \(.*--strategy re\)$/,
+    );
+    expectUserError(
+      runCli([...mcuSearch(dir), '--evals', '200', '--strategy', 'random', '--population', '5', '--out', out]),
+      /^hwnas: --population is not used by --strategy random/,
+    );
+    expectUserError(
+      runCli([...mcuSearch(dir), '--evals', '200', '--strategy', 'ls', '--population', '5', '--out', out]),
+      /^hwnas: --population is not used by --strategy ls/,
+    );
+    expect(existsSync(out)).toBe(false);
+    // where they are used, they still work
+    const ok = runCli([...mcuSearch(dir), '--evals', '60', '--strategy', 'nsga2', '--population', '20', '--json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout).population).toBe(20);
+  });
+  it('open-search: the same rule, before any history is written', () => {
+    const out = file('os');
+    const r = runCli([
+      'open-search',
+      '--space',
+      mcuSpace,
+      '--objective',
+      'model:cortex-m7',
+      '--strategy',
+      'random',
+      '--sample',
+      '3',
+      '--out',
+      out,
+    ]);
+    expectUserError(r, /^hwnas: --sample is not used by --strategy random/);
     expect(existsSync(out)).toBe(false);
   });
 });
