@@ -9,6 +9,7 @@ import { fail } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { checkOutputFile } from '../io/folders.js';
 import { toJson } from '../io/json.js';
+import { additiveFixed } from '../objectives/additive.js';
 import { resolveSource } from '../objectives/all.js';
 import { checkLatencySource } from '../objectives/roles.js';
 import type { ObjectiveColumn } from '../objectives/types.js';
@@ -68,26 +69,6 @@ function blockRows(space: SearchSpace, col: ObjectiveColumn): Row[] {
   const fixed = additiveFixed(space, col);
   if (fixed !== undefined) rows.push({ decision: 'fixed', choice: '', ms: round(fixed) });
   return rows;
-}
-
-/** Architectures checked for additivity: spread over the index range, first and last included. */
-const ADDITIVITY_CHECKS = 64;
-
-/**
- * The latency outside the blocks when every total equals it plus the block values (checked on
- * architectures spread over the space), else undefined (NB201: zero edges make costs interact).
- */
-export function additiveFixed(space: SearchSpace, col: ObjectiveColumn): number | undefined {
-  const blockSum = (i: number) => space.decode(i).reduce((a, c, d) => a + col.blockValue!(d, c), 0);
-  const fixed = col.values[0]! - blockSum(0);
-  const step = Math.max(1, Math.floor((space.size - 1) / (ADDITIVITY_CHECKS - 1)));
-  for (let i = 0; i < space.size; i += step) {
-    for (const j of [i, Math.min(space.size - 1, i + step - 1)]) {
-      const total = col.values[j]!;
-      if (!(Math.abs(fixed + blockSum(j) - total) <= 1e-9 * Math.max(1, Math.abs(total)))) return undefined;
-    }
-  }
-  return fixed;
 }
 
 function round(x: number): number {

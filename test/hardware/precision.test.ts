@@ -7,13 +7,13 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { HwnasError } from '../src/errors.js';
-import { CONSTANT_NAMES, devicePath, getDevice, loadDeviceFile, parseDeviceFile } from '../src/hardware/device.js';
-import { predictGraph } from '../src/hardware/index.js';
-import { loadTransferPrior, priorBaseSpecs, priorKey } from '../src/hardware/transfer.js';
-import { zooGraph } from '../src/ir/zoo.js';
-import { runCli } from './helpers/cli.js';
-import { errorOf, expectUserError } from './helpers/errors.js';
+import type { HwnasError } from '../../src/errors.js';
+import { CONSTANT_NAMES, devicePath, getDevice, loadDeviceFile, parseDeviceFile } from '../../src/hardware/device.js';
+import { predictGraph } from '../../src/hardware/index.js';
+import { loadTransferPrior, priorBaseSpecs, priorKey } from '../../src/hardware/transfer.js';
+import { zooGraph } from '../../src/ir/zoo.js';
+import { runCli } from '../helpers/cli.js';
+import { errorOf, expectUserError } from '../helpers/errors.js';
 
 const CPUS = ['cortex-a76', 'cortex-a75', 'cortex-a72'];
 
