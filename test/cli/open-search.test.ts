@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSearch } from '../../src/cli/open-search.js';
 import { readHistory, type TellRecord } from '../../src/distributed/history.js';
 import { runWorker } from '../../src/distributed/worker-run.js';
-import { getSpace } from '../../src/space/all.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { asyncErrorOf, expectUserError } from '../helpers/errors.js';
 import { mcuSpace } from '../helpers/mcu.js';
+import { partIndices, partMs, writePartialTables } from '../helpers/partial-tables.js';
 import { toyProgram } from '../helpers/toy-open.js';
 
 describe('hwnas open-search and hwnas worker refuse before writing or waiting', () => {
@@ -169,18 +169,9 @@ describe.skipIf(process.platform !== 'linux')('hwnas open-search --out where no 
 });
 
 describe('open-search with a source that covers part of the space', () => {
-  const space = getSpace('nb201');
-
-  const n = space.size;
-
   let dir = '';
 
   const file = (name: string) => join(dir, name);
-
-  /** The 30 architectures part.csv covers: every 500th index. */
-  const partIndices = Array.from({ length: 30 }, (_, k) => 500 * k);
-
-  const partMs = (i: number) => 1 + (i % 97) / 4;
 
   let part = '';
 
@@ -190,12 +181,7 @@ describe('open-search with a source that covers part of the space', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'hwnas-dist-'));
-    part = file('part.csv');
-    writeFileSync(part, `index,ms\n${partIndices.map((i) => `${i},${partMs(i)}`).join('\n')}\n`);
-    partAcc = file('part-acc.csv');
-    writeFileSync(partAcc, `index,top1\n${partIndices.map((i) => `${i},${50 + (i % 13)}`).join('\n')}\n`);
-    full = file('full.csv');
-    writeFileSync(full, `index,ms\n${Array.from({ length: n }, (_, i) => `${i},${partMs(i)}`).join('\n')}\n`);
+    ({ part, partAcc, full } = writePartialTables(dir));
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

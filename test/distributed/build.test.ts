@@ -1,5 +1,5 @@
 /** Building open-search evaluators: source coverage, error-budget stops named by their source, the ort limit. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,27 +13,19 @@ import { getSpace } from '../../src/space/all.js';
 import { radices } from '../../src/space/types.js';
 import { runCli } from '../helpers/cli.js';
 import { expectUserError } from '../helpers/errors.js';
+import { writePartialTables } from '../helpers/partial-tables.js';
 import { toyProgram, toySpecs } from '../helpers/toy-open.js';
 
 const space = getSpace('nb201');
 const n = space.size;
 let dir = '';
 const file = (name: string) => join(dir, name);
-/** The 30 architectures part.csv covers: every 500th index. */
-const partIndices = Array.from({ length: 30 }, (_, k) => 500 * k);
-const partMs = (i: number) => 1 + (i % 97) / 4;
 let part = '';
-let partAcc = '';
 let full = '';
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'hwnas-dist-build-'));
-  part = file('part.csv');
-  writeFileSync(part, `index,ms\n${partIndices.map((i) => `${i},${partMs(i)}`).join('\n')}\n`);
-  partAcc = file('part-acc.csv');
-  writeFileSync(partAcc, `index,top1\n${partIndices.map((i) => `${i},${50 + (i % 13)}`).join('\n')}\n`);
-  full = file('full.csv');
-  writeFileSync(full, `index,ms\n${Array.from({ length: n }, (_, i) => `${i},${partMs(i)}`).join('\n')}\n`);
+  ({ part, full } = writePartialTables(dir));
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@
  */
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -609,25 +609,8 @@ describe('async search with a coverage mask', () => {
 
   const file = (name: string) => join(dir, name);
 
-  /** The 30 architectures part.csv covers: every 500th index. */
-  const partIndices = Array.from({ length: 30 }, (_, k) => 500 * k);
-
-  const partMs = (i: number) => 1 + (i % 97) / 4;
-
-  let part = '';
-
-  let partAcc = '';
-
-  let full = '';
-
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'hwnas-dist-'));
-    part = file('part.csv');
-    writeFileSync(part, `index,ms\n${partIndices.map((i) => `${i},${partMs(i)}`).join('\n')}\n`);
-    partAcc = file('part-acc.csv');
-    writeFileSync(partAcc, `index,top1\n${partIndices.map((i) => `${i},${50 + (i % 13)}`).join('\n')}\n`);
-    full = file('full.csv');
-    writeFileSync(full, `index,ms\n${Array.from({ length: n }, (_, i) => `${i},${partMs(i)}`).join('\n')}\n`);
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
