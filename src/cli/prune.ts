@@ -56,10 +56,16 @@ export async function runPrune(spaceName: string, f: PruneFlags): Promise<string
   if (f.json) {
     return toJson({
       ...pruneJson(space, result, { latency: f.latency ?? null, seed }),
-      ...(audit ? { audit: { accuracy: f.accuracy, ...audit } } : {}),
+      ...(audit ? { audit: { accuracy: f.accuracy, ...auditFields(audit) } } : {}),
     });
   }
   return pruneText(space, result, f.latency, f.report === true, audit);
+}
+
+/** The audit's JSON fields as they were before the text gained the front-loss line. */
+function auditFields(audit: PruneAudit): Omit<PruneAudit, 'frontLoss'> {
+  const { frontLoss: _, ...fields } = audit;
+  return fields;
 }
 
 export function register(program: Command): void {

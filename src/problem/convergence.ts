@@ -6,7 +6,7 @@
  *
  * Two ways to the same indicators: `convergence` (hwnas search) recomputes the found set at a few
  * checkpoints; `replay` (studies) grows it one evaluation at a time with a `FrontArchive`, which also gives
- * the GD after every evaluation.
+ * the GD and IGD+ after every evaluation.
  */
 import {
   gd,
@@ -18,6 +18,7 @@ import {
   paretoFrontIndices,
 } from '../pareto/index.js';
 import { FrontArchive } from './archive.js';
+import { IgdPlusTracker } from './igd-tracker.js';
 import { pickRows } from './rows.js';
 
 /** Hypervolume reference per objective, in the space normalised by the true front. */
@@ -118,6 +119,8 @@ export interface ReplayCheckpoint extends FrontQuality {
 export interface Replay {
   /** (evaluations, GD) pairs at every evaluation where the found front changed. */
   trace: Float64Array;
+  /** (evaluations, IGD+) pairs at every evaluation where IGD+ went down (it never goes up). */
+  igdTrace: Float64Array;
   checkpoints: ReplayCheckpoint[];
   /** Found front (architecture indices, canonical order) at each `frontsAt` count. */
   fronts: { evals: number; archs: Int32Array }[];
@@ -135,13 +138,16 @@ export function replay(
   const { objectives, m } = target;
   const n = target.distToFront.length;
   const archive = new FrontArchive(objectives, m, target.distToFront, Math.min(archs.length, n));
+  const igd = new IgdPlusTracker(target.normalized, target.frontNormalized, m);
   const trace: number[] = [];
+  const igdTrace: number[] = [];
   const checkpoints: ReplayCheckpoint[] = [];
   const fronts: Replay['fronts'] = [];
   let nextCheckpoint = 0;
   let nextFront = 0;
   for (let e = 1; e <= archs.length; e++) {
     if (archive.add(archs[e - 1]!)) trace.push(e, archive.gd());
+    if (igd.add(archs[e - 1]!)) igdTrace.push(e, igd.value());
     while (nextCheckpoint < at.checkpoints.length && at.checkpoints[nextCheckpoint] === e) {
       const members = archive.sortedMembers();
       const found = pickRows(target.normalized, m, members);
@@ -153,5 +159,5 @@ export function replay(
       nextFront++;
     }
   }
-  return { trace: Float64Array.from(trace), checkpoints, fronts };
+  return { trace: Float64Array.from(trace), igdTrace: Float64Array.from(igdTrace), checkpoints, fronts };
 }

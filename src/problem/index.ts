@@ -26,4 +26,5 @@ export {
   type ReplayTarget,
   replay,
 } from './convergence.js';
+export { IgdPlusTracker } from './igd-tracker.js';
 export { maskIndices, pickRows, trueFront } from './rows.js';

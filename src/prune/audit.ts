@@ -2,7 +2,8 @@
  * Pruning audit on a closed benchmark: how much of the true Pareto front survives pruning (front recall),
  * and how close the pruned space's own best front is to the true one (the GD any search confined to the
  * pruned space converges to at best), and the IGD+ of that front for coverage. GD is the original form, both fronts normalised by the true front's
- * ideal and nadir, as in the search checkpoints.
+ * ideal and nadir, as in the search checkpoints. IGD+ is the floor a search in the pruned space can reach;
+ * GD is not (it is not Pareto-compliant: a search that finds one true-front point has GD 0).
  */
 import { fail } from '../errors.js';
 import type { ObjectiveColumn } from '../objectives/types.js';
@@ -11,6 +12,7 @@ import { closedProblem, pickRows, trueFront } from '../problem/index.js';
 import type { AllowedChoices } from '../space/allowed.js';
 import { AllowedSpace } from '../space/allowed.js';
 import { radices, type SearchSpace } from '../space/types.js';
+import { type FrontLoss, frontLoss } from './front-loss.js';
 
 /** Every architecture index of the pruned space, ascending. */
 export function prunedIndices(allowed: AllowedChoices, radix: readonly number[]): Int32Array {
@@ -73,6 +75,8 @@ export interface PruneAudit {
   prunedFrontSize: number;
   /** Architectures with a value for both objectives (the front is exact over these). */
   rows: number;
+  /** Which removed blocks the true front uses (text output only; `--json` keeps its fields). */
+  frontLoss: FrontLoss;
 }
 
 /** The audit of a pruning on the closed problem of an accuracy and a latency source (`hwnas prune --accuracy`). */
@@ -92,5 +96,11 @@ export function auditPruning(
     frontSize: front.length,
     prunedFrontSize: r.prunedFront.length,
     rows: problem.coveredCount,
+    frontLoss: frontLoss({
+      allowed: result.allowed,
+      choices: space.decisions.map((d) => d.choices),
+      front,
+      latencyOf: (a) => objectives[a * m + 1]!,
+    }),
   };
 }

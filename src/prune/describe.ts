@@ -4,6 +4,7 @@
  */
 import type { SearchSpace } from '../space/types.js';
 import type { PruneAudit } from './audit.js';
+import { frontLossText, LOSS_NOTE_RECALL } from './front-loss.js';
 import type { PruneResult } from './prune.js';
 
 /** Non-finite numbers become strings in JSON (JSON has no Infinity). */
@@ -114,6 +115,10 @@ export function pruneText(
       `front recall: ${(audit.recall * 100).toFixed(1)} % of the ${audit.frontSize} true-front architectures survive; best reachable in the pruned space: GD ${fmt(audit.bestGd)}, IGD+ ${fmt(audit.bestIgdPlus)}` +
         (audit.rows < space.size ? ` (front over the ${audit.rows} architectures with both values)` : ''),
     );
+    lines.push(
+      'IGD+ of the pruned front is the floor any search in the pruned space can reach; its GD is not (GD is not Pareto-compliant)',
+    );
+    if (audit.recall < LOSS_NOTE_RECALL) lines.push(`why: the pruned space ${frontLossText(audit.frontLoss)}`);
   }
   return `${lines.join('\n')}\n`;
 }

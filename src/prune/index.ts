@@ -14,11 +14,23 @@ export {
 export { BlockCosts } from './costs.js';
 export { jsonNumber, pruneJson, pruneText } from './describe.js';
 export {
+  type FrontLoss,
+  type FrontLossInput,
+  frontLoss,
+  frontLossText,
+  LOSS_NOTE_RECALL,
+  type RemovedChoiceUse,
+} from './front-loss.js';
+export {
+  decisionRanks,
+  type EvaluatedSet,
+  frontUsageScores,
   getPruneMetric,
   type MetricInput,
   type MetricScores,
   type PruneMetric,
   perLatency,
+  preSearchMetricNames,
   pruneMetricNames,
   registerPruneMetric,
 } from './metrics.js';

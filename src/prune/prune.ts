@@ -12,7 +12,7 @@ import type { ObjectiveColumn } from '../objectives/types.js';
 import { AllowedSpace } from '../space/allowed.js';
 import type { SearchSpace } from '../space/types.js';
 import { BlockCosts } from './costs.js';
-import { getPruneMetric } from './metrics.js';
+import { type EvaluatedSet, getPruneMetric, preSearchMetricNames } from './metrics.js';
 
 export interface PruneOptions {
   space: SearchSpace;
@@ -25,6 +25,8 @@ export interface PruneOptions {
   seed?: number;
   /** Precomputed block parameter counts [decision][choice] (skips building the block networks). */
   params?: number[][];
+  /** What a search has evaluated: only metrics with `needsEvaluations` read it (pruning inside a search). */
+  evaluated?: EvaluatedSet;
 }
 
 export interface PruneResult {
@@ -73,8 +75,18 @@ export function parseRatioOption(flag: string, text: string): number {
 export function pruneSpace(opts: PruneOptions): PruneResult {
   checkRatio(opts.ratio);
   const metric = getPruneMetric(opts.metric);
+  if (metric.needsEvaluations && !(opts.evaluated && opts.evaluated.archs.length > 0)) {
+    fail(
+      `pruning metric '${opts.metric}' learns from the accuracies of evaluated architectures: before a search none are evaluated, and using accuracies of architectures outside the evaluated set is not pre-search pruning`,
+      `use it only inside a search (adaptive pruning), or pick a pre-search metric: ${preSearchMetricNames().join(', ')}`,
+    );
+  }
   const costs = new BlockCosts(opts.space, opts.latency, opts.params);
-  const { scores, tiers } = metric.score({ costs, seed: opts.seed ?? 0 });
+  const { scores, tiers } = metric.score({
+    costs,
+    seed: opts.seed ?? 0,
+    ...(opts.evaluated ? { evaluated: opts.evaluated } : {}),
+  });
   const radix = costs.radix;
   if (scores.length !== radix.length || scores.some((row, d) => row.length !== radix[d])) {
     fail(`pruning metric '${opts.metric}' returned scores of the wrong shape`);

@@ -7,7 +7,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { StoredRun, StudyData } from '../study/index.js';
 import { pruningLabel, type StudyConfig } from '../study/index.js';
 import { meanInterval } from './stats.js';
-import { gdAt } from './summary.js';
+import { traceAt } from './summary.js';
 
 export interface PlotSpec {
   /** File stem, e.g. `gd-model-cortex-m7`. */
@@ -60,7 +60,7 @@ export function gdPlot(config: StudyConfig, runs: StoredRun[], device: string): 
       if (rs.length === 0) continue;
       const setting = seriesLabel(config, pruning, strategy);
       for (const e of grid) {
-        const iv = meanInterval(rs.map((r) => gdAt(r.trace, e)));
+        const iv = meanInterval(rs.map((r) => traceAt(r.trace, e)));
         const half = Number.isFinite(iv.half) ? iv.half : 0;
         values.push({ evals: e, setting, mean: iv.mean, lo: Math.max(0, iv.mean - half), hi: iv.mean + half });
       }

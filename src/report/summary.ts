@@ -4,6 +4,7 @@
  * pruning audit. Pure: depends only on the stored runs, so reports are byte-identical across reruns.
  */
 
+import { type FrontLoss, frontLossText, LOSS_NOTE_RECALL } from '../prune/index.js';
 import type { StoredRun } from '../study/index.js';
 import { pruningLabel, type StudyConfig } from '../study/index.js';
 import { type Interval, meanInterval } from './stats.js';
@@ -17,7 +18,11 @@ export const INDICATORS: { id: Indicator; file: string; title: string; better: '
   { id: 'hv', file: 'hv', title: 'Hypervolume (normalised, reference point 1.1, 1.1)', better: 'higher' },
 ];
 
-/** The poster's quality bar: the GD the unpruned search reaches after this many evaluations. */
+/**
+ * The poster's quality bar: the IGD+ the unpruned search reaches after this many evaluations. IGD+, not
+ * the poster's GD: GD is not Pareto-compliant (one point near an end of the true front has GD ~0, so a
+ * run "reaches" the unpruned GD after 1 evaluation); IGD+ only goes down as the found set gets better.
+ */
 export const QUALITY_EVALS = 2000;
 
 export interface SettingKey {
@@ -41,7 +46,7 @@ export interface TimeToQualityRow extends SettingKey {
   evals: Interval;
   reached: number;
   runs: number;
-  /** GD at QUALITY_EVALS of the unpruned search (per device and strategy). */
+  /** IGD+ at QUALITY_EVALS of the unpruned search (per device and strategy). */
   target: number;
 }
 
@@ -53,7 +58,12 @@ export interface AuditRow {
   sizeVaries: boolean;
   recall: number;
   bestGd: number;
+  bestIgdPlus: number;
   r2: number | null;
+  /** What the first seed's pruned space lost of the true front (null without pruning). */
+  frontLoss: FrontLoss | null;
+  /** The pruned space differs between seeds (random pruning). */
+  spaceVaries: boolean;
 }
 
 export interface StudySummary {
@@ -66,10 +76,12 @@ export interface StudySummary {
   timeToQuality: TimeToQualityRow[];
   timeToQualityNote: string | null;
   audit: AuditRow[];
+  /** One line per audit row whose front recall is below LOSS_NOTE_RECALL: which removed blocks the front uses. */
+  auditNotes: string[];
 }
 
-/** GD of a run after `evals` evaluations, read from its (evaluations, GD) change trace. */
-export function gdAt(trace: Float64Array, evals: number): number {
+/** A run's indicator after `evals` evaluations, read from an (evaluations, value) change trace (GD or IGD+). */
+export function traceAt(trace: Float64Array, evals: number): number {
   let value = Number.NaN;
   for (let i = 0; i < trace.length; i += 2) {
     if (trace[i]! > evals) break;
@@ -78,7 +90,7 @@ export function gdAt(trace: Float64Array, evals: number): number {
   return value;
 }
 
-/** First evaluation count at which the run's GD is at most `target`, or -1. */
+/** First evaluation count at which a change trace (GD or IGD+) is at most `target`, or -1. */
 export function evalsToReach(trace: Float64Array, target: number): number {
   for (let i = 0; i < trace.length; i += 2) if (trace[i + 1]! <= target) return trace[i]!;
   return -1;
@@ -137,8 +149,8 @@ export function summarize(config: StudyConfig, runs: StoredRun[]): StudySummary 
         (g) => g.key.device === key.device && g.key.strategy === key.strategy && g.key.pruning === 'none',
       );
       if (!base) continue;
-      const target = mean(base.runs.map((r) => gdAt(r.trace, qualityEvals)));
-      const reachedAt = rs.map((r) => evalsToReach(r.trace, target)).filter((e) => e >= 0);
+      const target = mean(base.runs.map((r) => traceAt(r.igdTrace, qualityEvals)));
+      const reachedAt = rs.map((r) => evalsToReach(r.igdTrace, target)).filter((e) => e >= 0);
       timeToQuality.push({
         ...key,
         evals: meanInterval(reachedAt),
@@ -164,7 +176,10 @@ export function summarize(config: StudyConfig, runs: StoredRun[]): StudySummary 
         sizeVaries: sizes.some((s) => s !== sizes[0]),
         recall: mean(rs.map((r) => r.prune.recall)),
         bestGd: mean(rs.map((r) => r.prune.bestGd)),
+        bestIgdPlus: mean(rs.map((r) => r.prune.bestIgdPlus)),
         r2: r2s.length > 0 ? mean(r2s) : null,
+        frontLoss: rs[0]!.prune.frontLoss ?? null,
+        spaceVaries: rs.some((r) => JSON.stringify(r.prune.allowed) !== JSON.stringify(rs[0]!.prune.allowed)),
       });
     }
   }
@@ -180,5 +195,14 @@ export function summarize(config: StudyConfig, runs: StoredRun[]): StudySummary 
     timeToQuality,
     timeToQualityNote,
     audit,
+    auditNotes: audit.flatMap(auditNote),
   };
+}
+
+/** "model:cortex-m7, params/latency 70%: keeps 0 of 30 true-front architectures; it removed ...". */
+export function auditNote(row: AuditRow): string[] {
+  const loss = row.frontLoss;
+  if (!loss || !(row.recall < LOSS_NOTE_RECALL)) return [];
+  const seed = row.spaceVaries ? " (the first seed's space)" : '';
+  return [`${row.device}, ${row.pruningLabel}${seed}: ${frontLossText(loss)}.`];
 }

@@ -88,8 +88,8 @@ export function timeToQualityTable(s: StudySummary): Table {
   const multi = s.strategies.length > 1;
   return {
     id: 'time-to-quality',
-    title: `Time to quality: evaluations to reach the unpruned search's GD at ${s.qualityEvals} evaluations`,
-    header: ['Device', 'Pruning', ...(multi ? ['Strategy'] : []), 'Target GD', 'Evaluations', 'Reached'],
+    title: `Time to quality: evaluations to reach the unpruned search's IGD+ at ${s.qualityEvals} evaluations`,
+    header: ['Device', 'Pruning', ...(multi ? ['Strategy'] : []), 'Target IGD+', 'Evaluations', 'Reached'],
     rows: s.timeToQuality.map((r) => [
       r.device,
       r.pruningLabel,
@@ -98,7 +98,7 @@ export function timeToQualityTable(s: StudySummary): Table {
       r.reached === 0 ? `> budget` : cell(r.evals, 0),
       `${r.reached}/${r.runs}`,
     ]),
-    csvHeader: ['device', 'pruning', 'strategy', 'target_gd', 'evals_mean', 'evals_ci95', 'reached', 'runs'],
+    csvHeader: ['device', 'pruning', 'strategy', 'target_igd_plus', 'evals_mean', 'evals_ci95', 'reached', 'runs'],
     csvRows: s.timeToQuality.map((r) => [
       r.device,
       r.pruning,
@@ -110,7 +110,7 @@ export function timeToQualityTable(s: StudySummary): Table {
       r.runs,
     ]),
     notes: [
-      'Mean ± 95% interval over the runs that reached the target within the budget.',
+      'Mean ± 95% interval over the runs that reached the target within the budget. Target: the mean IGD+ of the unpruned runs at that count; IGD+, not GD, because GD is not Pareto-compliant (one point near an end of the true front has GD ~0).',
       ...(s.timeToQualityNote ? [s.timeToQualityNote] : []),
     ],
   };
@@ -120,26 +120,32 @@ export function auditTable(s: StudySummary): Table {
   return {
     id: 'pruning-audit',
     title: 'Pruning audit: what each pruned space can reach',
-    header: ['Device', 'Pruning', 'Space', 'Front recall', 'Best GD', 'Additivity R²'],
+    header: ['Device', 'Pruning', 'Space', 'Front recall', 'Best IGD+', 'Best GD', 'Additivity R²'],
     rows: s.audit.map((r) => [
       r.device,
       r.pruningLabel,
       size(r.size, r.sizeVaries),
       pct(r.recall),
+      fixed(r.bestIgdPlus, 4),
       fixed(r.bestGd, 4),
       r.r2 === null ? '-' : fixed(r.r2, 4),
     ]),
-    csvHeader: ['device', 'pruning', 'space_size', 'front_recall', 'best_gd', 'r2'],
+    csvHeader: ['device', 'pruning', 'space_size', 'front_recall', 'best_igd_plus', 'best_gd', 'r2'],
     csvRows: s.audit.map((r) => [
       r.device,
       r.pruning,
       num(r.size),
       num(r.recall),
+      num(r.bestIgdPlus),
       num(r.bestGd),
       r.r2 === null ? '' : num(r.r2),
     ]),
     notes: [
-      "Best GD: GD of the pruned space's own best front to the true front (the floor any search in it can reach). R²: fit of the additive block-latency model where the latency source has no per-block values.",
+      "Front recall: share of the true front's architectures left in the pruned space.",
+      "Best IGD+: IGD+ of the pruned space's own best front to the true front: the floor any search confined to it can reach (IGD+ never gets worse as a found set improves, so no subset of the pruned space does better).",
+      'Best GD: GD of that same front. Not a floor: GD is not Pareto-compliant, so a search that finds a few points close to the true front (one near an end has GD ~0) can score below it.',
+      'R²: fit of the additive block-latency model where the latency source has no per-block values.',
+      ...s.auditNotes,
     ],
   };
 }

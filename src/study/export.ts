@@ -18,6 +18,7 @@ export function runsCsv(runs: StoredRun[]): string {
     'space_size',
     'front_recall',
     'best_gd',
+    'best_igd_plus',
     'r2',
     'evals',
   ];
@@ -30,6 +31,7 @@ export function runsCsv(runs: StoredRun[]): string {
     r.prune.size,
     r.prune.recall,
     r.prune.bestGd,
+    r.prune.bestIgdPlus,
     r.prune.r2 ?? '',
     r.evals,
   ]);
@@ -59,7 +61,13 @@ export function resultsJson(config: StudyConfig, hash: string, runs: StoredRun[]
       strategy: r.strategy,
       seed: r.seed,
       runSeed: r.runSeed,
-      space: { size: r.prune.size, frontRecall: r.prune.recall, bestGd: r.prune.bestGd, r2: r.prune.r2 },
+      space: {
+        size: r.prune.size,
+        frontRecall: r.prune.recall,
+        bestGd: r.prune.bestGd,
+        bestIgdPlus: r.prune.bestIgdPlus,
+        r2: r.prune.r2,
+      },
       checkpoints: r.checkpoints,
       fronts: r.fronts.map((f) => ({ evals: f.evals, archs: Array.from(f.archs) })),
     })),

@@ -5,6 +5,7 @@
  * memory (`shareArray`), which structured clone shares instead of copying: every worker reads the same
  * bytes, so memory does not grow with the thread count. Nothing writes to a plan once it is built.
  */
+import type { FrontLoss } from '../prune/index.js';
 import type { RunSpec } from './cells.js';
 
 /** Objectives per architecture in the study: 0 = -accuracy, 1 = latency (both minimised). */
@@ -61,7 +62,11 @@ export interface PruneInfo {
   size: number;
   recall: number;
   bestGd: number;
+  /** IGD+ of the pruned space's own front: the floor of any search in it (IGD+ is Pareto-compliant). */
+  bestIgdPlus: number;
   r2: number | null;
+  /** Which removed blocks the true front uses (null without pruning). */
+  frontLoss: FrontLoss | null;
   /** Feasible architectures in the pruned space (= size without constraints or missing rows). */
   feasibleSize?: number;
 }
@@ -89,6 +94,8 @@ export interface RunResult {
   archs: Int32Array;
   /** (evaluations, GD) pairs at every evaluation where the found front changed. */
   trace: Float64Array;
+  /** (evaluations, IGD+) pairs at every evaluation where IGD+ went down: time to quality. */
+  igdTrace: Float64Array;
   checkpoints: CheckpointMetrics[];
   /** Found front (architecture indices, canonical order) at each `frontsAt` count. */
   fronts: { evals: number; archs: Int32Array }[];

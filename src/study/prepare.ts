@@ -10,7 +10,7 @@ import type { Direction } from '../objectives/direction.js';
 import { checkAccuracySource, checkLatencySource } from '../objectives/roles.js';
 import type { ObjectiveColumn } from '../objectives/types.js';
 import { type ClosedProblem, checkCoverage, closedProblem, countMask, parseConstraints } from '../problem/index.js';
-import { frontRecall, prunedIndices, pruneSpace } from '../prune/index.js';
+import { frontLoss, frontRecall, prunedIndices, pruneSpace } from '../prune/index.js';
 import '../space/all.js';
 import { getSpace } from '../space/all.js';
 import { radices, type SearchSpace } from '../space/types.js';
@@ -213,7 +213,16 @@ function pruneFor(
   const radix = radices(space);
   const feasibleAll = device.feasible ? countMask(device.feasible) : space.size;
   if (setting.metric === null) {
-    return { allowed: null, size: space.size, recall: 1, bestGd: 0, r2: null, feasibleSize: feasibleAll };
+    return {
+      allowed: null,
+      size: space.size,
+      recall: 1,
+      bestGd: 0,
+      bestIgdPlus: 0,
+      r2: null,
+      frontLoss: null,
+      feasibleSize: feasibleAll,
+    };
   }
   const r = pruneSpace({ space, latency, metric: setting.metric, ratio: setting.ratio, seed });
   let feasibleSize = r.size;
@@ -240,7 +249,14 @@ function pruneFor(
     size: r.size,
     recall: audit.recall,
     bestGd: audit.bestGd,
+    bestIgdPlus: audit.bestIgdPlus,
     r2: r.r2 ?? null,
+    frontLoss: frontLoss({
+      allowed: r.allowed,
+      choices: space.decisions.map((d) => d.choices),
+      front: device.front,
+      latencyOf: (a) => device.objectives[a * M + 1]!,
+    }),
     feasibleSize,
   };
 }

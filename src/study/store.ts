@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { fail } from '../errors.js';
 import { createOutputFolder } from '../io/folders.js';
+import type { FrontLoss } from '../prune/index.js';
 import { canonicalConfig, type StudyConfig, studyHash } from './config.js';
 import { type StudyInput, studyInputs } from './inputs.js';
 import { STORE_FILES, STUDY_ENTRIES, studyPaths } from './layout.js';
@@ -16,7 +17,8 @@ import type { CheckpointMetrics, PruneInfo, RunResult, RunTask } from './plan.js
 import { damagedHint, damagedMessage, storeFailure } from './store-errors.js';
 import { inspectStore, type StoreMeta, setAsideDamaged } from './store-health.js';
 
-const FORMAT = '1';
+// 2: runs gained best_igd_plus, igd_trace (time to quality by IGD+) and front_loss (the audit's why)
+const FORMAT = '2';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -24,8 +26,9 @@ CREATE TABLE IF NOT EXISTS arrays (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
   key TEXT PRIMARY KEY, idx INTEGER NOT NULL, device TEXT NOT NULL, pruning TEXT NOT NULL,
   strategy TEXT NOT NULL, seed INTEGER NOT NULL, run_seed INTEGER NOT NULL,
-  pruned_size INTEGER NOT NULL, recall REAL NOT NULL, best_gd REAL NOT NULL, r2 REAL,
-  allowed TEXT, archs BLOB NOT NULL, trace BLOB NOT NULL, elapsed_ms REAL NOT NULL
+  pruned_size INTEGER NOT NULL, recall REAL NOT NULL, best_gd REAL NOT NULL,
+  best_igd_plus REAL NOT NULL, r2 REAL, front_loss TEXT, allowed TEXT, archs BLOB NOT NULL, trace BLOB NOT NULL,
+  igd_trace BLOB NOT NULL, elapsed_ms REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS checkpoints (
   run_key TEXT NOT NULL, evals INTEGER NOT NULL, gd REAL NOT NULL, gd_mean REAL NOT NULL,
@@ -48,6 +51,8 @@ export interface StoredRun {
   /** Evaluations the run made. Its evaluated architectures are not loaded with it: `loadArchs`. */
   evals: number;
   trace: Float64Array;
+  /** (evaluations, IGD+) pairs where IGD+ went down. */
+  igdTrace: Float64Array;
   checkpoints: CheckpointMetrics[];
   fronts: { evals: number; archs: Int32Array }[];
 }
@@ -324,8 +329,9 @@ export class StudyStore {
       const { spec, prune } = task;
       const c = this.config();
       const insertRun = this.db.prepare(
-        `INSERT INTO runs (key, idx, device, pruning, strategy, seed, run_seed, pruned_size, recall, best_gd, r2, allowed,
-          archs, trace, elapsed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO runs (key, idx, device, pruning, strategy, seed, run_seed, pruned_size, recall, best_gd,
+          best_igd_plus, r2, front_loss, allowed, archs, trace, igd_trace, elapsed_ms)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       const insertCheckpoint = this.db.prepare(
         'INSERT INTO checkpoints (run_key, evals, gd, gd_mean, igd_plus, hv, front_size) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -343,10 +349,13 @@ export class StudyStore {
           prune.size,
           prune.recall,
           prune.bestGd,
+          prune.bestIgdPlus,
           prune.r2,
+          prune.frontLoss ? JSON.stringify(prune.frontLoss) : null,
           prune.allowed ? JSON.stringify(prune.allowed) : null,
           blob(result.archs),
           blob(result.trace),
+          blob(result.igdTrace),
           elapsedMs,
         );
         for (const m of result.checkpoints) {
@@ -365,8 +374,8 @@ export class StudyStore {
     return this.guard((): StoredRun[] => {
       const runs = this.db
         .prepare(
-          `SELECT key, idx, device, pruning, strategy, seed, run_seed, pruned_size, recall, best_gd, r2, allowed,
-            length(archs) / 4 AS evals, trace FROM runs ORDER BY idx`,
+          `SELECT key, idx, device, pruning, strategy, seed, run_seed, pruned_size, recall, best_gd,
+            best_igd_plus, r2, front_loss, allowed, length(archs) / 4 AS evals, trace, igd_trace FROM runs ORDER BY idx`,
         )
         .all() as Record<string, unknown>[];
       const cps = this.db.prepare('SELECT * FROM checkpoints ORDER BY run_key, evals').all() as Record<
@@ -389,10 +398,13 @@ export class StudyStore {
             size: r.pruned_size as number,
             recall: r.recall as number,
             bestGd: r.best_gd as number,
+            bestIgdPlus: r.best_igd_plus as number,
             r2: r.r2 as number | null,
+            frontLoss: r.front_loss === null ? null : (JSON.parse(r.front_loss as string) as FrontLoss),
           },
           evals: r.evals as number,
           trace: float64s(r.trace as Buffer),
+          igdTrace: float64s(r.igd_trace as Buffer),
           checkpoints: [],
           fronts: [],
         };

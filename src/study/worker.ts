@@ -15,6 +15,11 @@ port.on('message', (task: RunTask) => {
   const started = performance.now();
   const result = executeRun(plan, task);
   const elapsedMs = performance.now() - started;
-  const transfer = new Set([result.archs.buffer, result.trace.buffer, ...result.fronts.map((f) => f.archs.buffer)]);
+  const transfer = new Set([
+    result.archs.buffer,
+    result.trace.buffer,
+    result.igdTrace.buffer,
+    ...result.fronts.map((f) => f.archs.buffer),
+  ]);
   port.postMessage({ result, elapsedMs }, [...transfer] as ArrayBuffer[]);
 });

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { HwnasError } from '../../src/errors.js';
-import { GraphBuilder } from '../../src/ir/graph.js';
-import type { ObjectiveColumn } from '../../src/objectives/types.js';
 import { trueFront } from '../../src/problem/index.js';
 import {
   fitAdditive,
@@ -11,65 +9,8 @@ import {
   pruneSpace,
   removalCount,
 } from '../../src/prune/index.js';
-import { mixedRadixDecode, mixedRadixEncode, type SearchSpace } from '../../src/space/types.js';
-
-/**
- * A toy space: stem conv 3->8 (fixed), then two decisions, each a block on 8 channels at 8x8.
- * Block params (conv k x k, 8->8, no bias, + BN 16): c1 = 80, c3 = 592, c5 = 1616, skip = 0.
- */
-const ops: Record<string, number> = { c1: 1, c3: 3, c5: 5, skip: 0 };
-const toy: SearchSpace = {
-  id: 'toy',
-  title: 'toy',
-  decisions: [
-    { name: 'b0', choices: ['c1', 'c3', 'skip', 'c5'] },
-    { name: 'b1', choices: ['c3', 'skip', 'c1'] },
-  ],
-  size: 12,
-  defaultClasses: 10,
-  decode: (i) => mixedRadixDecode(i, [4, 3]),
-  encode: (codes) => mixedRadixEncode(codes, [4, 3]),
-  parse: (t) => Number(t),
-  format: (i) => String(i),
-  notations: (i) => ({ index: i }),
-  network(index) {
-    const codes = mixedRadixDecode(index, [4, 3]);
-    const g = new GraphBuilder('toy', { c: 3, h: 8, w: 8 });
-    let x = g.conv(g.input, { outChannels: 8, kernel: 1 });
-    toy.decisions.forEach((dec, d) => {
-      g.inBlock(d, () => {
-        const k = ops[dec.choices[codes[d]!]!]!;
-        if (k > 0) x = g.bn(g.conv(x, { outChannels: 8, kernel: k, padding: (k - 1) / 2 }));
-        else x = g.identity(x);
-      });
-    });
-    return g.build(g.linear(g.flatten(g.globalAvgPool(x)), { outFeatures: 10 }));
-  },
-};
-
-// Block latencies: decision 0 c1 = 5 is beaten by c3 (more params, less latency)
-const blockLat = [
-  [5, 4, 0.5, 20],
-  [2, 0.25, 1],
-];
-
-function column(values: Float64Array, withBlocks: boolean): ObjectiveColumn {
-  const col: ObjectiveColumn = { name: 'latency', source: 'test', direction: 'min', unit: 'ms', values };
-  if (withBlocks) col.blockValue = (d, c) => blockLat[d]![c]!;
-  return col;
-}
-
-/** Additive per-architecture latency with a fixed part. */
-function additiveTable(blocks: number[][], fixed: number): Float64Array {
-  const radix = blocks.map((b) => b.length);
-  const n = radix.reduce((a, b) => a * b, 1);
-  return Float64Array.from(
-    { length: n },
-    (_, i) => fixed + mixedRadixDecode(i, radix).reduce((s, c, d) => s + blocks[d]![c]!, 0),
-  );
-}
-
-const latency = column(additiveTable(blockLat, 0), true);
+import { mixedRadixDecode } from '../../src/space/types.js';
+import { additiveTable, column, latency, toy } from '../helpers/prune-toy.js';
 
 describe('removal count', () => {
   it('removes floor(ratio * n), keeps at least one: 45 blocks keep 23/14/5 at 50/70/90 %', () => {
@@ -143,7 +84,17 @@ describe('pruneSpace on hand-computed blocks', () => {
     );
     expect(() => pruneSpace({ space: toy, latency, metric: 'params', ratio: 1 })).toThrow(/\[0, 1\)/);
     expect(() => pruneSpace({ space: toy, metric: 'latency', ratio: 0.5 })).toThrow(/needs a latency source/);
-    expect(pruneMetricNames()).toEqual(['params/latency', 'macs/latency', 'params', 'latency', 'pareto', 'random']);
+    expect(pruneMetricNames()).toEqual([
+      'params/latency',
+      'macs/latency',
+      'params',
+      'latency',
+      'pareto',
+      'random',
+      'tiers',
+      'macs-tiers',
+      'front-usage',
+    ]);
   });
 
   it('fits block latencies from a per-architecture table and reports R^2', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { meanInterval, tQuantile975 } from '../../src/report/stats.js';
-import { evalsToReach, gdAt } from '../../src/report/summary.js';
+import { evalsToReach, traceAt } from '../../src/report/summary.js';
 import { num, renderCsv, renderMarkdown, type Table } from '../../src/report/tables.js';
 
 describe('report statistics', () => {
@@ -23,10 +23,10 @@ describe('report statistics', () => {
 
   it('reads GD and time to target from a change trace', () => {
     const trace = Float64Array.from([1, 0.9, 4, 0.5, 10, 0.2, 50, 0.25]);
-    expect(gdAt(trace, 1)).toBe(0.9);
-    expect(gdAt(trace, 9)).toBe(0.5);
-    expect(gdAt(trace, 10)).toBe(0.2);
-    expect(gdAt(trace, 3000)).toBe(0.25);
+    expect(traceAt(trace, 1)).toBe(0.9);
+    expect(traceAt(trace, 9)).toBe(0.5);
+    expect(traceAt(trace, 10)).toBe(0.2);
+    expect(traceAt(trace, 3000)).toBe(0.25);
     expect(evalsToReach(trace, 0.5)).toBe(4);
     expect(evalsToReach(trace, 0.21)).toBe(10);
     expect(evalsToReach(trace, 0.1)).toBe(-1);

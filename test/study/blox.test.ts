@@ -164,12 +164,12 @@ describe('hwnas reproduce --space blox on a full 91,125-row release', () => {
 
   it('writes the tables (front recall and R² columns), plots and report', () => {
     const audit = readFileSync(join(out, 'tables/pruning-audit.csv'), 'utf8').trim().split('\n');
-    expect(audit[0]).toBe('device,pruning,space_size,front_recall,best_gd,r2');
+    expect(audit[0]).toBe('device,pruning,space_size,front_recall,best_igd_plus,best_gd,r2');
     expect(audit).toHaveLength(1 + DEVICES.length * PRUNING.length);
     for (const line of audit.slice(1)) expect(line).toMatch(/,$/); // empty R²: per-block latencies
     const md = readFileSync(join(out, 'tables/pruning-audit.md'), 'utf8');
-    expect(md).toMatch(/\| Front recall \| Best GD \| Additivity R² \|/);
-    expect(md).toMatch(/\| model:cortex-m7 \| params\/latency 90% \| 125 \| [\d.]+% \| [\d.]+ \| - \|/);
+    expect(md).toMatch(/\| Front recall \| Best IGD\+ \| Best GD \| Additivity R² \|/);
+    expect(md).toMatch(/\| model:cortex-m7 \| params\/latency 90% \| 125 \| [\d.]+% \| [\d.]+ \| [\d.]+ \| - \|/);
     const gd = readFileSync(join(out, 'tables/gd.csv'), 'utf8').trim().split('\n');
     expect(gd[0]).toMatch(/^device,pruning,strategy,runs,space_size,front_recall,mean_10,/);
     expect(gd[0]).toMatch(/mean_500,ci95_500,n_500$/);

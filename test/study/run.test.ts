@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isHwnasError } from '../../src/errors.js';
-import { gd, paretoFrontIndices } from '../../src/pareto/index.js';
+import { gd, igdPlus, paretoFrontIndices } from '../../src/pareto/index.js';
 import { writeReport } from '../../src/report/index.js';
-import { evalsToReach, gdAt } from '../../src/report/summary.js';
+import { evalsToReach, traceAt } from '../../src/report/summary.js';
 import { strategyNames } from '../../src/search/index.js';
 import { buildConfig } from '../../src/study/config.js';
 import { runStudy, StudyStore } from '../../src/study/index.js';
@@ -84,7 +84,10 @@ describe('study execution', () => {
         });
         const expected = gd(a, d.frontNormalized, M, 'original');
         expect(c.gd).toBeCloseTo(expected, 12);
-        expect(gdAt(run.trace, c.evals)).toBeCloseTo(expected, 12);
+        expect(traceAt(run.trace, c.evals)).toBeCloseTo(expected, 12);
+        // The IGD+ trace holds the checkpoint's IGD+ exactly (same arithmetic as igdPlus).
+        expect(traceAt(run.igdTrace, c.evals)).toBe(c.igdPlus);
+        expect(c.igdPlus).toBe(igdPlus(a, d.frontNormalized, M));
         expect(c.hv).toBeGreaterThanOrEqual(0);
         const prev = run.checkpoints[run.checkpoints.indexOf(c) - 1];
         if (prev) {
