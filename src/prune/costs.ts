@@ -16,6 +16,7 @@ export class BlockCosts {
   private paramsCache?: number[][];
   private macsCache?: number[][];
   private latencyCache?: number[][];
+  private signalCache?: number[][];
   private fitCache?: AdditiveFit;
 
   constructor(
@@ -38,6 +39,18 @@ export class BlockCosts {
   macs(): number[][] {
     this.macsCache ??= this.perBlock((g, d) => countMacs(g, d));
     return this.macsCache;
+  }
+
+  /**
+   * 1 when a block passes its input on, 0 when it outputs only zeros (NAS-Bench-201's `none`: the edge is
+   * deleted). Read off the IR: a block whose nodes are all `zero` ops.
+   */
+  signal(): number[][] {
+    this.signalCache ??= this.perBlock((g, d) => {
+      const nodes = g.nodes.filter((n) => n.block === d);
+      return nodes.length > 0 && nodes.every((n) => n.op === 'zero') ? 0 : 1;
+    });
+    return this.signalCache;
   }
 
   latency(): number[][] {

@@ -128,17 +128,21 @@ registerPruneMetric('random', {
 });
 
 /**
- * Non-domination rank of each block within its decision, on (params: more is better, latency: less is
- * better); rank 0 is the decision's own Pareto set. Equal (params, latency) pairs share a rank.
+ * Non-domination rank of each block within its decision, on capacities (each: more is better) and latency
+ * (less is better); rank 0 is the decision's own Pareto set. Equal vectors share a rank.
  */
-export function decisionRanks(capacity: number[][], lat: number[][]): number[][] {
-  return capacity.map((row, d) => {
-    const pts = new Float64Array(row.length * 2);
-    row.forEach((p, c) => {
-      pts[2 * c] = -p;
-      pts[2 * c + 1] = lat[d]![c]!;
+export function decisionRanks(capacity: number[][] | number[][][], lat: number[][]): number[][] {
+  const kinds = (Array.isArray(capacity[0]?.[0]) ? capacity : [capacity]) as number[][][];
+  const m = kinds.length + 1;
+  return lat.map((row, d) => {
+    const pts = new Float64Array(row.length * m);
+    row.forEach((l, c) => {
+      kinds.forEach((k, j) => {
+        pts[m * c + j] = -k[d]![c]!;
+      });
+      pts[m * c + m - 1] = l;
     });
-    return Array.from(nonDominatedRanks(pts, 2));
+    return Array.from(nonDominatedRanks(pts, m));
   });
 }
 
@@ -166,6 +170,21 @@ registerPruneMetric('tiers', {
 registerPruneMetric('macs-tiers', {
   help: 'as tiers, with block MACs instead of parameters (compute, not weights)',
   score: ({ costs }) => tierScores(costs.macs(), costs.latency()),
+});
+
+registerPruneMetric('capacity-tiers', {
+  help: 'as tiers, on params, signal (a block that outputs only zeros, like none, has none) and latency; within a tier zero blocks go first, then the slowest',
+  score: ({ costs }) => {
+    const lat = costs.latency();
+    const signal = costs.signal();
+    const tiers = tiersFromRanks(decisionRanks([costs.params(), signal], lat));
+    // within a tier: a zero block below every passing one, then faster kept (latency + offset keeps order)
+    const scores = lat.map((row, d) => {
+      const span = Math.max(...row) - Math.min(...row) + 1;
+      return row.map((v, c) => -v - (signal[d]![c]! === 0 ? span : 0));
+    });
+    return { scores, tiers };
+  },
 });
 
 /**

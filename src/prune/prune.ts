@@ -78,7 +78,7 @@ export function pruneSpace(opts: PruneOptions): PruneResult {
   if (metric.needsEvaluations && !(opts.evaluated && opts.evaluated.archs.length > 0)) {
     fail(
       `pruning metric '${opts.metric}' learns from the accuracies of evaluated architectures: before a search none are evaluated, and using accuracies of architectures outside the evaluated set is not pre-search pruning`,
-      `use it only inside a search (adaptive pruning), or pick a pre-search metric: ${preSearchMetricNames().join(', ')}`,
+      `use it only inside a search, where the evaluated set exists; before one, pick a pre-search metric: ${preSearchMetricNames().join(', ')}`,
     );
   }
   const costs = new BlockCosts(opts.space, opts.latency, opts.params);

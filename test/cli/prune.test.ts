@@ -125,6 +125,55 @@ describe('hwnas prune', () => {
     );
     // conv3x3 on one edge across the 15 cells: 5 x (9C^2 + 2C) for C = 16, 32, 64 = 243,040 params
     expect(r.stdout).toMatch(/nor_conv_3x3 +\S+ +243040 +\S+ +kept/);
+    expect(r.stdout).toMatch(
+      /IGD\+ of the pruned front is the floor any search in the pruned space can reach; its GD is not/,
+    );
+  });
+
+  it('says which removed blocks the true front uses when it keeps little of it (text only, not --json)', () => {
+    const base = [
+      'prune',
+      'nb201',
+      '--latency',
+      lat,
+      '--ratio',
+      '0.7',
+      '--metric',
+      'params/latency',
+      '--accuracy',
+      acc,
+    ];
+    const r = runCli(base);
+    expect(r.code, r.stderr).toBe(0);
+    // params/latency scores every parameter-free op 0: at 70 % it keeps only the two convolutions, while
+    // the synthetic front's cheap end uses skip (0.2 ms, +1 accuracy) and none (0.01 ms)
+    expect(Number(/front recall: ([\d.]+) %/.exec(r.stdout)![1])).toBeLessThan(50);
+    expect(r.stdout).toMatch(
+      /^why: the pruned space keeps \d+ of \d+ true-front architectures; it removed (skip_connect|none) on every decision \(used by \d+ front architectures?\)/m,
+    );
+    const j = JSON.parse(runCli([...base, '--json']).stdout);
+    expect(Object.keys(j.audit).sort()).toEqual(
+      ['accuracy', 'bestGd', 'bestIgdPlus', 'frontSize', 'prunedFrontSize', 'recall', 'rows'].sort(),
+    );
+  });
+
+  it('refuses a metric that learns from evaluated accuracies: not pre-search pruning (one line, exit 2)', () => {
+    const r = runCli(['prune', 'nb201', '--latency', lat, '--ratio', '0.5', '--metric', 'front-usage']);
+    expectUserError(
+      r,
+      /^hwnas: pruning metric 'front-usage' learns from the accuracies of evaluated architectures: before a search none are evaluated, and using accuracies of architectures outside the evaluated set is not pre-search pruning \(use it only inside a search, .*pick a pre-search metric: params\/latency, .*tiers, macs-tiers, capacity-tiers\)$/,
+    );
+  });
+
+  it('tiers keeps the fastest block of every edge', () => {
+    const r = runCli(['prune', 'nb201', '--latency', lat, '--ratio', '0.7', '--metric', 'tiers', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    for (const d of j.decisions) {
+      const fastest = Math.min(...d.blocks.map((b: { latency: number }) => b.latency));
+      expect(d.blocks.some((b: { latency: number; kept: boolean }) => b.kept && b.latency === fastest)).toBe(true);
+      expect(d.blocks.every((b: { tier: number }) => Number.isInteger(b.tier))).toBe(true);
+    }
   });
 
   it('prints stable JSON and rejects bad input', () => {

@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HwnasError } from '../../src/errors.js';
+import { GraphBuilder } from '../../src/ir/graph.js';
 import type { ObjectiveColumn } from '../../src/objectives/types.js';
 import {
+  BlockCosts,
   decisionRanks,
   frontUsageScores,
   preSearchMetricNames,
@@ -10,6 +12,7 @@ import {
   pruneSpace,
 } from '../../src/prune/index.js';
 import type { SearchSpace } from '../../src/space/types.js';
+import { mixedRadixDecode, mixedRadixEncode } from '../../src/space/types.js';
 import { latency, toy } from '../helpers/prune-toy.js';
 
 // Toy blocks (test/helpers/prune-toy.ts): d0 c1 (80 params, 5 ms), c3 (592, 4), skip (0, 0.5), c5 (1616, 20);
@@ -96,6 +99,72 @@ describe('tiers: Pareto tiers of each decision on params and latency', () => {
         },
       ),
     );
+  });
+});
+
+/**
+ * An NB201-like toy: two edges with none (a zero op), skip, conv 1x1 and 3x3 (8 -> 8 at 8x8) and avg pool.
+ * Block latencies: none 0, skip 0.2, c1 1, c3 4, pool 1.5 ms (pool is beaten by skip: no params, slower).
+ */
+const cellOps = ['none', 'skip', 'c1', 'c3', 'pool'];
+const cellLat = [0, 0.2, 1, 4, 1.5];
+const cell: SearchSpace = {
+  ...toy,
+  id: 'cell',
+  decisions: [
+    { name: 'e0', choices: cellOps },
+    { name: 'e1', choices: cellOps },
+  ],
+  size: 25,
+  decode: (i) => mixedRadixDecode(i, [5, 5]),
+  encode: (codes) => mixedRadixEncode(codes, [5, 5]),
+  network(index) {
+    const codes = mixedRadixDecode(index, [5, 5]);
+    const g = new GraphBuilder('cell', { c: 3, h: 8, w: 8 });
+    let x = g.conv(g.input, { outChannels: 8, kernel: 1 });
+    codes.forEach((c, d) => {
+      g.inBlock(d, () => {
+        const op = cellOps[c]!;
+        if (op === 'none') x = g.zero(x);
+        else if (op === 'skip') x = g.identity(x);
+        else if (op === 'pool') x = g.pool('avgpool', x, { kernel: 3, stride: 1, padding: 1 });
+        else x = g.bn(g.conv(x, { outChannels: 8, kernel: op === 'c1' ? 1 : 3, padding: op === 'c1' ? 0 : 1 }));
+      });
+    });
+    return g.build(g.linear(g.flatten(g.globalAvgPool(x)), { outFeatures: 10 }));
+  },
+};
+const cellLatency: ObjectiveColumn = {
+  name: 'latency',
+  source: 'test',
+  direction: 'min',
+  unit: 'ms',
+  values: new Float64Array(25),
+  blockValue: (_d, c) => cellLat[c]!,
+};
+
+describe('capacity-tiers: a zero block has no capacity', () => {
+  it('reads the zero op off the IR', () => {
+    expect(new BlockCosts(cell, cellLatency).signal()).toEqual([
+      [0, 1, 1, 1, 1],
+      [0, 1, 1, 1, 1],
+    ]);
+  });
+
+  it('removes the dominated pool, then none, then the slowest (hand-computed)', () => {
+    // (params, signal, latency): none (0, 0, 0), skip (0, 1, 0.2), c1 (80, 1, 1), c3 (592, 1, 4), pool (0, 1, 1.5)
+    // pool is beaten by skip -> rank 1; the rest rank 0
+    const half = pruneSpace({ space: cell, latency: cellLatency, metric: 'capacity-tiers', ratio: 0.5 });
+    expect(half.tiers![0]).toEqual([1, 1, 1, 1, 0]);
+    expect(half.removed[0]).toEqual([4, 0]);
+    expect(half.allowed[0]).toEqual([1, 2, 3]);
+    const most = pruneSpace({ space: cell, latency: cellLatency, metric: 'capacity-tiers', ratio: 0.7 });
+    expect(most.removed[0]).toEqual([4, 0, 3]);
+    expect(most.allowed[0]).toEqual([1, 2]);
+    // tiers keeps none (the fastest) instead of skip
+    expect(pruneSpace({ space: cell, latency: cellLatency, metric: 'tiers', ratio: 0.5 }).allowed[0]).toEqual([
+      0, 2, 3,
+    ]);
   });
 });
 

@@ -93,6 +93,7 @@ describe('pruneSpace on hand-computed blocks', () => {
       'random',
       'tiers',
       'macs-tiers',
+      'capacity-tiers',
       'front-usage',
     ]);
   });
