@@ -1,7 +1,8 @@
 /**
  * `hwnas prune <space> --latency SRC --metric params/latency --ratio 0.7`: score every block of every
  * decision and keep the best (1 - ratio) of each decision's choices. `--report` lists the scored blocks;
- * `--accuracy SRC` adds the audit on the closed benchmark: front recall and the best GD reachable.
+ * `--accuracy SRC` adds the audit on the closed benchmark: front recall, the best IGD+ (and GD) reachable,
+ * and, below 50 % recall, which removed blocks the true front uses.
  */
 import type { Command } from 'commander';
 import { fail } from '../errors.js';
@@ -78,7 +79,7 @@ export function register(program: Command): void {
     .requiredOption('--ratio <x>', "share of each decision's choices to remove, in [0, 1), e.g. 0.7")
     .option('--seed <n>', 'seed of the random metric, refused with other metrics (default: 0)')
     .option('--report', 'list every scored block, kept and removed')
-    .option('--accuracy <source>', 'audit on the closed benchmark: front recall and best reachable GD')
+    .option('--accuracy <source>', 'audit on the closed benchmark: front recall, best reachable IGD+ and GD')
     .option('--json', 'print the result as JSON')
     .action(async (spaceName: string, f: PruneFlags) => {
       process.stdout.write(await runPrune(spaceName, f));
