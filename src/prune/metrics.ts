@@ -178,7 +178,8 @@ registerPruneMetric('capacity-tiers', {
     const lat = costs.latency();
     const signal = costs.signal();
     const tiers = tiersFromRanks(decisionRanks([costs.params(), signal], lat));
-    // within a tier: a zero block below every passing one, then faster kept (latency + offset keeps order)
+    // within a tier: a zero block below every passing one (offset by more than the latency range), then
+    // the faster kept
     const scores = lat.map((row, d) => {
       const span = Math.max(...row) - Math.min(...row) + 1;
       return row.map((v, c) => -v - (signal[d]![c]! === 0 ? span : 0));
@@ -191,8 +192,8 @@ registerPruneMetric('capacity-tiers', {
  * Block statistics learned from the evaluations a search has made: each evaluated architecture of
  * non-domination rank r (among the evaluated ones) adds 2^-r to every block it uses, up to rank 2. Blocks
  * no such architecture uses go first (tier 0; the slowest of them first when latency is known, else by
- * code), then the least used. Needs the evaluated set: before a search there is none, and scoring with accuracies of
- * architectures nobody evaluated would not be pre-search pruning.
+ * code), then the least used. Needs the evaluated set: before a search there is none, and scoring with
+ * accuracies of architectures nobody evaluated would not be pre-search pruning.
  */
 export function frontUsageScores(radix: readonly number[], evaluated: EvaluatedSet): number[][] {
   const { archs, objectives, m } = evaluated;
