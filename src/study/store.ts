@@ -216,6 +216,19 @@ export class StudyStore {
   }
 
   /**
+   * A store over a connection the caller opened and owns (the dashboard's private in-memory copy of a
+   * study.sqlite, which it reads without touching the folder). Reads only; `close` closes the connection.
+   */
+  static fromConnection(folder: string, db: Database.Database): StudyStore {
+    return new StudyStore(folder, db);
+  }
+
+  /** How many runs the store holds, without loading them. */
+  runCount(): number {
+    return this.guard((): number => (this.db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n);
+  }
+
+  /**
    * What --force replaces: a damaged store is kept aside, the rest of what a study writes is removed.
    * Returns where the damaged store was moved, if it was.
    */
