@@ -170,7 +170,7 @@ describe('hwnas serve: pages', () => {
     expect(names).toEqual(['<img src=x onerror=window.__xss=1>', 'os-xss', 'study-a']);
     const statuses = await page.$$eval('[data-status]', (s) => s.map((x) => x.getAttribute('data-status')));
     expect(statuses).toEqual(['finished', 'interrupted', 'finished']);
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -204,7 +204,7 @@ describe('hwnas serve: pages', () => {
       expect(text).toContain(path.startsWith('/open') ? XSS_STUDY : XSS_NAME);
       if (path.startsWith('/open')) expect(text).toContain(XSS_REASON);
       expect(await page.$$('main img, main script, main b')).toHaveLength(0);
-      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+      expect(await page.evaluate('window.__xss')).toBeUndefined();
       expect(errors).toEqual([]);
       await page.close();
     }
@@ -321,11 +321,9 @@ describe('hwnas serve: live', () => {
         seen = tellsInFile();
         const target = seen;
         await page.waitForFunction(
-          (n) => Number(document.querySelector('#told')?.getAttribute('data-told')) >= n,
-          target,
-          {
-            timeout: 2000,
-          },
+          `Number(document.querySelector('#told')?.getAttribute('data-told')) >= ${target}`,
+          undefined,
+          { timeout: 2000 },
         );
         expect(await shown()).toBeGreaterThanOrEqual(target);
       }
