@@ -31,7 +31,10 @@ export function register(program: Command): void {
     .argument('[folder]', 'folder holding study folders (hwnas reproduce) and open-search folders', '.')
     .option('--port <n>', 'port to listen on (0: any free port)', '8080')
     .option('--host <address>', 'address to bind; any but loopback needs the access token', '127.0.0.1')
-    .option('--token <token>', 'access token to require (without it: a random one on a non-loopback --host, none on loopback)')
+    .option(
+      '--token <token>',
+      'access token to require (without it: a random one on a non-loopback --host, none on loopback)',
+    )
     .option('--no-token', 'require no token (refused on a non-loopback --host)')
     .option('--open', "open the dashboard in the desktop's web browser")
     .option('--quiet', 'print only the URL')
