@@ -7,7 +7,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openConvergence } from '../distributed/convergence.js';
 import { objectiveVector } from '../distributed/evaluator.js';
 import type { TellRecord } from '../distributed/history.js';
 import type { ObjectiveSpec } from '../objectives/direction.js';
@@ -15,6 +14,7 @@ import { curveGrid, reasonPattern } from '../report/open.js';
 import type { SearchSpace } from '../space/types.js';
 import { archCounts, type spaceOf } from './arch.js';
 import { HistoryTail } from './history-tail.js';
+import { openCurve } from './open-curve.js';
 import { HISTORY_FILE, SEARCH_FILE } from './scan.js';
 import { openStatus, type RunStatus } from './status.js';
 import { thin } from './study-view.js';
@@ -145,7 +145,7 @@ export class OpenFolder {
     const grid = curveGrid(tells.length, [], CURVE_POINTS);
     const conv =
       specs.length > 0
-        ? openConvergence(tells, specs, { ...(ref ? { ref } : {}), checkpoints: grid })
+        ? openCurve(tells, specs, { ...(ref ? { ref } : {}), checkpoints: grid })
         : { checkpoints: [], front: [] };
     const onFront = new Set(conv.front.map((f) => f.index));
     const vec = new Float64Array(specs.length);

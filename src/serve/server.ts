@@ -19,6 +19,7 @@ import { CSP, type PageKind, pageHtml } from './pages.js';
 import { resolveInside } from './safe-path.js';
 import { HISTORY_FILE, SEARCH_FILE, type ServedFolder, scanFolders } from './scan.js';
 import { storeSignature } from './snapshot.js';
+import { studyStatus } from './status.js';
 import { type StudySummaryOut, type StudyView, studyObjectives, studySummary, studyView } from './study-view.js';
 
 export interface ServeOptions {
@@ -93,7 +94,7 @@ export class Dashboard {
   private folders = new Map<string, ServedFolder>();
   private scannedAt = 0;
   private listSig = '';
-  private studyCache = new Map<string, { sig: string; view: StudyView }>();
+  private studyCache = new Map<string, { sig: string; view: StudyView; json: string }>();
   private summaryCache = new Map<string, { sig: string; summary: StudySummaryOut }>();
   private openFolders = new Map<string, OpenFolder>();
   private clients = new Set<Client>();
@@ -133,15 +134,23 @@ export class Dashboard {
     return `${fileSig(join(f.path, HISTORY_FILE))}|${fileSig(join(f.path, SEARCH_FILE))}`;
   }
 
-  study(id: string): StudyView {
+  /** The study page's JSON, rebuilt only when the store changed (or its status did, with time alone). */
+  studyJson(id: string): string {
     const f = this.folder(id, 'study');
     const sig = storeSignature(f.path);
     const hit = this.studyCache.get(id);
-    // The status also moves with time alone (a writer gone quiet): recheck it on every read.
-    if (hit && hit.sig === sig) return { ...hit.view, status: this.summary(f).status };
+    if (hit && hit.sig === sig) {
+      const status = studyStatus(f.path, hit.view.done, hit.view.total);
+      if (status === hit.view.status) return hit.json;
+      const view = { ...hit.view, status };
+      const json = JSON.stringify(view);
+      this.studyCache.set(id, { sig, view, json });
+      return json;
+    }
     const view = studyView(id, f.path);
-    this.studyCache.set(id, { sig, view });
-    return view;
+    const json = JSON.stringify(view);
+    this.studyCache.set(id, { sig, view, json });
+    return json;
   }
 
   openFolder(id: string): OpenFolder {
@@ -159,8 +168,8 @@ export class Dashboard {
     const sig = storeSignature(f.path);
     const hit = this.summaryCache.get(f.id);
     if (hit && hit.sig === sig) {
-      // status depends on time too: recompute it cheaply from the cached counts
-      return hit.summary;
+      // The status moves with time too (a writer gone quiet): recomputed from the cached counts.
+      return { ...hit.summary, status: studyStatus(f.path, hit.summary.done, hit.summary.total) };
     }
     const summary = studySummary(f.id, f.path);
     this.summaryCache.set(f.id, { sig, summary });
@@ -436,7 +445,8 @@ function route(
   if (head === 'api') {
     const [what, id, arch] = rest;
     if (what === 'list' && rest.length === 1) return sendJson(res, d.listView());
-    if (what === 'study' && id !== undefined && rest.length === 2) return sendJson(res, d.study(id));
+    if (what === 'study' && id !== undefined && rest.length === 2)
+      return send(res, 200, 'application/json; charset=utf-8', d.studyJson(id));
     if (what === 'open' && id !== undefined && rest.length === 2) return sendJson(res, d.openFolder(id).view());
     if (what === 'arch' && id !== undefined && arch !== undefined && rest.length === 3)
       return sendJson(res, d.arch(id, arch));

@@ -15,7 +15,7 @@ import { openSnapshot } from './snapshot.js';
 import { type RunStatus, studyStatus } from './status.js';
 
 /** At most this many discovered architectures per device are sent (evenly thinned, front points kept). */
-export const MAX_DISCOVERED = 4000;
+export const MAX_DISCOVERED = 2500;
 /** Front points get params/MACs/peak memory for their hover only up to this many per device. */
 const MAX_COUNTED = 600;
 
@@ -81,18 +81,16 @@ function bestHv(runs: StoredRun[]): number | null {
 export function studySummary(id: string, folder: string): StudySummaryOut {
   const { store } = openSnapshot(folder);
   try {
-    const config = store.config();
-    const runs = store.loadRuns();
-    const done = runs.length;
-    const total = totalRuns(config);
+    const total = totalRuns(store.config());
+    const p = store.progress();
     return {
       id,
       kind: 'study',
-      status: studyStatus(folder, done, total),
-      done,
+      status: studyStatus(folder, p.runs, total),
+      done: p.runs,
       total,
-      evals: runs.reduce((s, r) => s + r.evals, 0),
-      bestHv: bestHv(runs),
+      evals: p.evals,
+      bestHv: p.bestFinalHv,
     };
   } finally {
     store.close();
