@@ -97,7 +97,9 @@ export function openCurve(
     for (; counted < k; counted++) if (tells[counted]!.ok) okCount++;
     const front = lexSort([...archive.members], space, m);
     const A = new Float64Array(front.length * m);
-    front.forEach((i, j) => A.set(space.subarray(i * m, i * m + m), j * m));
+    front.forEach((i, j) => {
+      A.set(space.subarray(i * m, i * m + m), j * m);
+    });
     checkpoints.push({
       evals: k,
       seconds: tells[k - 1]!.t / 1000,
