@@ -17,11 +17,15 @@ import '../test/helpers/study-toy.js';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const dir = mkdtempSync(join(tmpdir(), 'hwnas-bench-serve-'));
 
-async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
+/** Wall time, and CPU time of this process (the server runs in it: the part a loaded machine does not inflate). */
+async function timed<T>(f: () => Promise<T>): Promise<[T, number, number]> {
+  const c = process.cpuUsage();
   const t = performance.now();
   const v = await f();
-  return [v, performance.now() - t];
+  const used = process.cpuUsage(c);
+  return [v, performance.now() - t, (used.user + used.system) / 1000];
 }
+const both = (wall: number, cpu: number) => `${wall.toFixed(0)} ms (cpu ${cpu.toFixed(0)} ms)`;
 
 async function getBytes(url: string): Promise<number> {
   return (await (await fetch(url)).arrayBuffer()).byteLength;
@@ -78,30 +82,31 @@ function writeHistory(path: string, n: number): void {
 }
 
 /** Time from navigation to the page's last figure drawn; bytes the page loaded (HTML, script, style, JSON). */
-async function pageLoad(url: string, lastFigure: string): Promise<{ ms: number; bytes: number }> {
+async function pageLoad(url: string, lastFigure: string): Promise<{ ms: number; busyMs: number; bytes: number }> {
   const browser = await launchChromium();
   try {
     const runs: number[] = [];
-    let bytes = 0;
+    const busy: number[] = [];
+    let bytes = 0 as unknown;
     for (let r = 0; r < 3; r++) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      let total = 0;
-      page.on('response', async (res) => {
-        try {
-          if (!res.url().includes('/events')) total += (await res.body()).byteLength;
-        } catch {
-          // a stream cut by closing the page
-        }
-      });
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Performance.enable');
+      const task = async () =>
+        (await cdp.send('Performance.getMetrics')).metrics.find((x) => x.name === 'TaskDuration')?.value ?? 0;
+      const t0 = await task();
       const t = performance.now();
       await page.goto(url, { waitUntil: 'load' });
       await page.waitForSelector(lastFigure, { timeout: 60_000 });
       runs.push(performance.now() - t);
-      await page.waitForTimeout(200);
-      bytes = total;
+      busy.push((await task()) - t0);
+      bytes = await page.evaluate(
+        'performance.getEntriesByType("resource").concat(performance.getEntriesByType("navigation")).filter((e) => !e.name.includes("/events")).reduce((s, e) => s + e.decodedBodySize, 0)',
+      );
       await page.close();
     }
-    return { ms: median(runs), bytes };
+    // TaskDuration: seconds the page's main thread was busy (parsing, script, layout, paint).
+    return { ms: median(runs), busyMs: median(busy) * 1000, bytes: Number(bytes) };
   } finally {
     await browser.close();
   }
@@ -119,16 +124,21 @@ try {
     for (let i = 0; i < 100; i++) readFileSync(join(listRoot, `study-${String(i).padStart(3, '0')}`, 'study.sqlite'));
   });
   let s = await startServer({ folder: listRoot, port: 0, host: '127.0.0.1' });
-  const [, cold] = await timed(() => getBytes(new URL('/api/list', s.url).href));
+  const [, cold, coldCpu] = await timed(() => getBytes(new URL('/api/list', s.url).href));
   const warm: number[] = [];
-  for (let r = 0; r < 5; r++) warm.push((await timed(() => getBytes(new URL('/api/list', s.url).href)))[1]);
+  const warmCpu: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const [, w, c] = await timed(() => getBytes(new URL('/api/list', s.url).href));
+    warm.push(w);
+    warmCpu.push(c);
+  }
   console.log(
-    `list, 100 study folders: /api/list cold ${cold.toFixed(0)} ms, warm ${median(warm).toFixed(1)} ms; reading the 100 stores alone ${readMs.toFixed(1)} ms (cold/read ${(cold / readMs).toFixed(1)}x)`,
+    `list, 100 study folders: /api/list cold ${both(cold, coldCpu)}, warm ${both(median(warm), median(warmCpu))}; reading the 100 stores alone ${readMs.toFixed(1)} ms (cold/read ${(cold / readMs).toFixed(1)}x)`,
   );
   if (haveChromium) {
     const p = await pageLoad(s.url, 'table.list tbody tr:nth-child(100)');
     console.log(
-      `list page first render (warm server): ${p.ms.toFixed(0)} ms, ${(p.bytes / 1024).toFixed(0)} KiB loaded (target < 200 ms)`,
+      `list page first render (warm server): ${p.ms.toFixed(0)} ms, page main thread busy ${p.busyMs.toFixed(0)} ms, ${(p.bytes / 1024).toFixed(0)} KiB loaded (target < 200 ms)`,
     );
   }
   await s.close();
@@ -145,16 +155,16 @@ try {
     }),
   );
   s = await startServer({ folder: big, port: 0, host: '127.0.0.1' });
-  const [bytes150, cold150] = await timed(() => getBytes(new URL('/api/study/study-150', s.url).href));
-  const [, warm150] = await timed(() => getBytes(new URL('/api/study/study-150', s.url).href));
+  const [bytes150, cold150, cold150Cpu] = await timed(() => getBytes(new URL('/api/study/study-150', s.url).href));
+  const [, warm150, warm150Cpu] = await timed(() => getBytes(new URL('/api/study/study-150', s.url).href));
   const [, read150] = await timed(async () => readFileSync(join(big, 'study-150', 'study.sqlite')));
   console.log(
-    `150-run study (made in ${(studyMs / 1000).toFixed(1)} s): /api/study cold ${cold150.toFixed(0)} ms, warm ${warm150.toFixed(0)} ms, ${(bytes150 / 1024).toFixed(0)} KiB; reading its store ${read150.toFixed(1)} ms`,
+    `150-run study (made in ${(studyMs / 1000).toFixed(1)} s): /api/study cold ${both(cold150, cold150Cpu)}, warm ${both(warm150, warm150Cpu)}, ${(bytes150 / 1024).toFixed(0)} KiB; reading its store ${read150.toFixed(1)} ms`,
   );
   if (haveChromium) {
     const p = await pageLoad(new URL('/study/study-150', s.url).href, 'figure[data-plot^="discovered-"]:last-of-type');
     console.log(
-      `150-run study page first render: ${p.ms.toFixed(0)} ms, ${(p.bytes / 1024).toFixed(0)} KiB loaded (target < 1000 ms)`,
+      `150-run study page first render: ${p.ms.toFixed(0)} ms, page main thread busy ${p.busyMs.toFixed(0)} ms, ${(p.bytes / 1024).toFixed(0)} KiB loaded (target < 1000 ms)`,
     );
   }
   await s.close();
@@ -170,8 +180,8 @@ try {
       .map((l) => l.length),
   );
   s = await startServer({ folder: openRoot, port: 0, host: '127.0.0.1' });
-  const [bytesOpen, coldOpen] = await timed(() => getBytes(new URL('/api/open/os-100k', s.url).href));
-  const [, warmOpen] = await timed(() => getBytes(new URL('/api/open/os-100k', s.url).href));
+  const [bytesOpen, coldOpen, coldOpenCpu] = await timed(() => getBytes(new URL('/api/open/os-100k', s.url).href));
+  const [, warmOpen, warmOpenCpu] = await timed(() => getBytes(new URL('/api/open/os-100k', s.url).href));
   // Live: 100 more evaluations appended; the server reads only those bytes, then recomputes the curves.
   const more: string[] = [];
   for (let i = 100_000; i < 100_100; i++)
@@ -187,14 +197,14 @@ try {
       }),
     );
   writeFileSync(history, `${more.join('\n')}\n`, { flag: 'a' });
-  const [, liveOpen] = await timed(() => getBytes(new URL('/api/open/os-100k', s.url).href));
+  const [, liveOpen, liveOpenCpu] = await timed(() => getBytes(new URL('/api/open/os-100k', s.url).href));
   console.log(
-    `open search, 100,000 evaluations (${(readFileSync(history).length / 1048576).toFixed(1)} MiB history): /api/open cold ${coldOpen.toFixed(0)} ms, unchanged ${warmOpen.toFixed(1)} ms, after 100 more ${liveOpen.toFixed(0)} ms, ${(bytesOpen / 1024).toFixed(0)} KiB; reading + splitting the file alone ${readHist.toFixed(0)} ms`,
+    `open search, 100,000 evaluations (${(readFileSync(history).length / 1048576).toFixed(1)} MiB history): /api/open cold ${both(coldOpen, coldOpenCpu)}, unchanged ${both(warmOpen, warmOpenCpu)}, after 100 more ${both(liveOpen, liveOpenCpu)}, ${(bytesOpen / 1024).toFixed(0)} KiB; reading + splitting the file alone ${readHist.toFixed(0)} ms`,
   );
   if (haveChromium) {
     const p = await pageLoad(new URL('/open/os-100k', s.url).href, 'figure[data-plot="open-front"]');
     console.log(
-      `open search page (100,100 evaluations): first render ${p.ms.toFixed(0)} ms, ${(p.bytes / 1048576).toFixed(2)} MiB loaded (target < 5 MiB)`,
+      `open search page (100,100 evaluations): first render ${p.ms.toFixed(0)} ms, page main thread busy ${p.busyMs.toFixed(0)} ms, ${(p.bytes / 1048576).toFixed(2)} MiB loaded (target < 5 MiB)`,
     );
   }
   await s.close();

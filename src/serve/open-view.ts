@@ -1,7 +1,7 @@
 /**
  * What the dashboard shows of an open-search folder, from its history.jsonl (followed as it grows) and its
  * search.json once a session finished: HV and front size against evaluations and wall time (on a grid of
- * at most CURVE_POINTS evaluations, so a long search sends a bounded curve), the front with its notations
+ * at most 400 evaluations, extended as tells arrive: live-curve.ts), the front with its notations
  * and counts, a thinned cloud of the other evaluations, evaluations in flight, failures grouped by
  * reason, per-worker activity, and the fidelity of each evaluation when the evaluator reports one.
  */
@@ -10,16 +10,15 @@ import { join } from 'node:path';
 import { objectiveVector } from '../distributed/evaluator.js';
 import type { TellRecord } from '../distributed/history.js';
 import type { ObjectiveSpec } from '../objectives/direction.js';
-import { curveGrid, reasonPattern } from '../report/open.js';
+import { reasonPattern } from '../report/open.js';
 import type { SearchSpace } from '../space/types.js';
 import { archCounts, type spaceOf } from './arch.js';
 import { HistoryTail } from './history-tail.js';
-import { openCurve } from './open-curve.js';
+import { LiveCurve } from './live-curve.js';
 import { HISTORY_FILE, SEARCH_FILE } from './scan.js';
 import { openStatus, type RunStatus } from './status.js';
 import { thin } from './study-view.js';
 
-export const CURVE_POINTS = 400;
 export const MAX_CLOUD = 3000;
 const MAX_COUNTED = 600;
 /** Objective keys an evaluator can use to say at which fidelity (epochs, budget) it evaluated. */
@@ -96,6 +95,7 @@ function readSearchJson(folder: string): SearchJsonLite | null {
 export class OpenFolder {
   readonly tail: HistoryTail;
   private cache: { tells: number; view: OpenView; searchSig: string } | null = null;
+  private curve: { key: string; tells: readonly TellRecord[]; live: LiveCurve } | null = null;
 
   constructor(
     readonly id: string,
@@ -142,11 +142,12 @@ export class OpenFolder {
     const space = spaceId ? this.spaces(spaceId) : undefined;
     const tells = t.tells;
     const ref = search?.reference?.kind === 'explicit' ? search.reference.ref : undefined;
-    const grid = curveGrid(tells.length, [], CURVE_POINTS);
-    const conv =
-      specs.length > 0
-        ? openCurve(tells, specs, { ...(ref ? { ref } : {}), checkpoints: grid })
-        : { checkpoints: [], front: [] };
+    // One curve per history and reference, extended with the new tells (a replaced history starts one anew).
+    const key = JSON.stringify([header?.study, specs, ref ?? null]);
+    if (!this.curve || this.curve.key !== key || this.curve.tells !== tells)
+      this.curve = { key, tells, live: new LiveCurve(specs, ref) };
+    this.curve.live.extend(tells);
+    const conv = specs.length > 0 ? this.curve.live.result() : { checkpoints: [], front: [] };
     const onFront = new Set(conv.front.map((f) => f.index));
     const vec = new Float64Array(specs.length);
     const groups = new Map<string, { reason: string; count: number; first: number }>();
