@@ -16,6 +16,7 @@ import * as prune from './prune.js';
 import * as report from './report.js';
 import * as reproduce from './reproduce.js';
 import * as search from './search.js';
+import * as serve from './serve.js';
 import * as spaces from './spaces.js';
 import * as worker from './worker.js';
 
@@ -42,6 +43,7 @@ const registrations: Register[] = [
   metrics.register,
   openSearch.register,
   worker.register,
+  serve.register,
 ];
 
 export function registerAll(program: Command): void {

@@ -20,7 +20,7 @@ export { importStudyData } from './data.js';
 export { defaultThreads } from './execute.js';
 export { checkpointsCsv, resultsJson, runsCsv } from './export.js';
 export { feasibilityMarkdown, feasibilityText, restricts, writeFeasibility } from './feasibility.js';
-export { studyPaths } from './layout.js';
+export { STORE_FILE, studyPaths } from './layout.js';
 export type { Feasibility } from './prepare.js';
 export { sweepStudyTemps } from './stale.js';
 export { type StoredRun, type StudyData, StudyStore } from './store.js';

@@ -221,6 +221,40 @@ export class StudyStore {
   }
 
   /**
+   * A store over a connection the caller opened and owns (the dashboard's private in-memory copy of a
+   * study.sqlite, which it reads without touching the folder). Reads only; `close` closes the connection.
+   */
+  static fromConnection(folder: string, db: Database.Database): StudyStore {
+    return new StudyStore(folder, db);
+  }
+
+  /** How many runs the store holds, without loading them. */
+  runCount(): number {
+    return this.guard((): number => (this.db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n);
+  }
+
+  /**
+   * Finished runs, their evaluations, and the highest hypervolume any run reached at its last checkpoint
+   * (null without checkpoints), read without loading the runs.
+   */
+  progress(): { runs: number; evals: number; bestFinalHv: number | null } {
+    return this.guard(() => {
+      const r = this.db.prepare('SELECT count(*) AS n, coalesce(sum(length(archs) / 4), 0) AS e FROM runs').get() as {
+        n: number;
+        e: number;
+      };
+      const hv = this.db
+        .prepare(
+          `SELECT max(c.hv) AS hv FROM checkpoints c JOIN
+            (SELECT run_key, max(evals) AS last FROM checkpoints GROUP BY run_key) l
+            ON c.run_key = l.run_key AND c.evals = l.last`,
+        )
+        .get() as { hv: number | null };
+      return { runs: r.n, evals: r.e, bestFinalHv: hv.hv };
+    });
+  }
+
+  /**
    * What --force replaces: a damaged store is kept aside, the rest of what a study writes is removed.
    * Returns where the damaged store was moved, if it was.
    */

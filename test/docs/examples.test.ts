@@ -20,6 +20,7 @@ import { tinyLayeredSpace } from '../helpers/data.js';
 import { redisAvailable, startRedis, type TestRedis } from '../helpers/redis.js';
 
 const NEEDS_BLOX = 'needs a downloaded BLOX release folder (not redistributable; docs/blox.md)';
+const SERVES = 'a server that runs until Ctrl-C (test/cli/serve.test.ts and test/serve/server.test.ts run it)';
 
 /** Doc commands that cannot run in a test, and why. */
 const NOT_RUN: Record<string, string> = {
@@ -36,6 +37,11 @@ const NOT_RUN: Record<string, string> = {
   'hwnas calibrate --write': "rewrites the repository's device files (`hwnas calibrate` runs)",
   'hwnas worker --queue URL [--concurrency K] [--evaluator "cmd"] [--objective SRC] [--space FILE]':
     'a synopsis of the options; the worker example of docs/distributed.md runs',
+  // serves until Ctrl-C: test/cli/serve.test.ts starts it, reads its URL and stops it
+  'hwnas serve': SERVES,
+  'hwnas serve hwnas-study --port 0': SERVES,
+  'hwnas serve runs --open': SERVES,
+  'hwnas serve runs --host 0.0.0.0': SERVES,
 };
 
 const REDIS = 'redis://queue-host:6379/0';
