@@ -125,7 +125,7 @@ function buildDtype(d: Dtype, state: PickleValue, name: string): void {
     });
     d.fields = new Map();
     for (const n of d.names) {
-      const f = fields.get(n);
+      const f = fields.get(n) ?? null;
       if (!isTuple(f) || f.length < 2) fail(`${name}: record field ${n} has no dtype and offset`, HINT);
       d.fields.set(n, [dtypeOf(f[0]!, name), intOf(f[1]!, `offset of field ${n}`, name)]);
     }
@@ -249,7 +249,7 @@ function hooks(name: string) {
           const cls = tok(args[0]!, 'class');
           if (!cls || !tok(args[1]!, 'object-class') || args[2] !== null)
             return refuse('copyreg._reconstructor of anything but a scikit-learn estimator');
-          return new PickleRef('estimator', { cls: cls.data, state: null } satisfies Estimator as Estimator);
+          return new PickleRef('estimator', { cls: cls.data, state: null } as Estimator);
         }
         default:
           return refuse(`REDUCE of ${String(c.data)}`);
@@ -341,12 +341,12 @@ export function readForestPickle(bytes: Uint8Array, name: string): Forest {
   const rf = est?.data as Estimator | undefined;
   if (!rf || rf.cls !== 'forest' || !rf.state) fail(`${name}: not a pickled RandomForestRegressor`, HINT);
   const list = field(rf.state, 'estimators_', name);
-  if (!Array.isArray(list) || isTuple(list) || list.length === 0)
+  if (!Array.isArray(list) || Object.isFrozen(list) || list.length === 0)
     fail(`${name}: estimators_ is not a list of trees (an unfitted forest?)`, HINT);
   let nFeatures = -1;
   const trees = list.map((e, k) => {
     const d = tok(e, 'estimator')?.data as Estimator | undefined;
-    if (!d || d.cls !== 'tree-estimator' || !d.state)
+    if (d?.cls !== 'tree-estimator' || !d.state)
       fail(`${name}: estimators_[${k}] is not a DecisionTreeRegressor`, HINT);
     const t = tok(field(d.state, 'tree_', name), 'tree')?.data as TreeObj | undefined;
     if (!t) fail(`${name}: estimators_[${k}].tree_ is not a Tree`, HINT);
