@@ -339,7 +339,7 @@ export function readForestPickle(bytes: Uint8Array, name: string): Forest {
   const top = readPickle(bytes, name, hooks(name));
   const est = tok(top, 'estimator');
   const rf = est?.data as Estimator | undefined;
-  if (!rf || rf.cls !== 'forest' || !rf.state) fail(`${name}: not a pickled RandomForestRegressor`, HINT);
+  if (rf?.cls !== 'forest' || !rf.state) fail(`${name}: not a pickled RandomForestRegressor`, HINT);
   const list = field(rf.state, 'estimators_', name);
   if (!Array.isArray(list) || Object.isFrozen(list) || list.length === 0)
     fail(`${name}: estimators_ is not a list of trees (an unfitted forest?)`, HINT);

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { type Forest, forestFromTrees, type ForestJson, forestToJson, readForestPickle } from '../../data/index.js';
+import { type Forest, type ForestJson, forestFromTrees, forestToJson, readForestPickle } from '../../data/index.js';
 import { fail, isHwnasError } from '../../errors.js';
 import { type FusionRules, readFusionRules } from './rules.js';
 
