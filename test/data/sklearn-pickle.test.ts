@@ -8,7 +8,9 @@ import { NO_SKLEARN_REASON, type SklearnFixture, sklearnFixture } from '../helpe
 
 const enc = new TextEncoder();
 const cat = (...parts: (Uint8Array | number[] | string)[]) => {
-  const bytes = parts.map((p) => (typeof p === 'string' ? Uint8Array.from(p, (c) => c.charCodeAt(0)) : Uint8Array.from(p)));
+  const bytes = parts.map((p) =>
+    typeof p === 'string' ? Uint8Array.from(p, (c) => c.charCodeAt(0)) : Uint8Array.from(p),
+  );
   const out = new Uint8Array(bytes.reduce((a, b) => a + b.length, 0));
   let o = 0;
   for (const b of bytes) {
@@ -41,7 +43,14 @@ describe('restricted scikit-learn unpickler: hostile input', () => {
   });
 
   it('refuses os.system through STACK_GLOBAL + REDUCE (protocol 4)', () => {
-    const p = cat([0x80, 4], shortStr('os'), shortStr('system'), [0x93], shortStr(`touch ${canary}`), [0x85, 0x52, 0x2e]);
+    const p = cat(
+      [0x80, 4],
+      shortStr('os'),
+      shortStr('system'),
+      [0x93],
+      shortStr(`touch ${canary}`),
+      [0x85, 0x52, 0x2e],
+    );
     expect(refusal(p)).toMatch(/global 'os\.system' is not allowed/);
     expect(existsSync(canary)).toBe(false);
   });

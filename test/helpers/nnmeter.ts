@@ -156,7 +156,14 @@ export function syntheticForests(kernels = Object.keys(FEATURE_COUNTS), seed = 1
   return new Map(
     kernels.map((k) => {
       const nf = FEATURE_COUNTS[k]!;
-      return [k, forestFromTrees(nf, Array.from({ length: 8 }, () => randomTree(nf, 5, rnd)), k)];
+      return [
+        k,
+        forestFromTrees(
+          nf,
+          Array.from({ length: 8 }, () => randomTree(nf, 5, rnd)),
+          k,
+        ),
+      ];
     }),
   );
 }

@@ -68,44 +68,63 @@ class DictGraph {
   }
 }
 
-/** All node-induced matches of `p` (pattern node -> graph node), candidates tried in dict order. */
-function findMatches(g: DictGraph, p: FusionPattern): number[][] {
+/** A pattern prepared for matching: visit order (each node adjacent to an earlier one) and edge counts. */
+interface Plan {
+  n: number;
+  visit: number[];
+  /** For visit[k] (k > 0): the earlier pattern node it is reached from, and whether by an out-edge of it. */
+  from: number[];
+  forward: boolean[];
+  /** edges[a * n + b]: pattern edges a -> b. */
+  edges: Int8Array;
+  dummy: boolean[];
+}
+
+const plans = new WeakMap<FusionPattern, Plan | null>();
+
+function planOf(p: FusionPattern): Plan | null {
+  const known = plans.get(p);
+  if (known !== undefined) return known;
   const n = p.types.length;
-  const pEdges = (a: number, b: number) => p.edges.filter(([x, y]) => x === a && y === b).length;
-  // Visit order: a non-dummy node first, then nodes adjacent to visited ones.
+  const edges = new Int8Array(n * n);
+  for (const [a, b] of p.edges) edges[a * n + b]!++;
   const start = p.types.findIndex((t) => t !== 'dummy');
   const visit = [start];
-  const via: { from: number; out: boolean }[] = [{ from: -1, out: true }];
+  const from = [-1];
+  const forward = [true];
   while (visit.length < n) {
-    let added = false;
-    for (const [a, b] of p.edges) {
-      if (visit.includes(a) && !visit.includes(b)) {
-        visit.push(b);
-        via.push({ from: a, out: true });
-        added = true;
-        break;
-      }
-      if (visit.includes(b) && !visit.includes(a)) {
-        visit.push(a);
-        via.push({ from: b, out: false });
-        added = true;
-        break;
-      }
-    }
-    if (!added) return []; // a disconnected pattern: none are
+    const e = p.edges.find(([a, b]) => visit.includes(a) !== visit.includes(b));
+    if (!e) break;
+    const [a, b] = e;
+    const out = visit.includes(a);
+    visit.push(out ? b : a);
+    from.push(out ? a : b);
+    forward.push(out);
   }
+  // A disconnected pattern matches nothing here (nn-Meter's units are all connected).
+  const plan = visit.length === n ? { n, visit, from, forward, edges, dummy: p.types.map((t) => t === 'dummy') } : null;
+  plans.set(p, plan);
+  return plan;
+}
+
+/** All node-induced matches of `p` (pattern node -> graph node), candidates tried in dict order. */
+function findMatches(g: DictGraph, p: FusionPattern, byType: Map<string, number[]>): number[][] {
+  const plan = planOf(p);
+  if (!plan) return [];
+  const { n, visit, from, forward, edges, dummy } = plan;
+  const starts = byType.get(p.types[visit[0]!]!);
+  if (!starts) return [];
   const map = new Array<number>(n).fill(-1);
-  const used = new Set<number>();
   const out: number[][] = [];
   const fits = (k: number, v: number): boolean => {
     const pn = visit[k]!;
-    const t = p.types[pn]!;
-    if (used.has(v) || (t !== 'dummy' && g.type[v] !== t)) return false;
-    if (pEdges(pn, pn) !== g.edges(v, v)) return false;
+    if (!dummy[pn] && g.type[v] !== p.types[pn]) return false;
+    for (let j = 0; j < k; j++) if (map[visit[j]!] === v) return false;
+    if (edges[pn * n + pn] !== g.edges(v, v)) return false;
     for (let j = 0; j < k; j++) {
       const q = visit[j]!;
       const w = map[q]!;
-      if (pEdges(pn, q) !== g.edges(v, w) || pEdges(q, pn) !== g.edges(w, v)) return false;
+      if (edges[pn * n + q] !== g.edges(v, w) || edges[q * n + pn] !== g.edges(w, v)) return false;
     }
     return true;
   };
@@ -115,14 +134,13 @@ function findMatches(g: DictGraph, p: FusionPattern): number[][] {
       return;
     }
     const pn = visit[k]!;
-    const { from, out: forward } = via[k]!;
-    const cands = from < 0 ? g.order : [...new Set(forward ? g.outb[map[from]!]! : g.inb[map[from]!]!)];
-    for (const v of cands) {
-      if (!g.alive[v] || !fits(k, v)) continue;
+    const cands = k === 0 ? starts : forward[k] ? g.outb[map[from[k]!]!]! : g.inb[map[from[k]!]!]!;
+    for (let c = 0; c < cands.length; c++) {
+      const v = cands[c]!;
+      // A repeated edge lists its node twice: try it once.
+      if (cands.indexOf(v) !== c || !g.alive[v] || !fits(k, v)) continue;
       map[pn] = v;
-      used.add(v);
       step(k + 1);
-      used.delete(v);
       map[pn] = -1;
     }
   };
@@ -131,7 +149,7 @@ function findMatches(g: DictGraph, p: FusionPattern): number[][] {
 }
 
 /** ModelGraph.fuse: the matched (non-dummy) nodes become one node of `type` with the root's attributes. */
-function fuse(g: DictGraph, nodes: number[], type: string): void {
+function fuse(g: DictGraph, nodes: number[], type: string, byType: Map<string, number[]>): void {
   if (nodes.some((v) => !g.alive[v])) return;
   const inSet = new Set(nodes);
   // The root: walk up from the first node while an inbound is in the match.
@@ -152,6 +170,7 @@ function fuse(g: DictGraph, nodes: number[], type: string): void {
     g.attrs[root]!,
     nodes.flatMap((v) => g.members[v]!),
   );
+  byType.set(type, [...(byType.get(type) ?? []), id]);
   for (const v of nodes) {
     for (const u of g.inb[v]!) {
       if (inSet.has(u)) continue;
@@ -218,14 +237,22 @@ export function detectMeterKernels(lowered: readonly MeterNode[], rules: FusionR
     g.add(n.type, [...n.inbounds], n, [i]);
   });
   g.refresh();
+  // Start candidates by type, in dict order (fuse appends the nodes it makes).
+  const byType = new Map<string, number[]>();
+  for (const v of g.order) {
+    const l = byType.get(g.type[v]!);
+    if (l) l.push(v);
+    else byType.set(g.type[v]!, [v]);
+  }
   for (const unit of rules.units) {
     for (const p of unit.patterns) {
       const real = p.types.map((t, k) => (t === 'dummy' ? -1 : k)).filter((k) => k >= 0);
-      for (const m of findMatches(g, p))
+      for (const m of findMatches(g, p, byType))
         fuse(
           g,
           real.map((k) => m[k]!),
           unit.name,
+          byType,
         );
     }
   }

@@ -5,7 +5,6 @@
  * features [HW, CIN, COUT, K, S, FLOPs/2e6, PARAMS/1e6].
  */
 import { describe, expect, it } from 'vitest';
-import { GraphBuilder } from '../../../src/ir/graph.js';
 import {
   detectMeterKernels,
   kernelFeatures,
@@ -14,6 +13,7 @@ import {
   predictKernels,
   readFusionRules,
 } from '../../../src/hardware/nnmeter/index.js';
+import { GraphBuilder } from '../../../src/ir/graph.js';
 import { getSpace } from '../../../src/space/all.js';
 import { A76_RULES, syntheticPredictors } from '../../helpers/nnmeter.js';
 
@@ -68,8 +68,7 @@ describe('nn-Meter kernels of hand-checked graphs (A76 rules)', () => {
     // |nor_conv_3x3~0|+|skip_connect~0|avg_pool_3x3~1|+|nor_conv_1x1~0|none~1|nor_conv_3x3~2|
     const b = new GraphBuilder('nb201cell', { c: 3, h: 32, w: 32 });
     const s = b.bn(b.conv(b.input, { outChannels: 16, kernel: 3, padding: 1 }));
-    const rcb = (x: number, k: number) =>
-      b.bn(b.conv(b.relu(x), { outChannels: 16, kernel: k, padding: (k - 1) / 2 }));
+    const rcb = (x: number, k: number) => b.bn(b.conv(b.relu(x), { outChannels: 16, kernel: k, padding: (k - 1) / 2 }));
     const n1 = rcb(s, 3);
     const n2 = b.add([b.identity(s), b.pool('avgpool', n1, { kernel: 3, stride: 1, padding: 1 })]);
     b.add([rcb(s, 1), b.zero(n1), rcb(n2, 3)]);
@@ -158,11 +157,7 @@ describe('fusion units and MON', () => {
   });
 
   it("a rules file's 3-op BF chain is a fusion unit; MON true lets a node with several consumers fuse", () => {
-    const chain = [
-      node('conv', [], x, { ks: [3, 3], strides: [2, 2] }),
-      node('bn', [0], x),
-      node('relu', [1], x),
-    ];
+    const chain = [node('conv', [], x, { ks: [3, 3], strides: [2, 2] }), node('bn', [0], x), node('relu', [1], x)];
     expect(detectMeterKernels(chain, rules).map((k) => k.op)).toEqual(['conv-bn-relu']);
     const branch = [node('dwconv', [], x, { ks: [3, 3] }), node('relu', [0], x), node('relu', [0], x)];
     expect(detectMeterKernels(branch, rules).map((k) => k.op)).toEqual(['dwconv', 'relu', 'relu']);

@@ -29,12 +29,19 @@ describe('nnmeter: per-block caching', () => {
       expect(rel(cached, whole)).toBeLessThanOrEqual(1e-9);
     }
     // The Sigmoid and mul of BLOX's SE get no prediction, as in nn-Meter.
-    expect(lat.unpredicted.join(' ')).toMatch(/Sigmoid \(no nn-Meter features\).*mul \(no nn-Meter features\)|mul .*Sigmoid/);
+    expect(lat.unpredicted.join(' ')).toMatch(
+      /Sigmoid \(no nn-Meter features\).*mul \(no nn-Meter features\)|mul .*Sigmoid/,
+    );
   });
 
   it('NAS-Bench-201: node sums fuse the ReLU of the next edge (add-relu), so kernels cross blocks', () => {
     const nb = getSpace('nb201');
-    const ks = predictKernels(nb.network(nb.parse('|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|skip_connect~1|nor_conv_3x3~2|')), syntheticPredictors());
+    const ks = predictKernels(
+      nb.network(
+        nb.parse('|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|skip_connect~1|nor_conv_3x3~2|'),
+      ),
+      syntheticPredictors(),
+    );
     expect(ks.some((k) => k.op === 'add-relu' && k.crossesBlocks)).toBe(true);
   });
 
