@@ -28,6 +28,8 @@ export interface MeterSpaceLatency {
   crossesBlocks: boolean;
   /** Kernels without a prediction over the probed networks (`op (reason) xN`). */
   unpredicted: string[];
+  /** Networks predicted to build the block values and check them. */
+  probedNetworks: number;
 }
 
 function sumBy(kernels: readonly PredictedKernel[], block: number): number {
@@ -66,8 +68,10 @@ export function meterSpaceLatency(
   const radix = radices(space);
   const probed: PredictedKernel[] = [];
   let crosses = false;
+  let probedNetworks = 0;
   const kernelsOf = (g: Graph): PredictedKernel[] => {
     const ks = predictKernels(g, p, memo);
+    probedNetworks++;
     probed.push(...ks);
     if (ks.some((k) => k.crossesBlocks)) crosses = true;
     return ks;
@@ -108,6 +112,7 @@ export function meterSpaceLatency(
     maxDeviation,
     crossesBlocks: crosses,
     unpredicted: unpredictedSummary(probed),
+    probedNetworks,
   };
   bySpace.set(p, out);
   return out;
@@ -124,11 +129,12 @@ export function resolveNnMeter(rest: string, ctx: SourceContext): Promise<Object
       : `not additive over ${ctx.space.id} blocks (kernels cross blocks or depend on neighbours): every network predicted whole; blockValue = a block's own kernels`,
     lat.unpredicted.length === 0
       ? 'every kernel of the probed networks has a predictor'
-      : `kernels counted 0 ms (as nn-Meter does) in the probed networks: ${lat.unpredicted.length} kinds${ctx.verbose ? '' : ' (--verbose lists them)'}`,
+      : `kernels counted 0 ms (as nn-Meter does): ${lat.unpredicted.length} kinds in the ${lat.probedNetworks} networks probed${ctx.verbose ? '' : ' (--verbose lists them)'}`,
   ];
   if (ctx.verbose && lat.unpredicted.length > 0) {
-    notes.push(`0 ms kernels: ${lat.unpredicted.join(', ')}`);
-    process.stderr.write(`nnmeter:${rest}: kernels without a prediction (0 ms): ${lat.unpredicted.join(', ')}\n`);
+    const list = `kernels without a prediction (0 ms) in the ${lat.probedNetworks} networks probed: ${lat.unpredicted.join(', ')}`;
+    notes.push(list);
+    process.stderr.write(`nnmeter:${rest}: ${list}\n`);
   }
   return Promise.resolve({
     name: 'latency',
