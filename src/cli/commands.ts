@@ -11,6 +11,7 @@ import * as front from './front.js';
 import * as latency from './latency.js';
 import * as measure from './measure.js';
 import * as metrics from './metrics.js';
+import * as nnmeter from './nnmeter.js';
 import * as openSearch from './open-search.js';
 import * as prune from './prune.js';
 import * as report from './report.js';
@@ -34,6 +35,7 @@ const registrations: Register[] = [
   benchInfo.register,
   devices.register,
   latency.register,
+  nnmeter.register,
   calibrate.register,
   fitPlan.register,
   measure.register,

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isHwnasError } from '../errors.js';
+import { setSourcesVerbose } from '../objectives/all.js';
 import { registerAll } from './commands.js';
 import { guardPaths } from './guard-paths.js';
 
@@ -83,6 +84,7 @@ export function oneLine(text: string): string {
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   const verbose = argv.includes('--verbose');
+  setSourcesVerbose(verbose);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -10,8 +10,47 @@
  */
 import { fail } from '../errors.js';
 
-export type PickleValue = null | boolean | number | bigint | string | Uint8Array | PickleValue[] | PickleDict;
+export type PickleValue =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | Uint8Array
+  | PickleValue[]
+  | PickleDict
+  | PickleRef;
 export type PickleDict = Map<PickleValue, PickleValue>;
+
+/**
+ * An object made by a caller's `PickleObjects` hooks (a whitelisted class, an array): opaque to the reader,
+ * which only moves it around the stack and memo. The plain reader never makes one.
+ */
+export class PickleRef {
+  constructor(
+    readonly tag: string,
+    public data: unknown,
+  ) {}
+}
+
+/**
+ * Hooks that let a caller accept a whitelist of objects (e.g. scikit-learn forests and numpy arrays).
+ * Each hook decides from data alone and fails (HwnasError) on anything it does not know: the reader calls
+ * no Python name and runs no code; a hook only builds plain data. Without hooks, the opcodes are refused.
+ */
+export interface PickleObjects {
+  /** GLOBAL / STACK_GLOBAL `module.name`: a token for a whitelisted name (refuse others). */
+  global(module: string, name: string): PickleValue;
+  /** REDUCE: `callable(*args)` for a whitelisted callable token. */
+  reduce(callable: PickleValue, args: readonly PickleValue[]): PickleValue;
+  /** NEWOBJ: `cls.__new__(cls, *args)` for a whitelisted class token. */
+  newobj(cls: PickleValue, args: readonly PickleValue[]): PickleValue;
+  /** BUILD: `obj.__setstate__(state)` for an object a hook made; returns what replaces it on the stack. */
+  build(obj: PickleValue, state: PickleValue): PickleValue;
+}
+
+/** Opcodes the hooks handle when a caller gives them. */
+const HOOKED = new Set([99, 147, 82, 98, 129]);
 
 /** Opcodes that would import, construct or call objects: refused by name. */
 const FORBIDDEN: Record<number, string> = {
@@ -164,8 +203,12 @@ function assertAcyclic(root: PickleValue, r: Reader): void {
   }
 }
 
-/** Read a pickle of plain values. `name` (a file name) goes into error messages. */
-export function readPickle(bytes: Uint8Array, name = '<bytes>'): PickleValue {
+/**
+ * Read a pickle of plain values. `name` (a file name) goes into error messages. With `objects`, GLOBAL,
+ * STACK_GLOBAL, REDUCE, NEWOBJ and BUILD go to those hooks (which refuse all but their whitelist); the
+ * other object opcodes stay refused.
+ */
+export function readPickle(bytes: Uint8Array, name = '<bytes>', objects?: PickleObjects): PickleValue {
   const r: Reader = new Reader(bytes, name);
   const stack: PickleValue[] = [];
   // Stack heights at each MARK (Python keeps a separate meta-stack the same way).
@@ -202,7 +245,7 @@ export function readPickle(bytes: Uint8Array, name = '<bytes>'): PickleValue {
   for (;;) {
     const at = r.pos;
     const op = r.u8();
-    const forbidden = FORBIDDEN[op];
+    const forbidden = objects && HOOKED.has(op) ? undefined : FORBIDDEN[op];
     if (forbidden) {
       fail(
         `pickle ${name}: opcode ${forbidden} (0x${op.toString(16)}) at byte ${at} is not allowed`,
@@ -397,6 +440,43 @@ export function readPickle(bytes: Uint8Array, name = '<bytes>'): PickleValue {
         if (items.length % 2 !== 0) r.bad('SETITEMS with an odd number of items', at);
         const d = dict(top(at), at);
         for (let i = 0; i < items.length; i += 2) d.set(items[i]!, items[i + 1]!);
+        break;
+      }
+      case 0x63: {
+        // GLOBAL (text module and name lines; only with hooks)
+        const module = r.line();
+        stack.push(objects!.global(module, r.line()));
+        break;
+      }
+      case 0x93: {
+        // STACK_GLOBAL
+        const n = pop(at);
+        const m = pop(at);
+        if (typeof m !== 'string' || typeof n !== 'string') r.bad('STACK_GLOBAL needs two strings', at);
+        stack.push(objects!.global(m, n));
+        break;
+      }
+      case 0x52: {
+        // REDUCE
+        const args = pop(at);
+        const fn = pop(at);
+        if (!Array.isArray(args) || !Object.isFrozen(args)) r.bad('REDUCE arguments are not a tuple', at);
+        stack.push(objects!.reduce(fn, args));
+        break;
+      }
+      case 0x81: {
+        // NEWOBJ
+        const args = pop(at);
+        const cls = pop(at);
+        if (!Array.isArray(args) || !Object.isFrozen(args)) r.bad('NEWOBJ arguments are not a tuple', at);
+        stack.push(objects!.newobj(cls, args));
+        break;
+      }
+      case 0x62: {
+        // BUILD
+        const state = pop(at);
+        const obj = pop(at);
+        stack.push(objects!.build(obj, state));
         break;
       }
       case 0x28: // MARK

@@ -41,6 +41,13 @@ export function knownSources(): { prefix: string; help: string }[] {
     .sort((a, b) => a.prefix.localeCompare(b.prefix));
 }
 
+let verboseDefault = false;
+
+/** The default of `SourceContext.verbose` (the CLI sets it from --verbose). */
+export function setSourcesVerbose(on: boolean): void {
+  verboseDefault = on;
+}
+
 export async function resolveSource(spec: string, ctx: SourceContext): Promise<ObjectiveColumn> {
   const { prefix, rest } = split(spec);
   const r = resolvers.get(prefix);
@@ -50,5 +57,5 @@ export async function resolveSource(spec: string, ctx: SourceContext): Promise<O
       .join(', ');
     fail(`unknown source '${spec}'`, `use one of: ${list}`);
   }
-  return r.resolve(rest, ctx);
+  return r.resolve(rest, { ...ctx, verbose: ctx.verbose ?? verboseDefault });
 }

@@ -33,6 +33,8 @@ export interface SourceContext {
   allowMissing?: boolean;
   /** Silence progress bars. */
   quiet?: boolean;
+  /** List details a source otherwise summarises (the CLI's --verbose; see `setSourcesVerbose`). */
+  verbose?: boolean;
 }
 
 /** Resolves a source spec (after its `prefix:`) to a column. */
