@@ -1,6 +1,6 @@
 /** Random search: every ask is an independent uniform draw from the (pruned) space (repeats possible). */
 import { Rng } from '../rng.js';
-import { AllowedSpace } from '../space/allowed.js';
+import { type AllowedChoices, AllowedSpace } from '../space/allowed.js';
 import { checked } from './re.js';
 import type { Strategy, StrategyConfig } from './types.js';
 
@@ -22,6 +22,10 @@ export class RandomSearch implements Strategy {
 
   tell(arch: number, objectives: ArrayLike<number>): void {
     for (let o = 0; o < this.m; o++) checked(arch, objectives[o]!);
+  }
+
+  widen(allowed: AllowedChoices): void {
+    this.space.widen(allowed);
   }
 
   tellFrom(arch: number, values: Float64Array, offset: number): void {

@@ -10,7 +10,7 @@
  */
 import { fail } from '../errors.js';
 import { Rng } from '../rng.js';
-import { AllowedSpace } from '../space/allowed.js';
+import { type AllowedChoices, AllowedSpace } from '../space/allowed.js';
 import { DEFAULT_POPULATION, DEFAULT_SAMPLE } from './options.js';
 import { SelectScratch, selectParent2, selectParentM } from './select.js';
 import type { Strategy, StrategyConfig, StrategyOptions } from './types.js';
@@ -98,6 +98,14 @@ export class RegularizedEvolution implements Strategy {
     if (objectives.length !== this.m) fail(`told ${objectives.length} objectives, expected ${this.m}`);
     const slot = this.admit(arch);
     for (let o = 0; o < this.m; o++) this.popObj[slot * this.m + o] = checked(arch, objectives[o]!);
+  }
+
+  widen(allowed: AllowedChoices): void {
+    this.space.widen(allowed);
+  }
+
+  setSoft(p: number): void {
+    this.space.setSoft(p);
   }
 
   tellFrom(arch: number, values: Float64Array, offset: number): void {

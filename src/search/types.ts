@@ -29,6 +29,13 @@ export interface Strategy {
    * benchmark loop tell a table row without allocating a view per evaluation. Optional.
    */
   tellFrom?(arch: number, values: Float64Array, offset: number): void;
+  /**
+   * Adaptive pruning (search/adaptive.ts): the allowed choices grow to `allowed` (a superset of the
+   * current ones); later asks may use them. Optional: a strategy without it cannot run adaptive pruning.
+   */
+  widen?(allowed: AllowedChoices): void;
+  /** Soft pruning: later mutations reach the full space with probability `p` (AllowedSpace.setSoft). */
+  setSoft?(p: number): void;
 }
 
 /** Tuning knobs shared by the strategies; each strategy reads the ones it uses. */
