@@ -5,6 +5,7 @@
  * memory (`shareArray`), which structured clone shares instead of copying: every worker reads the same
  * bytes, so memory does not grow with the thread count. Nothing writes to a plan once it is built.
  */
+import type { AdaptiveRule } from '../prune/index.js';
 import type { RunSpec } from './cells.js';
 
 /** Objectives per architecture in the study: 0 = -accuracy, 1 = latency (both minimised). */
@@ -64,6 +65,8 @@ export interface PruneInfo {
   r2: number | null;
   /** Feasible architectures in the pruned space (= size without constraints or missing rows). */
   feasibleSize?: number;
+  /** Adaptive pruning: the rule, and each decision's removed codes in removal order (restored last first). */
+  adaptive?: { rule: AdaptiveRule; removed: number[][] };
 }
 
 export interface RunTask {

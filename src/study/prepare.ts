@@ -242,5 +242,6 @@ function pruneFor(
     bestGd: audit.bestGd,
     r2: r.r2 ?? null,
     feasibleSize,
+    ...(setting.adaptive ? { adaptive: { rule: setting.adaptive, removed: r.removed } } : {}),
   };
 }
