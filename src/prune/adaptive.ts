@@ -166,6 +166,8 @@ export class AdaptiveSchedule {
   private readonly baseAllowed: number[][];
   /** Restored count per decision (from the end of its removal list). */
   private readonly restored: number[];
+  /** Blocks still removed, over all decisions. */
+  private left: number;
   /** Feasible evaluations told so far. */
   private evals = 0;
   /** Evaluations since the last one that grew the hypervolume. */
@@ -187,6 +189,7 @@ export class AdaptiveSchedule {
     this.baseAllowed = allowed.map((a) => [...a]);
     this.removed = removed.map((r) => [...r]);
     this.restored = removed.map(() => 0);
+    this.left = removed.reduce((a, r) => a + r.length, 0);
     this.needsArchive = rule.soft !== null || rule.restore?.kind === 'stall';
   }
 
@@ -200,7 +203,7 @@ export class AdaptiveSchedule {
 
   /** Blocks still removed, over all decisions. */
   remaining(): number {
-    return this.removed.reduce((s, r, d) => s + r.length - this.restored[d]!, 0);
+    return this.left;
   }
 
   /** Feasible evaluations told so far. */
@@ -234,7 +237,7 @@ export class AdaptiveSchedule {
       else this.stallRun++;
     }
     const r = this.rule.restore;
-    if (!r || this.remaining() === 0) return false;
+    if (r === null || this.left === 0) return false;
     if (r.kind === 'after') return this.evals === r.at ? this.restore(Number.POSITIVE_INFINITY) : false;
     if (r.kind === 'every') return this.evals % r.every === 0 ? this.restore(r.step) : false;
     if (this.stallRun >= r.window) {
@@ -251,6 +254,7 @@ export class AdaptiveSchedule {
       this.restored[d]! += add;
       any += add;
     });
+    this.left -= any;
     if (any === 0) return false;
     this.events.push({ evals: this.evals, restored: this.restored.reduce((a, b) => a + b, 0) });
     return true;

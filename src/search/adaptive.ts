@@ -19,6 +19,7 @@ export class AdaptiveStrategy implements Strategy {
   private readonly soft: boolean;
   private readonly m: number;
   private lastSoft = -1;
+  private finished = false;
 
   constructor(
     readonly inner: Strategy,
@@ -55,8 +56,11 @@ export class AdaptiveStrategy implements Strategy {
   }
 
   private after(values: ArrayLike<number>, offset: number): void {
+    // nothing left to restore and no soft pruning: the schedule has no more say
+    if (this.finished) return;
     if (this.schedule.observe(values, offset)) this.widenInner(this.schedule.allowed());
     if (this.soft) this.updateSoft();
+    else if (this.schedule.remaining() === 0) this.finished = true;
   }
 
   private updateSoft(): void {
