@@ -20,13 +20,13 @@
  * Environment: BENCH_SEEDS (default 30), BENCH_TABLES (a number: the first n tables, for a quick look).
  */
 import { HELP_DEVICES } from '../src/data/index.js';
-import { formatAdaptiveRule, parsePruningSpec, pruneMetricNames } from '../src/prune/index.js';
 import { gd as gdOf, igdPlus } from '../src/pareto/index.js';
+import { formatAdaptiveRule, parsePruningSpec, pruneMetricNames } from '../src/prune/index.js';
 import { createPrunedStrategy, runClosed } from '../src/search/index.js';
 import { defaultConfig, type StudyConfig } from '../src/study/config.js';
+import type { DevicePlan, RunTask, StudyPlan } from '../src/study/plan.js';
 import { M } from '../src/study/plan.js';
 import { prepareStudy } from '../src/study/prepare.js';
-import type { DevicePlan, RunTask, StudyPlan } from '../src/study/plan.js';
 import { executeRun } from '../src/study/run.js';
 
 /** One run as executeRun does it: the (adaptive) strategy on the device table. */
@@ -273,8 +273,12 @@ for (const [name, dis] of [
 }
 
 console.log('\nPer table, the chosen setting (IGD+ mean at the poster checkpoints; x: beyond the interval of');
-console.log('the best fixed setting, !: beyond the interval of no pruning; reach: evaluations to the unpruned IGD+ at 2000):');
-console.log(`  ${'table'.padEnd(22)} ${POSTER.map((e) => String(e).padStart(8)).join('')}  cells  reach  best fixed at 3000`);
+console.log(
+  'the best fixed setting, !: beyond the interval of no pruning; reach: evaluations to the unpruned IGD+ at 2000):',
+);
+console.log(
+  `  ${'table'.padEnd(22)} ${POSTER.map((e) => String(e).padStart(8)).join('')}  cells  reach  best fixed at 3000`,
+);
 for (const di of all) {
   const c = cells(di, chosen.si);
   const row = POSTER.map((e, j) => {

@@ -19,8 +19,8 @@ import {
   DEFAULT_SAMPLE,
   DEFAULT_STRATEGY,
   posterCheckpoints,
-  SOFT_STRATEGIES,
   strategyNames as registeredStrategies,
+  SOFT_STRATEGIES,
   strategyOptionSpecs,
   studyMinPopulation,
 } from '../search/index.js';
@@ -99,7 +99,8 @@ export function parsePruningList(text: string): string[] {
 export function pruningLabel(spec: string): string {
   const p = parsePruning(spec);
   if (p.metric === null) return '0%';
-  if (p.adaptive) return `adaptive ${p.metric} ${Number((p.ratio * 100).toFixed(4))}% ${formatAdaptiveRule(p.adaptive)}`;
+  if (p.adaptive)
+    return `adaptive ${p.metric} ${Number((p.ratio * 100).toFixed(4))}% ${formatAdaptiveRule(p.adaptive)}`;
   return `${p.metric} ${Number((p.ratio * 100).toFixed(4))}%`;
 }
 
