@@ -123,19 +123,39 @@ const others = pruneMetricNames()
   .filter((m) => m !== 'params/latency' && m !== 'random')
   .flatMap((m) => [`${m}@0.5`, `${m}@0.7`]);
 const fixed = ['none', ...posterFixed, ...others];
-const rules = [
-  'after=100',
-  'after=250',
-  'after=500',
-  'every=100,step=1',
-  'stall=50',
-  'stall=100',
-  'stall=200',
-  'soft=0.05,grow=100',
-  'soft=0.1,grow=100',
+/**
+ * The adaptive grid, `<metric>@<ratio>:<rule>` (BENCH_ADAPTIVE, separated by ';', replaces it). Densest
+ * around the base that an earlier, wider sweep ranked first (latency@0.2: the slowest block of each
+ * decision removed), with the poster's params/latency and the other metrics for comparison.
+ */
+const grid: [string, string[]][] = [
+  [
+    'latency@0.2',
+    [
+      'after=10',
+      'after=25',
+      'after=50',
+      'after=100',
+      'stall=5',
+      'stall=10',
+      'stall=20',
+      'stall=50',
+      'soft=0.25',
+      'soft=0.5,grow=50',
+      'stall=10,soft=0.25',
+    ],
+  ],
+  ['latency@0.5', ['after=25', 'after=100', 'every=25,step=1', 'stall=10', 'soft=0.25']],
+  ['latency@0.7', ['after=100', 'stall=10']],
+  ['macs/latency@0.2', ['after=25', 'stall=10']],
+  ['pareto@0.2', ['after=25', 'stall=10']],
+  ['pareto@0.4', ['after=25', 'stall=10']],
+  ['params/latency@0.2', ['after=25', 'stall=10']],
+  ['params/latency@0.7', ['after=100', 'stall=10', 'soft=0.25']],
 ];
-const adaptiveBases = ['params/latency@0.7', 'latency@0.5', 'latency@0.7'];
-const adaptive = adaptiveBases.flatMap((b) => rules.map((r) => parsePruningSpec(`adaptive:${b}:${r}`).spec));
+const adaptive = (
+  process.env.BENCH_ADAPTIVE?.split(';') ?? grid.flatMap(([base, rules]) => rules.map((r) => `${base}:${r}`))
+).map((a) => parsePruningSpec(`adaptive:${a}`).spec);
 const settings = [...fixed, ...adaptive];
 
 /** igd[device][setting][seed * GRID.length + k], gd likewise. */
@@ -309,7 +329,7 @@ for (const s of [...fixed, chosen.s]) {
   const config: StudyConfig = {
     ...defaultConfig(),
     devices: [device],
-    pruning: [base, chosen.s],
+    pruning: [base, chosen.s, 'none'],
     seeds: [0],
     evals: EVALS,
     checkpoints: [EVALS],
@@ -318,23 +338,40 @@ for (const s of [...fixed, chosen.s]) {
   const prepared = await prepareStudy(config, { quiet: true });
   const { plan } = prepared;
   const dev = plan.devices[0]!;
-  const [fixedTask, adaptiveTask] = [prepared.tasks[0]!, prepared.tasks[1]!];
+  const [fixedTask, adaptiveTask, noneTask] = [prepared.tasks[0]!, prepared.tasks[1]!, prepared.tasks[2]!];
   const time = (task: RunTask, seed: number) => {
     const t = process.hrtime.bigint();
     search(plan, dev, task, seed);
     return Number(process.hrtime.bigint() - t);
   };
   for (let i = 0; i < 200; i++) time(i % 2 ? fixedTask : adaptiveTask, i); // JIT warm-up
+  // pairs of runs with the same seed, in alternating order; the median of the per-pair ratios is robust
+  // to the load of a shared machine
+  // Against the unpruned search too: once its blocks are back, an adaptive search searches the full space,
+  // whose table rows touch more cache than a pruned space's; the ratio to none isolates the machinery.
+  const vsFixed: number[] = [];
+  const vsNone: number[] = [];
   const tf: number[] = [];
   const ta: number[] = [];
-  for (let i = 0; i < 400; i++) {
-    tf.push(time(fixedTask, 1000 + i));
-    ta.push(time(adaptiveTask, 1000 + i));
+  const tn: number[] = [];
+  for (let i = 0; i < 600; i++) {
+    const seed = 1000 + i;
+    const order = [fixedTask, adaptiveTask, noneTask];
+    const k = i % 3;
+    const t = new Map<RunTask, number>();
+    for (let j = 0; j < 3; j++) {
+      const task = order[(k + j) % 3]!;
+      t.set(task, time(task, seed));
+    }
+    tf.push(t.get(fixedTask)!);
+    ta.push(t.get(adaptiveTask)!);
+    tn.push(t.get(noneTask)!);
+    vsFixed.push(t.get(adaptiveTask)! / t.get(fixedTask)!);
+    vsNone.push(t.get(adaptiveTask)! / t.get(noneTask)!);
   }
-  const mf = median(tf) / EVALS;
-  const ma = median(ta) / EVALS;
+  const ns = (xs: number[]) => (median(xs) / EVALS).toFixed(0);
   console.log(
-    `\nsearch wall time per evaluation (${device}, median of 400 runs of ${EVALS}): fixed ${base} ${mf.toFixed(0)} ns, ${chosen.s} ${ma.toFixed(0)} ns: ratio ${(ma / mf).toFixed(3)} (goal < 1.05)`,
+    `\nsearch wall time per evaluation (${device}, 600 rounds of ${EVALS} evaluations, order rotated): fixed ${base} ${ns(tf)} ns, ${chosen.s} ${ns(ta)} ns, none ${ns(tn)} ns; median ratio to fixed ${median(vsFixed).toFixed(3)} (goal < 1.05), to none ${median(vsNone).toFixed(3)}`,
   );
   console.log(`(rule parameters of the chosen setting: ${formatAdaptiveRule(spec.adaptive!)})`);
 }
