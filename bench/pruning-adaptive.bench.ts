@@ -17,11 +17,13 @@
  * 2000 <= 300; (3) search wall time per evaluation < 5 % above fixed pruning (same metric and ratio,
  * measured here, alternating runs).
  *
- * Environment: BENCH_SEEDS (default 30), BENCH_TABLES (a number: the first n tables, for a quick look).
+ * Environment: BENCH_SEEDS (default 30), BENCH_TABLES (a number: the first n tables, for a quick look),
+ * BENCH_ADAPTIVE (the adaptive grid, `<metric>@<ratio>:<rule>` separated by ';'), BENCH_TIMING (a setting:
+ * only its timing, e.g. BENCH_TIMING=adaptive:latency@0.2:stall=5).
  */
 import { HELP_DEVICES } from '../src/data/index.js';
 import { gd as gdOf, igdPlus } from '../src/pareto/index.js';
-import { formatAdaptiveRule, parsePruningSpec, pruneMetricNames } from '../src/prune/index.js';
+import { parsePruningSpec, pruneMetricNames } from '../src/prune/index.js';
 import { createPrunedStrategy, runClosed } from '../src/search/index.js';
 import { defaultConfig, type StudyConfig } from '../src/study/config.js';
 import type { DevicePlan, RunTask, StudyPlan } from '../src/study/plan.js';
@@ -158,6 +160,67 @@ const adaptive = (
 ).map((a) => parsePruningSpec(`adaptive:${a}`).spec);
 const settings = [...fixed, ...adaptive];
 
+/**
+ * (3) Search wall time per evaluation: fixed pruning of the same metric and ratio, the adaptive setting,
+ * and none (once its blocks are back an adaptive search searches the full space, whose table rows touch
+ * more cache than a pruned space's: the ratio to none isolates the machinery). Batches of 10 runs of 3000
+ * evaluations, the three in rotated order, 40 rounds; the machine is shared, so the best batch of each (the
+ * least disturbed) and the median of the per-round ratios are both given, in wall and in CPU time.
+ */
+async function timing(setting: string): Promise<void> {
+  const spec = parsePruningSpec(setting);
+  const base = `${spec.metric}@${spec.ratio}`;
+  for (const device of ['model:cortex-m7', 'help:pixel3']) {
+    const config: StudyConfig = {
+      ...defaultConfig(),
+      devices: [device],
+      pruning: [base, setting, 'none'],
+      seeds: [0],
+      evals: EVALS,
+      checkpoints: [EVALS],
+      frontsAt: [],
+    };
+    const prepared = await prepareStudy(config, { quiet: true });
+    const { plan } = prepared;
+    const dev = plan.devices[0]!;
+    const tasks = prepared.tasks.slice(0, 3);
+    /** [wall, CPU] ns per evaluation of a batch of 10 runs. */
+    const batch = (task: RunTask, round: number): [number, number] => {
+      const t = process.hrtime.bigint();
+      const c = process.cpuUsage();
+      for (let k = 0; k < 10; k++) search(plan, dev, task, 1000 + 10 * round + k);
+      const cpu = process.cpuUsage(c);
+      const per = 10 * EVALS;
+      return [Number(process.hrtime.bigint() - t) / per, ((cpu.user + cpu.system) * 1000) / per];
+    };
+    for (let r = 0; r < 3; r++) for (const task of tasks) batch(task, r); // JIT warm-up
+    const wall: number[][] = [[], [], []];
+    const cpu: number[][] = [[], [], []];
+    for (let r = 0; r < 40; r++)
+      for (let j = 0; j < 3; j++) {
+        const k = (r + j) % 3;
+        const [w, c] = batch(tasks[k]!, r);
+        wall[k]!.push(w);
+        cpu[k]!.push(c);
+      }
+    for (const [what, x] of [
+      ['wall', wall],
+      ['CPU', cpu],
+    ] as const) {
+      const best = x.map((v) => Math.min(...v));
+      const perRound = (a: number, b: number) => median(x[a]!.map((v, r) => v / x[b]![r]!));
+      console.log(
+        `search ${what} time per evaluation, ${device}: fixed ${base} ${best[0]!.toFixed(0)} ns, adaptive ${best[1]!.toFixed(0)} ns, none ${best[2]!.toFixed(0)} ns (best of 40 batches); adaptive / fixed ${(best[1]! / best[0]!).toFixed(3)} (median per round ${perRound(1, 0).toFixed(3)}; goal < 1.05), adaptive / none ${(best[1]! / best[2]!).toFixed(3)} (${perRound(1, 2).toFixed(3)})`,
+      );
+    }
+  }
+}
+
+if (process.env.BENCH_TIMING) {
+  await timing(parsePruningSpec(process.env.BENCH_TIMING).spec);
+  process.exit(0);
+}
+
 /** igd[device][setting][seed * GRID.length + k], gd likewise. */
 const igd: Float64Array[][] = [];
 const gd: Float64Array[][] = [];
@@ -233,11 +296,11 @@ function reach(di: number, si: number, target: number): number {
   for (let k = 0; k < GRID.length; k++) if (meanAt(di, si, k) <= target + 1e-12) return GRID[k]!;
   return Number.POSITIVE_INFINITY;
 }
-const median = (xs: number[]) => {
+function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const n = s.length;
   return n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
-};
+}
 const dIdx = (list: string[]) => list.map((d) => devices.indexOf(d)).filter((i) => i >= 0);
 
 function score(si: number, dis: number[]): { share: number; noneOk: number; ratio: number; reach: number } {
@@ -320,58 +383,5 @@ for (const s of [...fixed, chosen.s]) {
   console.log(`  ${s.padEnd(52)} IGD+ ${igds.join(' ')}  GD ${gds.join(' ')}`);
 }
 
-// (3) wall time per evaluation: the search loop alone, fixed pruning vs the chosen adaptive setting of the
-// same metric and ratio, alternating so that drift hits both alike.
-{
-  const spec = parsePruningSpec(chosen.s);
-  const base = `${spec.metric}@${spec.ratio}`;
-  const device = models[0]!;
-  const config: StudyConfig = {
-    ...defaultConfig(),
-    devices: [device],
-    pruning: [base, chosen.s, 'none'],
-    seeds: [0],
-    evals: EVALS,
-    checkpoints: [EVALS],
-    frontsAt: [],
-  };
-  const prepared = await prepareStudy(config, { quiet: true });
-  const { plan } = prepared;
-  const dev = plan.devices[0]!;
-  const [fixedTask, adaptiveTask, noneTask] = [prepared.tasks[0]!, prepared.tasks[1]!, prepared.tasks[2]!];
-  const time = (task: RunTask, seed: number) => {
-    const t = process.hrtime.bigint();
-    search(plan, dev, task, seed);
-    return Number(process.hrtime.bigint() - t);
-  };
-  for (let i = 0; i < 200; i++) time(i % 2 ? fixedTask : adaptiveTask, i); // JIT warm-up
-  // pairs of runs with the same seed, in alternating order; the median of the per-pair ratios is robust
-  // to the load of a shared machine
-  // Against the unpruned search too: once its blocks are back, an adaptive search searches the full space,
-  // whose table rows touch more cache than a pruned space's; the ratio to none isolates the machinery.
-  const vsFixed: number[] = [];
-  const vsNone: number[] = [];
-  const tf: number[] = [];
-  const ta: number[] = [];
-  const tn: number[] = [];
-  for (let i = 0; i < 600; i++) {
-    const seed = 1000 + i;
-    const order = [fixedTask, adaptiveTask, noneTask];
-    const k = i % 3;
-    const t = new Map<RunTask, number>();
-    for (let j = 0; j < 3; j++) {
-      const task = order[(k + j) % 3]!;
-      t.set(task, time(task, seed));
-    }
-    tf.push(t.get(fixedTask)!);
-    ta.push(t.get(adaptiveTask)!);
-    tn.push(t.get(noneTask)!);
-    vsFixed.push(t.get(adaptiveTask)! / t.get(fixedTask)!);
-    vsNone.push(t.get(adaptiveTask)! / t.get(noneTask)!);
-  }
-  const ns = (xs: number[]) => (median(xs) / EVALS).toFixed(0);
-  console.log(
-    `\nsearch wall time per evaluation (${device}, 600 rounds of ${EVALS} evaluations, order rotated): fixed ${base} ${ns(tf)} ns, ${chosen.s} ${ns(ta)} ns, none ${ns(tn)} ns; median ratio to fixed ${median(vsFixed).toFixed(3)} (goal < 1.05), to none ${median(vsNone).toFixed(3)}`,
-  );
-  console.log(`(rule parameters of the chosen setting: ${formatAdaptiveRule(spec.adaptive!)})`);
-}
+// (3) wall time per evaluation of the chosen setting against fixed pruning of the same metric and ratio
+await timing(chosen.s);

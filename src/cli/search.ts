@@ -123,7 +123,7 @@ export function register(program: Command): void {
     .option('--prune-seed <n>', 'seed of the random pruning metric (default: --seed)')
     .option(
       '--adaptive [rule]',
-      `with --prune: start in the pruned space and restore removed blocks by the rule, e.g. stall=100, after=500, every=200,step=1, soft=0.05 (default: ${DEFAULT_ADAPTIVE_RULE}; docs/pruning.md)`,
+      `with --prune: start in the pruned space and restore removed blocks by the rule, e.g. stall=5, after=25, every=25,step=1, soft=0.25 (default: ${DEFAULT_ADAPTIVE_RULE}; docs/pruning.md)`,
     )
     .option('--unique', 'count only architectures not evaluated before towards the budget')
     .option(

@@ -14,7 +14,7 @@ import { toJson } from '../io/json.js';
 import { parseFloatOption, parseIntOption } from '../io/numbers.js';
 import { progressBar } from '../io/progress.js';
 import {
-  AdaptiveStrategy,
+  adaptiveScheduleOf,
   checkStrategyOptions,
   createPrunedStrategy,
   parseStrategyOptions,
@@ -260,7 +260,7 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
             setting: pruning.spec,
             source: pruning.source,
             size: pruning.size,
-            ...(strategy instanceof AdaptiveStrategy ? { restores: strategy.schedule.events } : {}),
+            ...(strategy && adaptiveScheduleOf(strategy) ? { restores: adaptiveScheduleOf(strategy)!.events } : {}),
           },
         }
       : {}),

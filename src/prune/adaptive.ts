@@ -28,12 +28,17 @@ export const DEFAULT_STALL_STEP = Number.POSITIVE_INFINITY;
 /** Stall length over which the soft probability grows by p0 when `grow` is not given. */
 export const DEFAULT_SOFT_GROW = 100;
 /** The rule of `adaptive:<metric>@<ratio>` without one (chosen by bench/pruning-adaptive.bench.ts). */
-export const DEFAULT_ADAPTIVE_RULE = 'stall=100';
+export const DEFAULT_ADAPTIVE_RULE = 'stall=5';
+/**
+ * The best adaptive setting of the sweep (bench/pruning-adaptive.bench.ts, docs/pruning.md): the row the
+ * default study (`hwnas reproduce`) adds to the poster's settings. Canonical form.
+ */
+export const DEFAULT_ADAPTIVE_SETTING = 'adaptive:latency@0.2:stall=5,step=all';
 
 const KEYS = ['after', 'every', 'stall', 'step', 'soft', 'grow'] as const;
 type Key = (typeof KEYS)[number];
 
-const RULE_HINT = 'e.g. stall=100, after=500, every=200,step=1 or soft=0.05,grow=100 (docs/pruning.md)';
+const RULE_HINT = 'e.g. stall=5, after=25, every=25,step=1 or soft=0.25,grow=100 (docs/pruning.md)';
 
 /** A rule's text (`stall=100,step=all`) -> its parts, every refusal one line. */
 export function parseAdaptiveRule(text: string): AdaptiveRule {

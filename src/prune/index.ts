@@ -7,6 +7,7 @@ export {
   AdaptiveSchedule,
   checkAdaptiveRatio,
   DEFAULT_ADAPTIVE_RULE,
+  DEFAULT_ADAPTIVE_SETTING,
   formatAdaptiveRule,
   type PruningSpec,
   parseAdaptiveRule,

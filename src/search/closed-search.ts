@@ -12,7 +12,7 @@ import { type ClosedProblemSpec, loadClosedProblem } from '../problem/load.js';
 import { type AdaptiveRule, formatAdaptiveRule, type PruneResult, pruneSpace } from '../prune/index.js';
 import { AllowedSpace } from '../space/allowed.js';
 import { radices } from '../space/types.js';
-import { AdaptiveStrategy } from './adaptive.js';
+import { adaptiveScheduleOf } from './adaptive.js';
 import { type ClosedRun, runClosed } from './closed.js';
 import { createPrunedStrategy } from './index.js';
 
@@ -101,7 +101,7 @@ export async function searchClosed(o: ClosedSearchOptions): Promise<ClosedSearch
   const found = problem.rowsOf(
     Array.from(paretoFrontIndices(pickRows(objectives, m, distinct), m), (k) => distinct[k]!),
   );
-  const restores = strategy instanceof AdaptiveStrategy ? strategy.schedule.events : undefined;
+  const restores = adaptiveScheduleOf(strategy)?.events;
   return {
     options: o,
     problem,

@@ -3,7 +3,7 @@
  * accuracies). See docs/search.md.
  */
 import { type AdaptiveRule, AdaptiveSchedule } from '../prune/adaptive.js';
-import { AdaptiveStrategy } from './adaptive.js';
+import { attachSchedule } from './adaptive.js';
 import { ParetoLocalSearch } from './ls.js';
 import { Nsga2 } from './nsga2.js';
 import { type StrategyName, strategyRow } from './options.js';
@@ -12,7 +12,7 @@ import { RegularizedEvolution } from './re.js';
 import type { Strategy, StrategyConfig, StrategyOptions } from './types.js';
 
 export { AllowedSpace } from '../space/allowed.js';
-export { AdaptiveStrategy, SOFT_STRATEGIES } from './adaptive.js';
+export { adaptiveScheduleOf, SOFT_STRATEGIES } from './adaptive.js';
 export { type ClosedRun, type RunClosedOptions, runClosed } from './closed.js';
 export { ParetoLocalSearch } from './ls.js';
 export { Nsga2 } from './nsga2.js';
@@ -45,7 +45,7 @@ export {
 export { RandomSearch } from './random.js';
 export { chunkBits, drawSlots, RegularizedEvolution } from './re.js';
 export { SelectScratch, selectParent2, selectParentM } from './select.js';
-export type { AllowedChoices, Strategy, StrategyConfig, StrategyOptions } from './types.js';
+export type { AllowedChoices, Strategy, StrategyConfig, StrategyOptions, TellHook } from './types.js';
 
 /** How each registry row is built: a Record, so a strategy added to the registry without one fails to compile. */
 const constructors: Record<StrategyName, (cfg: StrategyConfig & StrategyOptions) => Strategy> = {
@@ -78,5 +78,5 @@ export function createPrunedStrategy(
   if (!adaptive) return inner;
   const allowed = cfg.allowed ?? cfg.radix.map((r) => Array.from({ length: r }, (_, c) => c));
   const schedule = new AdaptiveSchedule(adaptive.rule, allowed, adaptive.removed, cfg.objectives);
-  return new AdaptiveStrategy(inner, schedule, cfg.objectives);
+  return attachSchedule(inner, schedule);
 }

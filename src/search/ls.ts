@@ -12,7 +12,7 @@ import { Rng } from '../rng.js';
 import { type AllowedChoices, AllowedSpace } from '../space/allowed.js';
 import { ArchSet } from './archset.js';
 import { checked } from './re.js';
-import type { Strategy, StrategyConfig, StrategyOptions } from './types.js';
+import type { Strategy, StrategyConfig, StrategyOptions, TellHook } from './types.js';
 
 export class ParetoLocalSearch implements Strategy {
   readonly name = 'ls';
@@ -36,6 +36,8 @@ export class ParetoLocalSearch implements Strategy {
   private readonly choiceStart: Int32Array;
   /** The objectives being told. */
   private readonly told: Float64Array;
+  /** Adaptive pruning's hook, told after every tell (search/adaptive.ts). */
+  private hook: TellHook | null = null;
 
   constructor(cfg: StrategyConfig, opts: StrategyOptions = {}) {
     const init = opts.init ?? 10;
@@ -71,6 +73,10 @@ export class ParetoLocalSearch implements Strategy {
    * Adaptive pruning restored blocks: the archive members are explored again, so their neighbours
    * through the restored blocks are queued (those asked before are skipped as always).
    */
+  setTellHook(hook: TellHook | null): void {
+    this.hook = hook;
+  }
+
   widen(allowed: AllowedChoices): void {
     this.space.widen(allowed);
     this.refreshChoices();
@@ -138,12 +144,14 @@ export class ParetoLocalSearch implements Strategy {
     if (!this.space.contains(arch)) fail(`architecture ${arch} is not in the (pruned) space`);
     for (let o = 0; o < this.m; o++) this.told[o] = checked(arch, objectives[o]!);
     this.archive(arch);
+    if (this.hook !== null) this.hook.told(objectives, 0);
   }
 
   tellFrom(arch: number, values: Float64Array, offset: number): void {
     if (!this.space.contains(arch)) fail(`architecture ${arch} is not in the (pruned) space`);
     for (let o = 0; o < this.m; o++) this.told[o] = checked(arch, values[offset + o]!);
     this.archive(arch);
+    if (this.hook !== null) this.hook.told(values, offset);
   }
 
   /** Add `arch` (objectives in `told`) unless archived or dominated; drop the members it dominates, keeping order. */

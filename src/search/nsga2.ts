@@ -17,7 +17,7 @@ import { type AllowedChoices, AllowedSpace } from '../space/allowed.js';
 import { type BernoulliThreshold, bernoulliThreshold } from './bernoulli.js';
 import { DEFAULT_POPULATION } from './options.js';
 import { checked } from './re.js';
-import type { Strategy, StrategyConfig, StrategyOptions } from './types.js';
+import type { Strategy, StrategyConfig, StrategyOptions, TellHook } from './types.js';
 
 export class Nsga2 implements Strategy {
   readonly name = 'nsga2';
@@ -62,6 +62,8 @@ export class Nsga2 implements Strategy {
   /** Cut order of the last front: larger crowding first, ties (Infinity included) by position. */
   private readonly cutLess: (a: number, b: number) => boolean;
   private cutStart = 0;
+  /** Adaptive pruning's hook, told after every tell (search/adaptive.ts). */
+  private hook: TellHook | null = null;
 
   constructor(cfg: StrategyConfig, opts: StrategyOptions = {}) {
     const n = opts.population ?? DEFAULT_POPULATION;
@@ -107,6 +109,10 @@ export class Nsga2 implements Strategy {
     for (let d = 0; d < this.space.decisions; d++) this.mutableDecision[d] = this.space.allowedCount(d) >= 2 ? 1 : 0;
   }
 
+  setTellHook(hook: TellHook | null): void {
+    this.hook = hook;
+  }
+
   widen(allowed: AllowedChoices): void {
     this.space.widen(allowed);
     this.refreshMutation();
@@ -137,6 +143,7 @@ export class Nsga2 implements Strategy {
     const at = this.poolSize * this.m;
     for (let o = 0; o < this.m; o++) this.poolObj[at + o] = toldValue(arch, objectives[o]!);
     this.admit(arch);
+    if (this.hook !== null) this.hook.told(objectives, 0);
   }
 
   tellFrom(arch: number, values: Float64Array, offset: number): void {
@@ -144,6 +151,7 @@ export class Nsga2 implements Strategy {
     const at = this.poolSize * this.m;
     for (let o = 0; o < this.m; o++) this.poolObj[at + o] = toldValue(arch, values[offset + o]!);
     this.admit(arch);
+    if (this.hook !== null) this.hook.told(values, offset);
   }
 
   private checkArch(arch: number): void {

@@ -36,6 +36,16 @@ export interface Strategy {
   widen?(allowed: AllowedChoices): void;
   /** Soft pruning: later mutations reach the full space with probability `p` (AllowedSpace.setSoft). */
   setSoft?(p: number): void;
+  /**
+   * Adaptive pruning: `hook.told(values, offset)` after every tell (the told objectives), or no hook (null).
+   * A hook, not a wrapper: once the schedule has nothing left to do it detaches, and the strategy runs at
+   * the speed of a plain one.
+   */
+  setTellHook?(hook: TellHook | null): void;
+}
+
+export interface TellHook {
+  told(values: ArrayLike<number>, offset: number): void;
 }
 
 /** Tuning knobs shared by the strategies; each strategy reads the ones it uses. */

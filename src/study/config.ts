@@ -10,7 +10,7 @@ import { fail } from '../errors.js';
 import { jsonText } from '../io/json-text.js';
 import { parseIntOption } from '../io/numbers.js';
 import { parseConstraints } from '../problem/index.js';
-import { formatAdaptiveRule, type PruningSpec, parsePruningSpec } from '../prune/index.js';
+import { DEFAULT_ADAPTIVE_SETTING, formatAdaptiveRule, type PruningSpec, parsePruningSpec } from '../prune/index.js';
 import {
   checkBudget,
   checkSample,
@@ -60,12 +60,21 @@ export type PruningSetting = PruningSpec;
 
 export const DEFAULT_CHECKPOINTS: readonly number[] = posterCheckpoints;
 
+/** The poster's pruning settings: the default study's rows. */
+export const POSTER_PRUNING: readonly string[] = [
+  'none',
+  'params/latency@0.5',
+  'params/latency@0.7',
+  'params/latency@0.9',
+  'random@0.7',
+];
+
 export function defaultConfig(): StudyConfig {
   return {
     space: 'nb201',
     accuracy: 'nb201:cifar100',
     devices: ['model:cortex-m7', 'model:cortex-a76', 'model:adreno-640'],
-    pruning: ['none', 'params/latency@0.5', 'params/latency@0.7', 'params/latency@0.9', 'random@0.7'],
+    pruning: [...POSTER_PRUNING, DEFAULT_ADAPTIVE_SETTING],
     strategies: [DEFAULT_STRATEGY],
     seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
     evals: 3000,

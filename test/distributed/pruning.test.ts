@@ -12,7 +12,7 @@ import { LocalDispatcher } from '../../src/distributed/dispatch.js';
 import { openPruning } from '../../src/distributed/pruning.js';
 import type { HwnasError } from '../../src/errors.js';
 import '../../src/objectives/all.js';
-import { AdaptiveStrategy, createPrunedStrategy, runClosed, type Strategy } from '../../src/search/index.js';
+import { adaptiveScheduleOf, createPrunedStrategy, runClosed, type Strategy } from '../../src/search/index.js';
 import { getSpace } from '../../src/space/all.js';
 import { radices } from '../../src/space/types.js';
 import { asyncErrorOf } from '../helpers/errors.js';
@@ -59,7 +59,9 @@ describe('open-search pruning', () => {
     expect(await line(() => openPruning(space, 'adaptive:latency@0.7:stall=-3', 'model:cortex-m7', 're', 0))).toMatch(
       /'stall' must be a positive integer/,
     );
-    expect(await line(() => openPruning(space, 'none', 'model:cortex-m7', 're', 0))).toMatch(/needs a --pruning setting/);
+    expect(await line(() => openPruning(space, 'none', 'model:cortex-m7', 're', 0))).toMatch(
+      /needs a --pruning setting/,
+    );
   });
 
   it('resumes an adaptive search from its history: the tells of an uninterrupted run, restores included', async () => {
@@ -96,15 +98,19 @@ describe('open-search pruning', () => {
     expect(first.tells.length).toBe(70);
     const second = await runAsyncSearch({ ...opts, dispatcher: new LocalDispatcher(evaluator) });
     expect(second.replayed).toBe(70);
-    const resumedEvents = (last as AdaptiveStrategy).schedule.events;
+    const resumedEvents = adaptiveScheduleOf(last!)!.events;
     const sync = create();
     const whole = runClosed(sync, table, 2, 150);
     expect(second.tells.map((t) => t.arch)).toEqual(Array.from(whole.archs));
-    expect(resumedEvents).toEqual((sync as AdaptiveStrategy).schedule.events);
+    expect(resumedEvents).toEqual(adaptiveScheduleOf(sync)!.events);
     expect(resumedEvents.length).toBeGreaterThan(0);
     // another pruning setting is another search
     await expect(
-      runAsyncSearch({ ...opts, config: { ...opts.config, pruning: 'latency@0.7' }, dispatcher: new LocalDispatcher(evaluator) }),
+      runAsyncSearch({
+        ...opts,
+        config: { ...opts.config, pruning: 'latency@0.7' },
+        dispatcher: new LocalDispatcher(evaluator),
+      }),
     ).rejects.toThrow(/belongs to a different search/);
   });
 });

@@ -9,6 +9,7 @@ import type { HwnasError } from '../../src/errors.js';
 import {
   AdaptiveSchedule,
   DEFAULT_ADAPTIVE_RULE,
+  DEFAULT_ADAPTIVE_SETTING,
   formatAdaptiveRule,
   parseAdaptiveRule,
   parsePruningSpec,
@@ -57,6 +58,7 @@ describe('adaptive pruning specs', () => {
     const d = parsePruningSpec('adaptive:latency@0.5');
     expect(d.spec).toBe(`adaptive:latency@0.5:${formatAdaptiveRule(parseAdaptiveRule(DEFAULT_ADAPTIVE_RULE))}`);
     expect(parsePruningSpec('latency@0.5')).toMatchObject({ spec: 'latency@0.5', adaptive: null });
+    expect(parsePruningSpec(DEFAULT_ADAPTIVE_SETTING).spec).toBe(DEFAULT_ADAPTIVE_SETTING);
     expect(parsePruningSpec('none').spec).toBe('none');
   });
 

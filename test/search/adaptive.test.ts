@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAdaptiveRule } from '../../src/prune/index.js';
 import { Rng } from '../../src/rng.js';
 import {
-  type AdaptiveStrategy,
+  adaptiveScheduleOf,
   createPrunedStrategy,
   createStrategy,
   runClosed,
@@ -66,7 +66,7 @@ describe('adaptive strategies', () => {
         expect(ok).toContain(c);
       });
     });
-    expect((s as AdaptiveStrategy).schedule.events.map((e) => e.evals)).toEqual([50, 100, 150]);
+    expect(adaptiveScheduleOf(s)!.events.map((e) => e.evals)).toEqual([50, 100, 150]);
   });
 
   it('soft pruning on RE reaches removed blocks before any restore; refused for strategies that do not mutate', () => {
