@@ -222,10 +222,15 @@ describe('hwnas search --adaptive', () => {
   });
 
   it('bad rules: one line, exit 2', async () => {
-    expectUserError(runCli([...args(), '--prune', '0.7', '--adaptive', 'wait=10']), /unknown adaptive pruning rule 'wait=10'/);
+    expectUserError(
+      runCli([...args(), '--prune', '0.7', '--adaptive', 'wait=10']),
+      /unknown adaptive pruning rule 'wait=10'/,
+    );
     const line = async (extra: Record<string, string | undefined>) =>
       ((await asyncErrorOf(() => runSearch({ ...flags(), ...extra }))) as Error & { line(): string }).line();
-    expect(await line({ adaptive: 'stall=-5' })).toMatch(/'stall' must be a positive integer \(evaluations\), got '-5'/);
+    expect(await line({ adaptive: 'stall=-5' })).toMatch(
+      /'stall' must be a positive integer \(evaluations\), got '-5'/,
+    );
     expect(await line({ adaptive: 'stall=2.5' })).toMatch(/got '2.5'/);
     expect(await line({ adaptive: 'after=5,every=5' })).toMatch(/one restore rule/);
     expect(await line({ adaptive: 'soft=0.1', strategy: 'ls' })).toMatch(/soft pruning acts through mutation/);
