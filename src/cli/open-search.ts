@@ -71,6 +71,14 @@ export function register(program: Command): void {
     .addOption(strategyFlag())
     .addOption(strategyOptionFlag('population'))
     .addOption(strategyOptionFlag('sample'))
+    .option(
+      '--pruning <setting>',
+      'prune the space first: <metric>@<ratio>, or adaptive:<metric>@<ratio>[:<rule>] to restore removed blocks as the search goes (docs/pruning.md)',
+    )
+    .option(
+      '--pruning-source <source>',
+      'latency source scoring the blocks with --pruning: model:<device>, lut:<file.csv>, fit:<file.csv> (or a complete table to fit)',
+    )
     .requiredOption('--out <dir>', 'folder for history.jsonl (resume), front.csv/json, trace.csv, search.json')
     .option('--study <id>', 'study id of a new search (default: generated; workers see it)')
     .option('--timeout <seconds>', 'kill an evaluator program after this long', '3600')

@@ -41,7 +41,10 @@ export function register(program: Command): void {
     .option('--blox-data <dir>', 'BLOX release folder to import (with --space blox; accuracy blox:test_top1)')
     .option('--accuracy <source>', `accuracy source (default: ${defaults.accuracy})`)
     .option('--devices <list>', `latency sources, comma-separated (default: ${defaults.devices.join(',')})`)
-    .option('--pruning <list>', `pruning settings: none or <metric>@<ratio> (default: ${defaults.pruning.join(',')})`)
+    .option(
+      '--pruning <list>',
+      `pruning settings: none, <metric>@<ratio> or adaptive:<metric>@<ratio>[:<rule>] (default: ${defaults.pruning.join(',')})`,
+    )
     .option('--strategies <list>', `search strategies: ${strategyNames.join(', ')} (default: ${defaults.strategies})`)
     .option('--seeds <n|a-b|list>', `seeds: a count (10 = 0..9), a range or a list (default: ${defaults.seeds.length})`)
     .option('--evals <n>', `evaluations per run (default: ${defaults.evals})`)

@@ -11,7 +11,13 @@ import { checkOutputFile } from '../io/folders.js';
 import { toJson } from '../io/json.js';
 import { parseIntOption } from '../io/numbers.js';
 import { silenceProgress } from '../io/progress.js';
-import { parseRatioOption, pruneMetricNames } from '../prune/index.js';
+import {
+  checkAdaptiveRatio,
+  DEFAULT_ADAPTIVE_RULE,
+  parseAdaptiveRule,
+  parseRatioOption,
+  pruneMetricNames,
+} from '../prune/index.js';
 import { searchClosed, searchRunJson, searchRunText } from '../search/closed-search.js';
 import { checkStrategyOptions, parseStrategyOptions, posterCheckpoints } from '../search/index.js';
 import { strategyFlag, strategyOptionFlag } from './strategy-flags.js';
@@ -28,6 +34,7 @@ interface SearchFlags {
   prune?: string;
   metric?: string;
   pruneSeed?: string;
+  adaptive?: string | boolean;
   unique?: boolean;
   checkpoints?: string;
   out?: string;
@@ -58,11 +65,16 @@ export async function runSearch(f: SearchFlags): Promise<{ json: ReturnType<type
   const { population, sample } = strategyOptions.given;
   const ratio = f.prune === undefined ? undefined : parseRatioOption('--prune', f.prune);
   // Pruning options without --prune would be ignored: say so rather than run an unpruned search.
-  if (ratio === undefined && (f.metric !== undefined || f.pruneSeed !== undefined))
+  if (ratio === undefined && (f.metric !== undefined || f.pruneSeed !== undefined || f.adaptive !== undefined))
     fail(
-      `${f.metric !== undefined ? '--metric' : '--prune-seed'} needs --prune`,
+      `${f.metric !== undefined ? '--metric' : f.pruneSeed !== undefined ? '--prune-seed' : '--adaptive'} needs --prune`,
       'add --prune <ratio>, e.g. --prune 0.7',
     );
+  const adaptive =
+    f.adaptive === undefined
+      ? undefined
+      : parseAdaptiveRule(typeof f.adaptive === 'string' ? f.adaptive : DEFAULT_ADAPTIVE_RULE);
+  if (adaptive && ratio !== undefined) checkAdaptiveRatio(ratio);
   const metric = f.metric ?? 'params/latency';
   if (!pruneMetricNames().includes(metric))
     fail(`unknown pruning metric '${metric}'`, `use one of: ${pruneMetricNames().join(', ')}`);
@@ -83,7 +95,7 @@ export async function runSearch(f: SearchFlags): Promise<{ json: ReturnType<type
     seed,
     population,
     sample,
-    ...(ratio === undefined ? {} : { prune: { ratio, metric, seed: pruneSeed } }),
+    ...(ratio === undefined ? {} : { prune: { ratio, metric, seed: pruneSeed, ...(adaptive ? { adaptive } : {}) } }),
     unique: f.unique === true,
     checkpoints,
   });
@@ -109,6 +121,10 @@ export function register(program: Command): void {
       `pruning metric with --prune: ${pruneMetricNames().join(', ')} (default: params/latency)`,
     )
     .option('--prune-seed <n>', 'seed of the random pruning metric (default: --seed)')
+    .option(
+      '--adaptive [rule]',
+      `with --prune: start in the pruned space and restore removed blocks by the rule, e.g. stall=5, after=25, every=25,step=1, soft=0.25 (default: ${DEFAULT_ADAPTIVE_RULE}; docs/pruning.md)`,
+    )
     .option('--unique', 'count only architectures not evaluated before towards the budget')
     .option(
       '--checkpoints <list>',

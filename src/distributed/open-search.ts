@@ -13,7 +13,13 @@ import { exitOnInterrupt } from '../io/interrupt.js';
 import { toJson } from '../io/json.js';
 import { parseFloatOption, parseIntOption } from '../io/numbers.js';
 import { progressBar } from '../io/progress.js';
-import { checkStrategyOptions, createStrategy, parseStrategyOptions } from '../search/index.js';
+import {
+  adaptiveScheduleOf,
+  checkStrategyOptions,
+  createPrunedStrategy,
+  parseStrategyOptions,
+  type Strategy,
+} from '../search/index.js';
 import { getSpace } from '../space/all.js';
 import { radices, type SearchSpace } from '../space/types.js';
 import { type AsyncSearchResult, checkStudyId, runAsyncSearch } from './async-search.js';
@@ -22,6 +28,7 @@ import { type OpenCheckpoint, openConvergence, parseReference } from './converge
 import { type Dispatcher, LocalDispatcher } from './dispatch.js';
 import { parseObjectiveSpecs } from './evaluator.js';
 import { sweepOpenSearchTemps } from './layout.js';
+import { openPruning } from './pruning.js';
 import { parseRedisUrl, QueueDispatcher } from './queue.js';
 import { DEFAULT_REDIS_TIMEOUT_S } from './redis-link.js';
 import type { ObjectiveSpec } from './types.js';
@@ -52,6 +59,9 @@ export interface OpenSearchOptions {
   maxFail: string;
   failWindow: string;
   ref?: string;
+  /** Pruning setting (`<metric>@<ratio>` or `adaptive:<metric>@<ratio>[:<rule>]`) and the source scoring blocks. */
+  pruning?: string;
+  pruningSource?: string;
   quiet?: boolean;
   json?: boolean;
 }
@@ -132,6 +142,11 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
     86_400 * 365,
   );
   const space = getSpace(f.space);
+  if (f.pruningSource !== undefined && f.pruning === undefined)
+    fail('--pruning-source needs --pruning', 'e.g. --pruning adaptive:latency@0.7 --pruning-source model:cortex-m7');
+  // Scored before anything is dispatched or written: a refused setting leaves --out untouched.
+  const pruning =
+    f.pruning === undefined ? null : await openPruning(space, f.pruning, f.pruningSource, f.strategy, seed);
   let dispatcher: Dispatcher;
   let sourceSpecs: ObjectiveSpec[] = [];
   let covered: Uint8Array | undefined;
@@ -167,11 +182,24 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
   const historyPath = join(f.out, 'history.jsonl');
   const bar = progressBar('open-search', evals, { quiet: f.quiet || f.json });
   let result: AsyncSearchResult;
+  let strategy: Strategy | undefined;
   try {
     result = await runAsyncSearch({
       space,
-      createStrategy: () =>
-        createStrategy(f.strategy, { radix: radices(space), objectives: specs.length, seed, ...options }),
+      createStrategy: () => {
+        strategy = createPrunedStrategy(
+          f.strategy,
+          {
+            radix: radices(space),
+            objectives: specs.length,
+            seed,
+            ...options,
+            ...(pruning ? { allowed: pruning.allowed } : {}),
+          },
+          pruning?.adaptive ? { rule: pruning.adaptive, removed: pruning.removed } : undefined,
+        );
+        return strategy;
+      },
       objectives: specs,
       evals,
       concurrency,
@@ -179,7 +207,14 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
       dispatcher,
       historyPath,
       // allowMissing only when it changes the search, so earlier histories still resume.
-      config: { strategy: f.strategy, ...options, budget, ...(covered ? { allowMissing: true } : {}) },
+      config: {
+        strategy: f.strategy,
+        ...options,
+        budget,
+        ...(covered ? { allowMissing: true } : {}),
+        // only when given, so histories written before pruning existed still resume
+        ...(pruning ? { pruning: pruning.spec, pruningSource: pruning.source } : {}),
+      },
       study: f.study,
       budget,
       errorBudget: { window, maxFailShare },
@@ -219,6 +254,16 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
     redispatched: result.redispatched,
     stopped: result.stopped,
     wallSeconds: result.wallMs / 1000,
+    ...(pruning
+      ? {
+          pruning: {
+            setting: pruning.spec,
+            source: pruning.source,
+            size: pruning.size,
+            ...(strategy && adaptiveScheduleOf(strategy) ? { restores: adaptiveScheduleOf(strategy)!.events } : {}),
+          },
+        }
+      : {}),
     reference: conv.reference,
     checkpoints: conv.checkpoints,
     front: rows,

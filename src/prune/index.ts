@@ -2,6 +2,18 @@
  * Pre-search pruning: block metrics, pruning of each decision's worst choices, the additive latency fit
  * for per-architecture tables, and the audit against the true front. See docs/pruning.md.
  */
+export {
+  type AdaptiveRule,
+  AdaptiveSchedule,
+  checkAdaptiveRatio,
+  DEFAULT_ADAPTIVE_RULE,
+  DEFAULT_ADAPTIVE_SETTING,
+  formatAdaptiveRule,
+  type PruningSpec,
+  parseAdaptiveRule,
+  parsePruningSpec,
+  type RestoreRule,
+} from './adaptive.js';
 export { type AdditiveFit, fitAdditive } from './additive.js';
 export {
   auditPruning,

@@ -9,11 +9,12 @@ import { minimisedName } from '../objectives/direction.js';
 import { paretoFrontIndices } from '../pareto/index.js';
 import { type ClosedProblem, type Convergence, convergence, pickRows } from '../problem/index.js';
 import { type ClosedProblemSpec, loadClosedProblem } from '../problem/load.js';
-import { type PruneResult, pruneSpace } from '../prune/index.js';
+import { type AdaptiveRule, formatAdaptiveRule, type PruneResult, pruneSpace } from '../prune/index.js';
 import { AllowedSpace } from '../space/allowed.js';
 import { radices } from '../space/types.js';
+import { adaptiveScheduleOf } from './adaptive.js';
 import { type ClosedRun, runClosed } from './closed.js';
-import { createStrategy } from './index.js';
+import { createPrunedStrategy } from './index.js';
 
 export interface ClosedSearchOptions extends ClosedProblemSpec {
   strategy: string;
@@ -21,8 +22,11 @@ export interface ClosedSearchOptions extends ClosedProblemSpec {
   seed: number;
   population?: number;
   sample?: number;
-  /** Prune the space first (ratio in [0, 1), metric, seed of the random metric). */
-  prune?: { ratio: number; metric: string; seed: number };
+  /**
+   * Prune the space first (ratio in [0, 1), metric, seed of the random metric); with `adaptive`, start
+   * there and restore removed blocks as the rule says.
+   */
+  prune?: { ratio: number; metric: string; seed: number; adaptive?: AdaptiveRule };
   unique: boolean;
   /** Evaluation counts to measure at, ascending. */
   checkpoints: number[];
@@ -38,6 +42,8 @@ export interface ClosedSearch {
   /** Some architectures are left out (constraints, or a source misses some searched ones). */
   restricted: boolean;
   run: ClosedRun;
+  /** Adaptive pruning: (evaluation, blocks restored in all) of every restore. */
+  restores?: { evals: number; restored: number }[];
   convergence: Convergence;
   /** The non-dominated set of the distinct architectures evaluated. */
   found: FrontRow[];
@@ -48,9 +54,14 @@ export async function searchClosed(o: ClosedSearchOptions): Promise<ClosedSearch
   const { space, objectives, m, covered, feasible, constraints } = problem;
   const radix = radices(space);
   const latency = problem.sources.latency;
-  const pruned = o.prune === undefined ? undefined : pruneSpace({ space, latency, ...o.prune });
+  const adaptive = o.prune?.adaptive;
+  const pruned =
+    o.prune === undefined
+      ? undefined
+      : pruneSpace({ space, latency, ratio: o.prune.ratio, metric: o.prune.metric, seed: o.prune.seed });
   const allowed = pruned?.allowed;
-  const searched = new AllowedSpace(radix, allowed);
+  // Adaptive pruning may reach every architecture: the data checks cover the full space.
+  const searched = new AllowedSpace(radix, adaptive ? undefined : allowed);
   const indices = searched.indices();
   let missing = 0;
   for (const i of indices) missing += 1 - covered[i]!;
@@ -79,21 +90,30 @@ export async function searchClosed(o: ClosedSearchOptions): Promise<ClosedSearch
       `lower --evals to at most ${feasibleSearched}, or drop --unique`,
     );
 
-  const strategy = createStrategy(o.strategy, {
-    radix,
-    allowed,
-    objectives: m,
-    seed: o.seed,
-    population: o.population,
-    sample: o.sample,
-  });
+  const strategy = createPrunedStrategy(
+    o.strategy,
+    { radix, allowed, objectives: m, seed: o.seed, population: o.population, sample: o.sample },
+    adaptive && pruned ? { rule: adaptive, removed: pruned.removed } : undefined,
+  );
   const run = runClosed(strategy, objectives, m, o.evals, { unique: o.unique, ...(restricted ? { feasible } : {}) });
   const conv = convergence(problem, run.archs, o.checkpoints);
   const distinct = [...new Set(run.archs)];
   const found = problem.rowsOf(
     Array.from(paretoFrontIndices(pickRows(objectives, m, distinct), m), (k) => distinct[k]!),
   );
-  return { options: o, problem, pruned, searched, feasibleSearched, restricted, run, convergence: conv, found };
+  const restores = adaptiveScheduleOf(strategy)?.events;
+  return {
+    options: o,
+    problem,
+    pruned,
+    searched,
+    feasibleSearched,
+    restricted,
+    run,
+    ...(restores ? { restores } : {}),
+    convergence: conv,
+    found,
+  };
 }
 
 /**
@@ -132,6 +152,7 @@ export function searchRunJson(
           metric: pruned.metric,
           ratio: pruned.ratio,
           seed: o.prune!.seed,
+          ...(o.prune!.adaptive ? { adaptive: formatAdaptiveRule(o.prune!.adaptive), restores: s.restores ?? [] } : {}),
           size: pruned.size,
           ...(pruned.r2 !== undefined ? { r2: pruned.r2 } : {}),
           allowed: space.decisions.map((dec, d) => pruned.allowed[d]!.map((c) => dec.choices[c])),
@@ -169,7 +190,7 @@ export function searchRunText(s: ClosedSearch): string {
   const w = cells[0]!.map((_, j) => Math.max(...cells.map((r) => r[j]!.length)));
   const table = cells.map((r) => r.map((c, j) => c.padStart(w[j]!)).join('  ')).join('\n');
   const head =
-    `${o.strategy} on ${space.id} (${searched.size} of ${space.size} architectures${pruned ? `, pruned ${pruned.metric} ${pruned.ratio}` : ''}), ` +
+    `${o.strategy} on ${space.id} (${searched.size} of ${space.size} architectures${pruned ? prunedText(s) : ''}), ` +
     `seed ${o.seed}, ${run.archs.length} evaluations${o.unique ? ' (unique)' : ''}; true front: ${front.length} architectures`;
   const feas = restricted
     ? `feasible (covered${constraints.length > 0 ? ` and ${constraints.map((c) => c.text).join(' ')}` : ''}): ${rows} of ${space.size} architectures, ${feasibleSearched} of ${searched.size} searched; ${run.infeasible ?? 0} infeasible asks cost no evaluation; the true front is over the feasible ones\n`
@@ -181,4 +202,16 @@ export function searchRunText(s: ClosedSearch): string {
       ? `stopped after ${run.archs.length} of ${o.evals} evaluations: the strategy kept asking for architectures it had evaluated${lost.length > 0 ? ` (checkpoint${lost.length === 1 ? '' : 's'} ${lost.join(', ')} left out)` : ''}\n`
       : '';
   return `${head}\n${feas}${table}\n${stopped}`;
+}
+
+/** `, pruned latency 0.7`, or for adaptive pruning where it started and when blocks came back. */
+function prunedText(s: ClosedSearch): string {
+  const { pruned, options: o } = s;
+  if (!pruned) return '';
+  const rule = o.prune?.adaptive;
+  if (!rule) return `, pruned ${pruned.metric} ${pruned.ratio}`;
+  const r = s.restores ?? [];
+  const when =
+    r.length === 0 ? 'no block restored' : `blocks restored at evaluation ${r.map((e) => e.evals).join(', ')}`;
+  return `, adaptive ${pruned.metric} ${pruned.ratio} ${formatAdaptiveRule(rule)}: started in ${pruned.size}, ${when}`;
 }

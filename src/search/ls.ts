@@ -9,10 +9,10 @@
  */
 import { fail } from '../errors.js';
 import { Rng } from '../rng.js';
-import { AllowedSpace } from '../space/allowed.js';
+import { type AllowedChoices, AllowedSpace } from '../space/allowed.js';
 import { ArchSet } from './archset.js';
 import { checked } from './re.js';
-import type { Strategy, StrategyConfig, StrategyOptions } from './types.js';
+import type { Strategy, StrategyConfig, StrategyOptions, TellHook } from './types.js';
 
 export class ParetoLocalSearch implements Strategy {
   readonly name = 'ls';
@@ -26,16 +26,18 @@ export class ParetoLocalSearch implements Strategy {
   private archExplored = new Uint8Array(16);
   private archSize = 0;
   /** Shuffled neighbours of the member being explored, asked from queue[queueHead] on. */
-  private readonly queue: Float64Array;
+  private queue: Float64Array;
   private queueHead = 0;
   private queueSize = 0;
   private readonly askedSet = new ArchSet();
   private asked = 0;
   /** Allowed codes of decision d at choices[choiceStart[d] .. choiceStart[d + 1]), ascending. */
-  private readonly choices: Int32Array;
+  private choices = new Int32Array(0);
   private readonly choiceStart: Int32Array;
   /** The objectives being told. */
   private readonly told: Float64Array;
+  /** Adaptive pruning's hook, told after every tell (search/adaptive.ts). */
+  private hook: TellHook | null = null;
 
   constructor(cfg: StrategyConfig, opts: StrategyOptions = {}) {
     const init = opts.init ?? 10;
@@ -46,15 +48,39 @@ export class ParetoLocalSearch implements Strategy {
     this.m = cfg.objectives;
     this.archObj = new Float64Array(16 * this.m);
     this.told = new Float64Array(this.m);
+    this.choiceStart = new Int32Array(this.space.decisions + 1);
+    this.queue = new Float64Array(0);
+    this.refreshChoices();
+  }
+
+  /** The allowed codes per decision and a queue long enough for one neighbour per other allowed choice. */
+  private refreshChoices(): void {
     const sp = this.space;
-    this.choiceStart = new Int32Array(sp.decisions + 1);
     const codes: number[] = [];
     for (let d = 0; d < sp.decisions; d++) {
       codes.push(...sp.allowedOf(d));
       this.choiceStart[d + 1] = codes.length;
     }
     this.choices = Int32Array.from(codes);
-    this.queue = new Float64Array(codes.length - sp.decisions); // one neighbour per other allowed choice
+    const queue = new Float64Array(codes.length - sp.decisions);
+    queue.set(this.queue.subarray(this.queueHead, this.queueSize));
+    this.queueSize -= this.queueHead;
+    this.queueHead = 0;
+    this.queue = queue;
+  }
+
+  /**
+   * Adaptive pruning restored blocks: the archive members are explored again, so their neighbours
+   * through the restored blocks are queued (those asked before are skipped as always).
+   */
+  setTellHook(hook: TellHook | null): void {
+    this.hook = hook;
+  }
+
+  widen(allowed: AllowedChoices): void {
+    this.space.widen(allowed);
+    this.refreshChoices();
+    this.archExplored.fill(0, 0, this.archSize);
   }
 
   /** The non-dominated architectures told so far, in insertion order. */
@@ -118,12 +144,14 @@ export class ParetoLocalSearch implements Strategy {
     if (!this.space.contains(arch)) fail(`architecture ${arch} is not in the (pruned) space`);
     for (let o = 0; o < this.m; o++) this.told[o] = checked(arch, objectives[o]!);
     this.archive(arch);
+    if (this.hook !== null) this.hook.told(objectives, 0);
   }
 
   tellFrom(arch: number, values: Float64Array, offset: number): void {
     if (!this.space.contains(arch)) fail(`architecture ${arch} is not in the (pruned) space`);
     for (let o = 0; o < this.m; o++) this.told[o] = checked(arch, values[offset + o]!);
     this.archive(arch);
+    if (this.hook !== null) this.hook.told(values, offset);
   }
 
   /** Add `arch` (objectives in `told`) unless archived or dominated; drop the members it dominates, keeping order. */

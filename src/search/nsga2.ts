@@ -13,11 +13,11 @@
 import { fail } from '../errors.js';
 import { crowdingDistanceInto, nonDominatedRanksInto, sortIndices } from '../pareto/index.js';
 import { Rng } from '../rng.js';
-import { AllowedSpace } from '../space/allowed.js';
+import { type AllowedChoices, AllowedSpace } from '../space/allowed.js';
 import { type BernoulliThreshold, bernoulliThreshold } from './bernoulli.js';
 import { DEFAULT_POPULATION } from './options.js';
 import { checked } from './re.js';
-import type { Strategy, StrategyConfig, StrategyOptions } from './types.js';
+import type { Strategy, StrategyConfig, StrategyOptions, TellHook } from './types.js';
 
 export class Nsga2 implements Strategy {
   readonly name = 'nsga2';
@@ -43,8 +43,8 @@ export class Nsga2 implements Strategy {
   private asked = 0;
   private lastAsked = -1;
   /** Per-decision mutation probability 1 / (mutable decisions), and the integer forms of the draws. */
-  private readonly mutationRate: number;
-  private readonly mutationDraw: BernoulliThreshold | undefined;
+  private mutationRate = 0;
+  private mutationDraw: BernoulliThreshold | undefined;
   private readonly crossoverDraw: BernoulliThreshold | undefined;
   /** 1 for decisions with at least two allowed choices (the ones mutation may change). */
   private readonly mutableDecision: Uint8Array;
@@ -62,6 +62,8 @@ export class Nsga2 implements Strategy {
   /** Cut order of the last front: larger crowding first, ties (Infinity included) by position. */
   private readonly cutLess: (a: number, b: number) => boolean;
   private cutStart = 0;
+  /** Adaptive pruning's hook, told after every tell (search/adaptive.ts). */
+  private hook: TellHook | null = null;
 
   constructor(cfg: StrategyConfig, opts: StrategyOptions = {}) {
     const n = opts.population ?? DEFAULT_POPULATION;
@@ -89,17 +91,35 @@ export class Nsga2 implements Strategy {
     this.keep = new Int32Array(n);
     this.cut = new Int32Array(2 * n);
     this.sortScratch = new Int32Array(2 * n);
-    this.mutationRate = 1 / this.space.mutableCount;
-    this.mutationDraw = bernoulliThreshold(this.mutationRate);
     this.crossoverDraw = bernoulliThreshold(pc);
     this.mutableDecision = new Uint8Array(this.space.decisions);
-    for (let d = 0; d < this.space.decisions; d++) this.mutableDecision[d] = this.space.allowedCount(d) >= 2 ? 1 : 0;
+    this.refreshMutation();
     const cd = this.frontCrowd;
     this.cutLess = (a, b) => {
       const x = cd[this.cutStart + a]!;
       const y = cd[this.cutStart + b]!;
       return x !== y ? x > y : a < b;
     };
+  }
+
+  /** Per-decision mutation rate 1 / (mutable decisions) and which decisions are mutable, from the space. */
+  private refreshMutation(): void {
+    this.mutationRate = 1 / this.space.mutableCount;
+    this.mutationDraw = bernoulliThreshold(this.mutationRate);
+    for (let d = 0; d < this.space.decisions; d++) this.mutableDecision[d] = this.space.allowedCount(d) >= 2 ? 1 : 0;
+  }
+
+  setTellHook(hook: TellHook | null): void {
+    this.hook = hook;
+  }
+
+  widen(allowed: AllowedChoices): void {
+    this.space.widen(allowed);
+    this.refreshMutation();
+  }
+
+  setSoft(p: number): void {
+    this.space.setSoft(p);
   }
 
   /** Current parent population (a copy). */
@@ -123,6 +143,7 @@ export class Nsga2 implements Strategy {
     const at = this.poolSize * this.m;
     for (let o = 0; o < this.m; o++) this.poolObj[at + o] = toldValue(arch, objectives[o]!);
     this.admit(arch);
+    if (this.hook !== null) this.hook.told(objectives, 0);
   }
 
   tellFrom(arch: number, values: Float64Array, offset: number): void {
@@ -130,6 +151,7 @@ export class Nsga2 implements Strategy {
     const at = this.poolSize * this.m;
     for (let o = 0; o < this.m; o++) this.poolObj[at + o] = toldValue(arch, values[offset + o]!);
     this.admit(arch);
+    if (this.hook !== null) this.hook.told(values, offset);
   }
 
   private checkArch(arch: number): void {

@@ -10,10 +10,10 @@
  */
 import { fail } from '../errors.js';
 import { Rng } from '../rng.js';
-import { AllowedSpace } from '../space/allowed.js';
+import { type AllowedChoices, AllowedSpace } from '../space/allowed.js';
 import { DEFAULT_POPULATION, DEFAULT_SAMPLE } from './options.js';
 import { SelectScratch, selectParent2, selectParentM } from './select.js';
-import type { Strategy, StrategyConfig, StrategyOptions } from './types.js';
+import type { Strategy, StrategyConfig, StrategyOptions, TellHook } from './types.js';
 
 export class RegularizedEvolution implements Strategy {
   readonly name = 're';
@@ -32,6 +32,8 @@ export class RegularizedEvolution implements Strategy {
   private readonly slots: Int32Array;
   private readonly bitsP: number;
   private readonly scratch: SelectScratch;
+  /** Adaptive pruning's hook, told after every tell (search/adaptive.ts). */
+  private hook: TellHook | null = null;
 
   constructor(cfg: StrategyConfig, opts: StrategyOptions = {}) {
     const p = opts.population ?? DEFAULT_POPULATION;
@@ -98,11 +100,25 @@ export class RegularizedEvolution implements Strategy {
     if (objectives.length !== this.m) fail(`told ${objectives.length} objectives, expected ${this.m}`);
     const slot = this.admit(arch);
     for (let o = 0; o < this.m; o++) this.popObj[slot * this.m + o] = checked(arch, objectives[o]!);
+    if (this.hook !== null) this.hook.told(objectives, 0);
+  }
+
+  setTellHook(hook: TellHook | null): void {
+    this.hook = hook;
+  }
+
+  widen(allowed: AllowedChoices): void {
+    this.space.widen(allowed);
+  }
+
+  setSoft(p: number): void {
+    this.space.setSoft(p);
   }
 
   tellFrom(arch: number, values: Float64Array, offset: number): void {
     const slot = this.admit(arch);
     for (let o = 0; o < this.m; o++) this.popObj[slot * this.m + o] = checked(arch, values[offset + o]!);
+    if (this.hook !== null) this.hook.told(values, offset);
   }
 
   /** Append `arch` to the population, evicting the oldest when full; returns its slot. */

@@ -29,6 +29,23 @@ export interface Strategy {
    * benchmark loop tell a table row without allocating a view per evaluation. Optional.
    */
   tellFrom?(arch: number, values: Float64Array, offset: number): void;
+  /**
+   * Adaptive pruning (search/adaptive.ts): the allowed choices grow to `allowed` (a superset of the
+   * current ones); later asks may use them. Optional: a strategy without it cannot run adaptive pruning.
+   */
+  widen?(allowed: AllowedChoices): void;
+  /** Soft pruning: later mutations reach the full space with probability `p` (AllowedSpace.setSoft). */
+  setSoft?(p: number): void;
+  /**
+   * Adaptive pruning: `hook.told(values, offset)` after every tell (the told objectives), or no hook (null).
+   * A hook, not a wrapper: once the schedule has nothing left to do it detaches, and the strategy runs at
+   * the speed of a plain one.
+   */
+  setTellHook?(hook: TellHook | null): void;
+}
+
+export interface TellHook {
+  told(values: ArrayLike<number>, offset: number): void;
 }
 
 /** Tuning knobs shared by the strategies; each strategy reads the ones it uses. */

@@ -10,6 +10,7 @@ import { fail } from '../errors.js';
 import { jsonText } from '../io/json-text.js';
 import { parseIntOption } from '../io/numbers.js';
 import { parseConstraints } from '../problem/index.js';
+import { DEFAULT_ADAPTIVE_SETTING, formatAdaptiveRule, type PruningSpec, parsePruningSpec } from '../prune/index.js';
 import {
   checkBudget,
   checkSample,
@@ -19,6 +20,7 @@ import {
   DEFAULT_STRATEGY,
   posterCheckpoints,
   strategyNames as registeredStrategies,
+  SOFT_STRATEGIES,
   strategyOptionSpecs,
   studyMinPopulation,
 } from '../search/index.js';
@@ -32,7 +34,7 @@ export interface StudyConfig {
   accuracy: string;
   /** Latency source specs (minimised), one per target device. */
   devices: string[];
-  /** Canonical pruning settings: `none` or `<metric>@<ratio>`. */
+  /** Canonical pruning settings: `none`, `<metric>@<ratio>` or `adaptive:<metric>@<ratio>:<rule>`. */
   pruning: string[];
   strategies: string[];
   seeds: number[];
@@ -53,21 +55,26 @@ export interface StudyConfig {
   allowMissing?: boolean;
 }
 
-export interface PruningSetting {
-  /** Canonical spec, e.g. `none`, `params/latency@0.7`. */
-  spec: string;
-  metric: string | null;
-  ratio: number;
-}
+/** A pruning setting of a study: none, fixed or adaptive (prune/adaptive.ts). */
+export type PruningSetting = PruningSpec;
 
 export const DEFAULT_CHECKPOINTS: readonly number[] = posterCheckpoints;
+
+/** The poster's pruning settings: the default study's rows. */
+export const POSTER_PRUNING: readonly string[] = [
+  'none',
+  'params/latency@0.5',
+  'params/latency@0.7',
+  'params/latency@0.9',
+  'random@0.7',
+];
 
 export function defaultConfig(): StudyConfig {
   return {
     space: 'nb201',
     accuracy: 'nb201:cifar100',
     devices: ['model:cortex-m7', 'model:cortex-a76', 'model:adreno-640'],
-    pruning: ['none', 'params/latency@0.5', 'params/latency@0.7', 'params/latency@0.9', 'random@0.7'],
+    pruning: [...POSTER_PRUNING, DEFAULT_ADAPTIVE_SETTING],
     strategies: [DEFAULT_STRATEGY],
     seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
     evals: 3000,
@@ -78,31 +85,31 @@ export function defaultConfig(): StudyConfig {
   };
 }
 
-/** `none`, `metric@0.7` or `metric@70%` -> canonical setting. */
+/** `none`, `metric@0.7`, `metric@70%` or `adaptive:metric@0.7[:rule]` -> canonical setting. */
 export function parsePruning(text: string): PruningSetting {
-  const t = text.trim();
-  if (t === 'none' || t === '0' || t === '0%') return { spec: 'none', metric: null, ratio: 0 };
-  const at = t.lastIndexOf('@');
-  if (at <= 0)
-    fail(`bad pruning setting '${text}'`, "use 'none' or <metric>@<ratio>, e.g. params/latency@0.7 or random@70%");
-  const metric = t.slice(0, at);
-  const r = t.slice(at + 1);
-  const pct = r.endsWith('%');
-  const num = Number(pct ? r.slice(0, -1) : r);
-  const ratio = pct ? num / 100 : num;
-  if (r === '' || !Number.isFinite(ratio) || ratio < 0 || ratio >= 1) {
-    fail(`bad pruning ratio in '${text}'`, 'the ratio must be in [0, 1) (or a percentage below 100%)');
+  return parsePruningSpec(text);
+}
+
+/**
+ * `--pruning` items: comma-separated, where a `key=value` item continues the adaptive rule before it, so
+ * `none,adaptive:latency@0.7:every=200,step=1` is two settings.
+ */
+export function parsePruningList(text: string): string[] {
+  const out: string[] = [];
+  for (const item of parseList(text)) {
+    if (/^[a-z]+=/.test(item) && out.length > 0 && out[out.length - 1]!.startsWith('adaptive:'))
+      out[out.length - 1] += `,${item}`;
+    else out.push(item);
   }
-  if (ratio === 0) return { spec: 'none', metric: null, ratio: 0 };
-  // Round away binary noise from percentages (70% -> 0.7).
-  const clean = Number(ratio.toFixed(6));
-  return { spec: `${metric}@${clean}`, metric, ratio: clean };
+  return out;
 }
 
 /** Short label for tables: `0%`, `params/latency 70%`, `random 70%`. */
 export function pruningLabel(spec: string): string {
   const p = parsePruning(spec);
   if (p.metric === null) return '0%';
+  if (p.adaptive)
+    return `adaptive ${p.metric} ${Number((p.ratio * 100).toFixed(4))}% ${formatAdaptiveRule(p.adaptive)}`;
   return `${p.metric} ${Number((p.ratio * 100).toFixed(4))}%`;
 }
 
@@ -284,7 +291,7 @@ export function buildConfig(opts: StudyOptions, strategyNames: readonly string[]
     c.accuracy = 'blox:test_top1';
   if (opts.accuracy !== undefined) c.accuracy = opts.accuracy;
   if (opts.devices !== undefined) c.devices = parseList(opts.devices);
-  if (opts.pruning !== undefined) c.pruning = parseList(opts.pruning);
+  if (opts.pruning !== undefined) c.pruning = parsePruningList(opts.pruning);
   if (opts.strategies !== undefined) c.strategies = parseList(opts.strategies);
   if (opts.seeds !== undefined) c.seeds = parseSeeds(opts.seeds);
   // The bounds of `hwnas search`; the population of a study needs two members (validateConfig).
@@ -333,7 +340,15 @@ export function validateConfig(
   }
   if (!c.accuracy.includes(':'))
     fail(`bad accuracy source '${c.accuracy}'`, 'a source looks like prefix:rest, e.g. nb201:cifar100');
-  const pruning = c.pruning.map((p) => parsePruning(p).spec);
+  const settings = c.pruning.map((p) => parsePruning(p));
+  const pruning = settings.map((p) => p.spec);
+  const soft = settings.find((p) => p.adaptive?.soft);
+  const notMutating = c.strategies.filter((s) => !SOFT_STRATEGIES.includes(s));
+  if (soft && notMutating.length > 0)
+    fail(
+      `soft pruning (${soft.spec}) acts through mutation, which ${notMutating.join(' and ')} does not use`,
+      `drop ${notMutating.join(', ')} from --strategies, or use a restore rule (after, every, stall)`,
+    );
   dupCheck('--devices', c.devices);
   dupCheck('--pruning', pruning);
   dupCheck('--strategies', c.strategies);

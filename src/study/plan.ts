@@ -5,7 +5,7 @@
  * memory (`shareArray`), which structured clone shares instead of copying: every worker reads the same
  * bytes, so memory does not grow with the thread count. Nothing writes to a plan once it is built.
  */
-import type { FrontLoss } from '../prune/index.js';
+import type { AdaptiveRule, FrontLoss } from '../prune/index.js';
 import type { RunSpec } from './cells.js';
 
 /** Objectives per architecture in the study: 0 = -accuracy, 1 = latency (both minimised). */
@@ -69,6 +69,8 @@ export interface PruneInfo {
   frontLoss: FrontLoss | null;
   /** Feasible architectures in the pruned space (= size without constraints or missing rows). */
   feasibleSize?: number;
+  /** Adaptive pruning: the rule, and each decision's removed codes in removal order (restored last first). */
+  adaptive?: { rule: AdaptiveRule; removed: number[][] };
 }
 
 export interface RunTask {

@@ -258,5 +258,6 @@ function pruneFor(
       latencyOf: (a) => device.objectives[a * M + 1]!,
     }),
     feasibleSize,
+    ...(setting.adaptive ? { adaptive: { rule: setting.adaptive, removed: r.removed } } : {}),
   };
 }

@@ -4,20 +4,24 @@
  * the same result in any thread.
  */
 import { replay } from '../problem/index.js';
-import { createStrategy, runClosed, type StrategyName } from '../search/index.js';
+import { createPrunedStrategy, runClosed } from '../search/index.js';
 import { M, type RunResult, type RunTask, type StudyPlan } from './plan.js';
 
 export function executeRun(plan: StudyPlan, task: RunTask): RunResult {
   const { spec, prune } = task;
   const device = plan.devices[spec.device]!;
-  const strategy = createStrategy(plan.strategies[spec.strategy] as StrategyName, {
-    radix: plan.radix,
-    ...(prune.allowed ? { allowed: prune.allowed } : {}),
-    objectives: M,
-    seed: spec.runSeed,
-    population: plan.population,
-    sample: plan.sample,
-  });
+  const strategy = createPrunedStrategy(
+    plan.strategies[spec.strategy]!,
+    {
+      radix: plan.radix,
+      ...(prune.allowed ? { allowed: prune.allowed } : {}),
+      objectives: M,
+      seed: spec.runSeed,
+      population: plan.population,
+      sample: plan.sample,
+    },
+    prune.adaptive,
+  );
   const { archs } = runClosed(
     strategy,
     device.objectives,

@@ -193,3 +193,49 @@ describe('hwnas search --unique', () => {
     );
   });
 });
+
+describe('hwnas search --adaptive', () => {
+  const base = ['search', '--space', 'nb201', '--accuracy', 'ACC', '--latency', 'LAT', '--evals', '400'];
+  const args = () => base.map((a) => (a === 'ACC' ? acc : a === 'LAT' ? lat : a));
+  const flags = () => ({
+    space: 'nb201',
+    accuracy: acc,
+    latency: lat,
+    strategy: 're',
+    evals: '400',
+    seed: '0',
+    prune: '0.7',
+  });
+
+  it('starts in the pruned space, restores by the rule and records when, deterministically', () => {
+    const cmd = [...args(), '--prune', '0.7', '--metric', 'latency', '--adaptive', 'every=100,step=1', '--json'];
+    const r1 = runCli(cmd);
+    expect(r1.code, r1.stderr).toBe(0);
+    const run = JSON.parse(r1.stdout);
+    expect(run.prune).toMatchObject({ metric: 'latency', ratio: 0.7, adaptive: 'every=100,step=1', size: 64 });
+    expect(run.prune.restores).toEqual([
+      { evals: 100, restored: 6 },
+      { evals: 200, restored: 12 },
+      { evals: 300, restored: 18 },
+    ]);
+    expect(runCli(cmd).stdout).toBe(r1.stdout);
+  });
+
+  it('bad rules: one line, exit 2', async () => {
+    expectUserError(
+      runCli([...args(), '--prune', '0.7', '--adaptive', 'wait=10']),
+      /unknown adaptive pruning rule 'wait=10'/,
+    );
+    const line = async (extra: Record<string, string | undefined>) =>
+      ((await asyncErrorOf(() => runSearch({ ...flags(), ...extra }))) as Error & { line(): string }).line();
+    expect(await line({ adaptive: 'stall=-5' })).toMatch(
+      /'stall' must be a positive integer \(evaluations\), got '-5'/,
+    );
+    expect(await line({ adaptive: 'stall=2.5' })).toMatch(/got '2.5'/);
+    expect(await line({ adaptive: 'after=5,every=5' })).toMatch(/one restore rule/);
+    expect(await line({ adaptive: 'soft=0.1', strategy: 'ls' })).toMatch(/soft pruning acts through mutation/);
+    expect(await line({ adaptive: 'stall=10', prune: '1' })).toMatch(/--prune must be in \[0, 1\)/);
+    expect(await line({ adaptive: 'stall=10', prune: '0' })).toMatch(/removes nothing/);
+    expect(await line({ prune: undefined, adaptive: 'stall=10' })).toMatch(/--adaptive needs --prune/);
+  });
+});

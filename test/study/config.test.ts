@@ -34,16 +34,24 @@ describe('study config', () => {
     expect(c.space).toBe('nb201');
     expect(c.accuracy).toBe('nb201:cifar100');
     expect(c.devices).toEqual(['model:cortex-m7', 'model:cortex-a76', 'model:adreno-640']);
-    expect(c.pruning).toEqual(['none', 'params/latency@0.5', 'params/latency@0.7', 'params/latency@0.9', 'random@0.7']);
+    // the poster's settings, and the best adaptive setting of bench/pruning-adaptive.bench.ts
+    expect(c.pruning).toEqual([
+      'none',
+      'params/latency@0.5',
+      'params/latency@0.7',
+      'params/latency@0.9',
+      'random@0.7',
+      'adaptive:latency@0.2:stall=5,step=all',
+    ]);
     expect(c.strategies).toEqual(['re']);
     expect(c.seeds).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(c.evals).toBe(3000);
     expect(c.checkpoints).toEqual([10, 100, 250, 500, 1000, 2000, 3000]);
-    expect(enumerateRuns(c)).toHaveLength(150);
+    expect(enumerateRuns(c)).toHaveLength(180);
   });
 
   it('parses pruning settings, seeds and lists', () => {
-    expect(parsePruning('none')).toEqual({ spec: 'none', metric: null, ratio: 0 });
+    expect(parsePruning('none')).toEqual({ spec: 'none', metric: null, ratio: 0, adaptive: null });
     expect(parsePruning('params/latency@70%').spec).toBe('params/latency@0.7');
     expect(parsePruning('random@0.29').ratio).toBe(0.29);
     expect(pruningLabel('params/latency@0.9')).toBe('params/latency 90%');
