@@ -75,6 +75,7 @@ export function register(program: Command): void {
     .option('--study <id>', 'study id of a new search (default: generated; workers see it)')
     .option('--timeout <seconds>', 'kill an evaluator program after this long', '3600')
     .option('--no-onnx', 'do not export each network as ONNX for the evaluator program')
+    .option('--no-torch', 'do not export each network as a PyTorch module for the evaluator program')
     .option('--budget <json>', 'passed to every evaluation as "budget", e.g. \'{"epochs": 12}\'')
     .option('--max-fail <share>', 'stop when more than this share of the recent evaluations failed', '0.5')
     .option('--fail-window <n>', 'recent evaluations the error budget looks at', '20')

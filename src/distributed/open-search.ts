@@ -48,6 +48,7 @@ export interface OpenSearchOptions {
   study?: string;
   timeout?: string;
   onnx?: boolean;
+  torch?: boolean;
   budget?: string;
   maxFail: string;
   failWindow: string;
