@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The open-problem study of docs/open-problems.md: open-search on examples/fmnist-m7.json with the real
-# trainer (examples/train/train.py: 1 epoch on a fixed 512-image Fashion-MNIST subset, 1,000 test images),
+# trainer (examples/train/train.py --warm: 1 epoch on a fixed 512-image Fashion-MNIST subset, 1,000 test images),
 # latency from model:cortex-m7, --constraint fits:cortex-m7, --concurrency 2, for three settings (no
 # pruning, params/latency@0.7, latency@0.5) x SEEDS seeds x EVALS evaluations. Runs are ordered seed by
 # seed, so an interrupted study holds whole seeds of every setting; each run resumes (rerun this script).
@@ -25,7 +25,7 @@ for seed in $seeds; do
     mkdir -p "$out/$setting"
     echo "$(date -u +%H:%M:%S) $setting seed $seed" >&2
     node --import tsx src/cli/run.ts open-search --space examples/fmnist-m7.json \
-      --evaluator "/usr/bin/python3 examples/train/train.py" --objective model:cortex-m7 \
+      --evaluator "/usr/bin/python3 examples/train/train.py --warm" --objective model:cortex-m7 \
       --objectives accuracy:max,latency:min --constraint fits:cortex-m7 "${prune[@]}" \
       --budget "$budget" --timeout 600 --concurrency 2 --evals "$evals" --seed "$seed" \
       --out "$dir" --no-report --quiet

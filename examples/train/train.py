@@ -150,13 +150,8 @@ def accuracy(torch, net, x, y, batch):
     return 100.0 * correct / max(1, x.shape[0])
 
 
-def main():
-    ap = argparse.ArgumentParser(description="hwnas evaluator: train on Fashion-MNIST, reply test accuracy")
-    ap.add_argument("--data", default=DATA)
-    ap.add_argument("--objective", default="accuracy")
-    ap.add_argument("--threads", type=int, default=1)
-    args = ap.parse_args()
-    req = json.load(sys.stdin)
+def evaluate(req, args, say):
+    """Train the request's network and say() the progress lines and the reply."""
     started = time.time()
     try:
         import torch
@@ -211,6 +206,129 @@ def main():
     except Exception as e:  # the reason goes to the search's history; the trace to stderr
         traceback.print_exc()
         say({"error": f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"})
+
+
+# --- warm mode: one server process imports torch once and forks a child per evaluation -------------------
+
+
+def socket_path():
+    return os.path.join(tempfile.gettempdir(), f"hwnas-train-{os.getuid()}", "server.sock")
+
+
+def serve(args):
+    """Accept requests on a unix socket until idle for --idle seconds; each one is evaluated in a fork."""
+    import fcntl
+    import signal
+    import socket
+
+    import torch  # noqa: F401  (imported once, before any fork)
+
+    path = socket_path()
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    lock = open(path + ".lock", "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return  # another server is starting or running
+    if os.path.exists(path):
+        os.unlink(path)
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(64)
+    server.settimeout(args.idle)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
+    try:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except socket.timeout:
+                return
+            if os.fork() == 0:
+                server.close()
+                code = 0
+                try:
+                    handle(conn)
+                except BaseException:
+                    code = 1
+                os._exit(code)
+            conn.close()
+    finally:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+def handle(conn):
+    data = b""
+    while True:
+        chunk = conn.recv(1 << 16)
+        if not chunk:
+            break
+        data += chunk
+    msg = json.loads(data.decode("utf-8"))
+    args = argparse.Namespace(**msg["args"])
+
+    def say_to(obj):
+        conn.sendall((json.dumps(obj) + "\n").encode("utf-8"))
+
+    evaluate(msg["request"], args, say_to)
+    conn.close()
+
+
+def client(args, req):
+    """Send the request to the warm server (started on first use) and relay its lines to stdout."""
+    import socket
+    import subprocess
+
+    path = socket_path()
+    conn = None
+    deadline = time.time() + 180
+    started = False
+    while conn is None:
+        try:
+            conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            conn.connect(path)
+        except OSError:
+            conn = None
+            if not started:
+                cmd = [sys.executable, os.path.abspath(__file__), "--serve", "--idle", str(args.idle)]
+                subprocess.Popen(cmd, start_new_session=True, stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                started = True
+            if time.time() > deadline:
+                say({"error": f"the warm trainer server did not start (socket {path})"})
+                return
+            time.sleep(0.2)
+    conn.sendall(json.dumps({"args": vars(args), "request": req}).encode("utf-8"))
+    conn.shutdown(socket.SHUT_WR)
+    got = False
+    for line in conn.makefile("r", encoding="utf-8"):
+        sys.stdout.write(line)
+        sys.stdout.flush()
+        got = True
+    if not got:
+        say({"error": "the warm trainer server closed the connection without a reply"})
+
+
+def main():
+    ap = argparse.ArgumentParser(description="hwnas evaluator: train on Fashion-MNIST, reply test accuracy")
+    ap.add_argument("--data", default=DATA)
+    ap.add_argument("--objective", default="accuracy")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--warm", action="store_true", help="evaluate in a fork of a server that imported torch once")
+    ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--idle", type=float, default=300.0, help="--warm: the server exits after this many idle seconds")
+    args = ap.parse_args()
+    if args.serve:
+        serve(args)
+        return
+    req = json.load(sys.stdin)
+    if args.warm:
+        client(argparse.Namespace(data=os.path.abspath(args.data), objective=args.objective,
+                                  threads=args.threads, idle=args.idle), req)
+    else:
+        evaluate(req, args, say)
 
 
 if __name__ == "__main__":
