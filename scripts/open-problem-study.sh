@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The open-problem study of docs/open-problems.md: open-search on examples/fmnist-m7.json with the real
-# trainer (examples/train/train.py --warm: 1 epoch on a fixed 512-image Fashion-MNIST subset, 1,000 test images),
+# trainer (examples/train/train.py --warm: 1 epoch, batch 32, on a fixed 256-image Fashion-MNIST subset, 500
+# test images: a few seconds of CPU per evaluation),
 # latency from model:cortex-m7, --constraint fits:cortex-m7, --concurrency 2, for three settings (no
-# pruning, params/latency@0.7, latency@0.5) x SEEDS seeds x EVALS evaluations. Runs are ordered seed by
-# seed, so an interrupted study holds whole seeds of every setting; each run resumes (rerun this script).
+# pruning, params/latency@0.7, latency@0.5) x SEEDS seeds x EVALS evaluations. The cheap settings run first
+# (no pruning and latency@0.5, seed by seed), then params/latency@0.7, whose networks are the largest; each
+# run resumes when the script is rerun.
 # Then `npx tsx scripts/open-problem-summary.ts OUT` tabulates HV and front size over seeds.
 #
 #   scripts/open-problem-study.sh /tmp/study14            # SEEDS="0 1 2" EVALS=100 by default
@@ -11,11 +13,13 @@ set -euo pipefail
 out=${1:?usage: scripts/open-problem-study.sh OUT_DIR}
 seeds=${SEEDS:-0 1 2}
 evals=${EVALS:-100}
-budget=${BUDGET:-'{"epochs": 1, "train": 512, "test": 1000}'}
+budget=${BUDGET:-'{"epochs": 1, "train": 256, "test": 500, "batch": 32}'}
 cd "$(dirname "$0")/.."
 mkdir -p "$out"
-for seed in $seeds; do
-  for setting in none params-latency-0.7 latency-0.5; do
+for job in $(for s in $seeds; do echo "none:$s latency-0.5:$s"; done) $(for s in $seeds; do echo "params-latency-0.7:$s"; done); do
+  setting=${job%%:*}
+  seed=${job##*:}
+  {
     case $setting in
       none) prune=() ;;
       params-latency-0.7) prune=(--prune 0.7 --metric params/latency) ;;
@@ -29,5 +33,5 @@ for seed in $seeds; do
       --objectives accuracy:max,latency:min --constraint fits:cortex-m7 "${prune[@]}" \
       --budget "$budget" --timeout 600 --concurrency 2 --evals "$evals" --seed "$seed" \
       --out "$dir" --no-report --quiet
-  done
+  }
 done
