@@ -3,9 +3,8 @@
 # trainer (examples/train/train.py --warm: 1 epoch, batch 32, on a fixed 256-image Fashion-MNIST subset, 500
 # test images: a few seconds of CPU per evaluation),
 # latency from model:cortex-m7, --constraint fits:cortex-m7, --concurrency 2, for three settings (no
-# pruning, params/latency@0.7, latency@0.5) x SEEDS seeds x EVALS evaluations. The cheap settings run first
-# (no pruning and latency@0.5, seed by seed), then params/latency@0.7, whose networks are the largest; each
-# run resumes when the script is rerun.
+# pruning, latency@0.5, params/latency@0.7) x SEEDS seeds x EVALS evaluations, seed by seed, so a study
+# cut short holds whole seeds of every setting; each run resumes when the script is rerun.
 # Then `npx tsx scripts/open-problem-summary.ts OUT` tabulates HV and front size over seeds.
 #
 #   scripts/open-problem-study.sh /tmp/study14            # SEEDS="0 1 2" EVALS=100 by default
@@ -16,7 +15,7 @@ evals=${EVALS:-100}
 budget=${BUDGET:-'{"epochs": 1, "train": 256, "test": 500, "batch": 32}'}
 cd "$(dirname "$0")/.."
 mkdir -p "$out"
-for job in $(for s in $seeds; do echo "none:$s latency-0.5:$s"; done) $(for s in $seeds; do echo "params-latency-0.7:$s"; done); do
+for job in $(for s in $seeds; do echo "none:$s latency-0.5:$s params-latency-0.7:$s"; done); do
   setting=${job%%:*}
   seed=${job##*:}
   {
