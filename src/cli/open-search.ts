@@ -11,6 +11,7 @@ import { type OpenSearchOptions, runOpenSearch } from '../distributed/open-searc
 import { DEFAULT_REDIS_TIMEOUT_S } from '../distributed/redis-link.js';
 import { exitOnInterrupt } from '../io/interrupt.js';
 import { toJson } from '../io/json.js';
+import { pruneMetricNames } from '../prune/index.js';
 import { strategyFlag, strategyOptionFlag } from './strategy-flags.js';
 
 interface OpenSearchFlags extends OpenSearchOptions {
@@ -83,7 +84,10 @@ export function register(program: Command): void {
       collect,
     )
     .option('--prune <ratio>', "prune the space first: share of each decision's blocks to remove, in [0, 1)")
-    .option('--metric <metric>', 'pruning metric with --prune (as hwnas search; default params/latency)')
+    .option(
+      '--metric <metric>',
+      `pruning metric with --prune: ${pruneMetricNames().join(', ')} (default: params/latency)`,
+    )
     .option('--prune-seed <n>', 'seed of the random pruning metric (default: --seed)')
     .option('--prune-latency <source>', 'latency source of the pruning metric (default: the first model: --objective)')
     .option('--max-fail <share>', 'stop when more than this share of the recent evaluations failed', '0.5')
