@@ -172,7 +172,8 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
     stopHint = built.stopHint;
     dispatcher = new LocalDispatcher(built.evaluator);
   }
-  covered = restriction.feasible === undefined ? covered : andMask(covered, restriction.feasible);
+  // What the search may evaluate: covered by the sources and within the constraints.
+  const searchable = restriction.feasible === undefined ? covered : andMask(covered, restriction.feasible);
   const specs = objectiveSpecs(f, sourceSpecs);
   const ref = f.ref === undefined ? undefined : parseReference(f.ref, specs);
   const options = { population, sample };
@@ -210,7 +211,7 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
       budget,
       errorBudget: { window, maxFailShare },
       ...(stopHint ? { stopHint } : {}),
-      ...(covered ? { covered } : {}),
+      ...(searchable ? { covered: searchable } : {}),
       signal,
       onTell: (_rec, p) => bar.update(p.told),
     });
@@ -240,7 +241,7 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
     objectives: specs,
     told: result.tells.length,
     failed: result.failed,
-    ...(covered ? { uncovered: result.uncovered } : {}),
+    ...(searchable ? { uncovered: result.uncovered } : {}),
     ...restriction.json,
     replayed: result.replayed,
     redispatched: result.redispatched,
@@ -263,7 +264,7 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
   const last = conv.checkpoints[conv.checkpoints.length - 1];
   const text =
     `${f.strategy} on ${space.id}, study ${result.study}: ${result.tells.length}/${evals} evaluations` +
-    ` (${result.failed} failed${covered ? `, ${result.uncovered} asks outside the ${restriction.feasible ? 'constraints or sources' : 'sources'} skipped` : ''}${result.replayed ? `, ${result.replayed} resumed from the history` : ''})` +
+    ` (${result.failed} failed${searchable ? `, ${result.uncovered} asks outside the ${restriction.feasible ? 'constraints or sources' : 'sources'} skipped` : ''}${result.replayed ? `, ${result.replayed} resumed from the history` : ''})` +
     ` in ${(result.wallMs / 1000).toFixed(1)} s; front ${last?.front ?? 0}, HV ${last ? last.hv.toFixed(4) : 0}\n` +
     (result.stopped ? `stopped before the budget: rerun the same command to resume\n` : '') +
     `written to ${f.out}: history.jsonl, front.csv, front.json, trace.csv, search.json`;
