@@ -77,13 +77,19 @@ export function register(program: Command): void {
     )
     .option(
       '--pruning-source <source>',
-      'latency source scoring the blocks with --pruning: model:<device>, lut:<file.csv>, fit:<file.csv> (or a complete table to fit)',
+      'latency source scoring the blocks with --pruning: model:<device>, lut:<file.csv>, fit:<file.csv> (or a complete table to fit) (default: the first model:, lut: or fit: --objective)',
     )
     .requiredOption('--out <dir>', 'folder for history.jsonl (resume), front.csv/json, trace.csv, search.json')
     .option('--study <id>', 'study id of a new search (default: generated; workers see it)')
     .option('--timeout <seconds>', 'kill an evaluator program after this long', '3600')
     .option('--no-onnx', 'do not export each network as ONNX for the evaluator program')
+    .option('--no-torch', 'do not export each network as a PyTorch module for the evaluator program')
     .option('--budget <json>', 'passed to every evaluation as "budget", e.g. \'{"epochs": 12}\'')
+    .option(
+      '--constraint <expr>',
+      'hard constraint, repeatable: params<=N, macs<=N, weights<=BYTES[@int8], peak<=BYTES, fits:<device> (docs/constraints.md); infeasible asks cost no evaluation',
+      collect,
+    )
     .option('--max-fail <share>', 'stop when more than this share of the recent evaluations failed', '0.5')
     .option('--fail-window <n>', 'recent evaluations the error budget looks at', '20')
     .option('--ref <r1,r2>', 'HV reference point in objective units (default: normalised by all evaluations, 1.1)')

@@ -13,7 +13,9 @@ import { exitOnInterrupt } from '../io/interrupt.js';
 import { toJson } from '../io/json.js';
 import { parseFloatOption, parseIntOption } from '../io/numbers.js';
 import { progressBar } from '../io/progress.js';
+import { feasibleMask, parseConstraints } from '../problem/index.js';
 import {
+  AllowedSpace,
   adaptiveScheduleOf,
   checkStrategyOptions,
   createPrunedStrategy,
@@ -28,7 +30,7 @@ import { type OpenCheckpoint, openConvergence, parseReference } from './converge
 import { type Dispatcher, LocalDispatcher } from './dispatch.js';
 import { parseObjectiveSpecs } from './evaluator.js';
 import { sweepOpenSearchTemps } from './layout.js';
-import { openPruning } from './pruning.js';
+import { type OpenPruning, openPruning } from './pruning.js';
 import { parseRedisUrl, QueueDispatcher } from './queue.js';
 import { DEFAULT_REDIS_TIMEOUT_S } from './redis-link.js';
 import type { ObjectiveSpec } from './types.js';
@@ -55,6 +57,7 @@ export interface OpenSearchOptions {
   study?: string;
   timeout?: string;
   onnx?: boolean;
+  torch?: boolean;
   budget?: string;
   maxFail: string;
   failWindow: string;
@@ -62,6 +65,8 @@ export interface OpenSearchOptions {
   /** Pruning setting (`<metric>@<ratio>` or `adaptive:<metric>@<ratio>[:<rule>]`) and the source scoring blocks. */
   pruning?: string;
   pruningSource?: string;
+  /** Hard constraints (params<=, weights<=, peak<=, fits:<device>, ...): infeasible asks cost no evaluation. */
+  constraint?: string[];
   quiet?: boolean;
   json?: boolean;
 }
@@ -146,7 +151,10 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
     fail('--pruning-source needs --pruning', 'e.g. --pruning adaptive:latency@0.7 --pruning-source model:cortex-m7');
   // Scored before anything is dispatched or written: a refused setting leaves --out untouched.
   const pruning =
-    f.pruning === undefined ? null : await openPruning(space, f.pruning, f.pruningSource, f.strategy, seed);
+    f.pruning === undefined
+      ? null
+      : await openPruning(space, f.pruning, f.pruningSource ?? blockSource(f.objective), f.strategy, seed);
+  const restriction = restrictSpace(space, f, pruning);
   let dispatcher: Dispatcher;
   let sourceSpecs: ObjectiveSpec[] = [];
   let covered: Uint8Array | undefined;
@@ -174,6 +182,8 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
     stopHint = built.stopHint;
     dispatcher = new LocalDispatcher(built.evaluator);
   }
+  // What the search may evaluate: covered by the sources and within the constraints.
+  const searchable = restriction.feasible === undefined ? covered : andMask(covered, restriction.feasible);
   const specs = objectiveSpecs(f, sourceSpecs);
   const ref = f.ref === undefined ? undefined : parseReference(f.ref, specs);
   const options = { population, sample };
@@ -214,12 +224,13 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
         ...(covered ? { allowMissing: true } : {}),
         // only when given, so histories written before pruning existed still resume
         ...(pruning ? { pruning: pruning.spec, pruningSource: pruning.source } : {}),
+        ...restriction.config,
       },
       study: f.study,
       budget,
       errorBudget: { window, maxFailShare },
       ...(stopHint ? { stopHint } : {}),
-      ...(covered ? { covered } : {}),
+      ...(searchable ? { covered: searchable } : {}),
       signal,
       onTell: (_rec, p) => bar.update(p.told),
     });
@@ -249,7 +260,8 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
     objectives: specs,
     told: result.tells.length,
     failed: result.failed,
-    ...(covered ? { uncovered: result.uncovered } : {}),
+    ...(searchable ? { uncovered: result.uncovered } : {}),
+    ...restriction.json,
     replayed: result.replayed,
     redispatched: result.redispatched,
     stopped: result.stopped,
@@ -260,6 +272,7 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
             setting: pruning.spec,
             source: pruning.source,
             size: pruning.size,
+            allowed: space.decisions.map((dec, d) => pruning.allowed[d]!.map((c) => dec.choices[c])),
             ...(strategy && adaptiveScheduleOf(strategy) ? { restores: adaptiveScheduleOf(strategy)!.events } : {}),
           },
         }
@@ -281,11 +294,64 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
   const last = conv.checkpoints[conv.checkpoints.length - 1];
   const text =
     `${f.strategy} on ${space.id}, study ${result.study}: ${result.tells.length}/${evals} evaluations` +
-    ` (${result.failed} failed${covered ? `, ${result.uncovered} asks outside the sources skipped` : ''}${result.replayed ? `, ${result.replayed} resumed from the history` : ''})` +
+    ` (${result.failed} failed${searchable ? `, ${result.uncovered} asks outside the ${restriction.feasible ? 'constraints or sources' : 'sources'} skipped` : ''}${result.replayed ? `, ${result.replayed} resumed from the history` : ''})` +
     ` in ${(result.wallMs / 1000).toFixed(1)} s; front ${last?.front ?? 0}, HV ${last ? last.hv.toFixed(4) : 0}\n` +
     (result.stopped ? `stopped before the budget: rerun the same command to resume\n` : '') +
     `written to ${f.out}: history.jsonl, front.csv, front.json, trace.csv, search.json`;
   return { json: stableJson(json), text, space, historyPath, told: result.tells.length };
+}
+
+interface Restriction {
+  /** 1 = within every --constraint (undefined without constraints). */
+  feasible?: Uint8Array;
+  /** What the history header holds (only what is given, so earlier histories still resume). */
+  config: Record<string, unknown>;
+  /** What search.json adds. */
+  json: Record<string, unknown>;
+}
+
+/**
+ * --constraint, as in `hwnas search`: a mask of the architectures the search may evaluate (the others are
+ * told +Infinity at once and cost no evaluation). Checked against the space the search starts in
+ * (after --pruning) before anything is written to --out.
+ */
+function restrictSpace(space: SearchSpace, f: OpenSearchOptions, pruning: OpenPruning | null): Restriction {
+  const config: Record<string, unknown> = {};
+  const json: Record<string, unknown> = {};
+  const constraints = parseConstraints(f.constraint ?? []);
+  const latencyBound = constraints.find((c) => c.metric === 'latency');
+  if (latencyBound)
+    fail(
+      `open-search cannot apply '${latencyBound.text}': latency is an objective evaluated per architecture here`,
+      'use params<=, macs<=, weights<=, peak<= or fits:<device> constraints (known before an evaluation)',
+    );
+  if (constraints.length === 0) return { config, json };
+  const feasible = feasibleMask(space, constraints).mask;
+  const texts = constraints.map((c) => c.text);
+  config.constraints = texts;
+  json.constraints = texts;
+  const searched = new AllowedSpace(radices(space), pruning?.allowed);
+  let inside = 0;
+  for (const i of searched.indices()) inside += feasible[i]!;
+  json.feasible = inside;
+  if (inside === 0)
+    fail(
+      `none of the ${searched.size} architectures searched${pruning ? ` (pruned ${pruning.spec})` : ''} is within ${texts.join(' ')}`,
+      'relax --constraint or prune less',
+    );
+  return { feasible, config, json };
+}
+
+/** The default --pruning-source: the first --objective with per-block values (a device model, a LUT, a fit). */
+function blockSource(objectives: readonly string[] | undefined): string | undefined {
+  return objectives?.find((o) => /^(model|lut|fit):/.test(o));
+}
+
+function andMask(a: Uint8Array | undefined, b: Uint8Array): Uint8Array {
+  if (a === undefined) return b;
+  const out = new Uint8Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i]! & b[i]!;
+  return out;
 }
 
 /**

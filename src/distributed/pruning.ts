@@ -44,7 +44,7 @@ export async function openPruning(
   const needsLatency = !NO_LATENCY.has(setting.metric);
   if (needsLatency && sourceSpec === undefined)
     fail(
-      `--pruning ${setting.spec} scores blocks by latency: it needs --pruning-source`,
+      `--pruning ${setting.spec} scores blocks by latency: it needs --pruning-source (or a model:, lut: or fit: --objective)`,
       'e.g. --pruning-source model:cortex-m7, lut:blocks.csv or fit:measured.csv',
     );
   let latency: ObjectiveColumn | undefined;

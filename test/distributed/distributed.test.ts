@@ -69,6 +69,17 @@ describe('evaluator protocol replies', () => {
     });
     expect(parseReply('{"objectives": {"a": null}}')).toMatchObject({ ok: false });
   });
+  it('ignores progress lines before the reply; progress alone is no reply', () => {
+    const progress = (e: number, a: number) => `{"progress": {"fidelity": ${e}, "objectives": {"accuracy": ${a}}}}`;
+    expect(parseReply(`${progress(1, 60.5)}\n${progress(2, 71)}\n{"objectives": {"accuracy": 71}}\n`)).toEqual({
+      ok: true,
+      objectives: { accuracy: 71 },
+    });
+    expect(parseReply(`${progress(1, 60.5)}\n`)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('needs {"objectives"'),
+    });
+  });
 });
 
 describe('evaluator command', () => {
@@ -119,6 +130,19 @@ describe('evaluator command', () => {
       expect(r.objectives.size).toBeGreaterThan(0.01); // NB201 cells have 0.07 to 1.5 M parameters
     }
   }, 30_000);
+
+  it('sends the PyTorch module source of the network (null with torch: false)', async () => {
+    // The program replies 1 when the request's torch file exists and defines the module class.
+    const script =
+      "let d='';process.stdin.on('data',c=>d+=c).on('end',()=>{const q=JSON.parse(d);const fs=require('node:fs');" +
+      "const ok=q.torch!==null&&/^class Net\\(nn\\.Module\\):/m.test(fs.readFileSync(q.torch,'utf8'));" +
+      'console.log(JSON.stringify({objectives:{accuracy:ok?1:0,latency:q.torch===null?-1:0}}))})';
+    const ev = (torch: boolean) =>
+      new CommandEvaluator({ argv: [process.execPath, '-e', script], space, tmpDir: tmp, onnx: false, torch });
+    expect(await ev(true).evaluate(1234, signal, job)).toEqual({ ok: true, objectives: { accuracy: 1, latency: 0 } });
+    expect(await ev(false).evaluate(1234, signal, job)).toEqual({ ok: true, objectives: { accuracy: 0, latency: -1 } });
+    expect(readdirSync(tmp).filter((f) => f.startsWith('hwnas-eval-'))).toEqual([]);
+  });
 
   it('reports a program that cannot start', async () => {
     const ev = new CommandEvaluator({ argv: ['/nonexistent/evaluator'], space, onnx: false });

@@ -42,6 +42,12 @@ const NOT_RUN: Record<string, string> = {
   'hwnas serve hwnas-study --port 0': SERVES,
   'hwnas serve runs --open': SERVES,
   'hwnas serve runs --host 0.0.0.0': SERVES,
+  // needs python3-torch and dataset-fashion-mnist; test/distributed/trainer.test.ts runs this search
+  [`hwnas open-search --space examples/fmnist-m7.json --evaluator "/usr/bin/python3 examples/train/train.py" --objective model:cortex-m7 --constraint fits:cortex-m7 --budget '{"epochs": 1, "train": 512}' --evals 2 --out runs/fmnist`]:
+    'trains with PyTorch on Fashion-MNIST (python3-torch); test/distributed/trainer.test.ts runs it',
+  'scripts/open-problem-study.sh /tmp/study14':
+    'the whole open-problem study: 900 training runs, about an hour and a half on a shared 2-core machine',
+  'npx tsx scripts/open-problem-summary.ts /tmp/study14': 'reads the outputs of the study above',
 };
 
 const REDIS = 'redis://queue-host:6379/0';
@@ -51,6 +57,8 @@ const RUN_AS: Record<string, string | string[]> = {
   'hwnas space info <space>': 'hwnas space info nb201',
   'hwnas arch <space> <arch>': 'hwnas arch nb201 11718',
   'hwnas arch blox <arch>': 'hwnas arch blox 0',
+  // the docs run in a temp folder: the example space by its path in the repository
+  'hwnas space info examples/fmnist-m7.json': `hwnas space info ${join(repoRoot, 'examples/fmnist-m7.json')}`,
   'hwnas calibrate [device]': 'hwnas calibrate cortex-m7',
   // a folder `hwnas reproduce` wrote (README shows `npx hwnas reproduce` with npm ci, not run)
   'hwnas report <folder>': ['hwnas reproduce --quiet', 'hwnas report hwnas-study'],
