@@ -76,6 +76,10 @@ export function register(program: Command): void {
     .option('--timeout <seconds>', 'kill an evaluator program after this long', '3600')
     .option('--no-onnx', 'do not export each network as ONNX for the evaluator program')
     .option('--budget <json>', 'passed to every evaluation as "budget", e.g. \'{"epochs": 12}\'')
+    .option(
+      '--early-stop <method>',
+      'stop unpromising evaluations from their progress reports: asha[:eta=3,min=1,max=<budget>] (docs/distributed.md)',
+    )
     .option('--max-fail <share>', 'stop when more than this share of the recent evaluations failed', '0.5')
     .option('--fail-window <n>', 'recent evaluations the error budget looks at', '20')
     .option('--ref <r1,r2>', 'HV reference point in objective units (default: normalised by all evaluations, 1.1)')

@@ -20,6 +20,7 @@ import { type AsyncSearchResult, checkStudyId, runAsyncSearch } from './async-se
 import { buildEvaluator, sourceCoverage } from './build.js';
 import { type OpenCheckpoint, openConvergence, parseReference } from './convergence.js';
 import { type Dispatcher, LocalDispatcher } from './dispatch.js';
+import { parseEarlyStop } from './early-stop.js';
 import { parseObjectiveSpecs } from './evaluator.js';
 import { sweepOpenSearchTemps } from './layout.js';
 import { parseRedisUrl, QueueDispatcher } from './queue.js';
@@ -49,6 +50,7 @@ export interface OpenSearchOptions {
   timeout?: string;
   onnx?: boolean;
   budget?: string;
+  earlyStop?: string;
   maxFail: string;
   failWindow: string;
   ref?: string;
@@ -124,6 +126,7 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
       fail(`--budget must be JSON, got '${f.budget}'`, 'e.g. --budget \'{"epochs": 12}\' or --budget 12');
     }
   }
+  const earlyStop = f.earlyStop === undefined ? undefined : parseEarlyStop(f.earlyStop, budget);
   const target = f.queue === undefined ? undefined : parseRedisUrl(f.queue, { password: f.password, tls: f.tls });
   const redisTimeoutS = parseIntOption(
     '--redis-timeout',
@@ -179,7 +182,14 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
       dispatcher,
       historyPath,
       // allowMissing only when it changes the search, so earlier histories still resume.
-      config: { strategy: f.strategy, ...options, budget, ...(covered ? { allowMissing: true } : {}) },
+      config: {
+        strategy: f.strategy,
+        ...options,
+        budget,
+        ...(covered ? { allowMissing: true } : {}),
+        ...(earlyStop ? { earlyStop } : {}),
+      },
+      ...(earlyStop ? { earlyStop } : {}),
       study: f.study,
       budget,
       errorBudget: { window, maxFailShare },
@@ -218,6 +228,7 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
     replayed: result.replayed,
     redispatched: result.redispatched,
     stopped: result.stopped,
+    ...(earlyStop && result.earlyStop ? { earlyStop: { ...earlyStop, ...result.earlyStop } } : {}),
     wallSeconds: result.wallMs / 1000,
     reference: conv.reference,
     checkpoints: conv.checkpoints,
@@ -236,7 +247,7 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
   const last = conv.checkpoints[conv.checkpoints.length - 1];
   const text =
     `${f.strategy} on ${space.id}, study ${result.study}: ${result.tells.length}/${evals} evaluations` +
-    ` (${result.failed} failed${covered ? `, ${result.uncovered} asks outside the sources skipped` : ''}${result.replayed ? `, ${result.replayed} resumed from the history` : ''})` +
+    ` (${result.failed} failed${result.earlyStop ? `, ${result.earlyStop.stopped} stopped early` : ''}${covered ? `, ${result.uncovered} asks outside the sources skipped` : ''}${result.replayed ? `, ${result.replayed} resumed from the history` : ''})` +
     ` in ${(result.wallMs / 1000).toFixed(1)} s; front ${last?.front ?? 0}, HV ${last ? last.hv.toFixed(4) : 0}\n` +
     (result.stopped ? `stopped before the budget: rerun the same command to resume\n` : '') +
     `written to ${f.out}: history.jsonl, front.csv, front.json, trace.csv, search.json`;
