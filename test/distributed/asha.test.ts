@@ -28,9 +28,13 @@ describe('rung levels', () => {
   });
 
   it('eta < 2, min <= 0 and min > max are user errors naming the setting', () => {
-    expect(errorOf(() => rungLevels({ eta: 1.5, min: 1, max: 9 })).message).toMatch(/eta must be a number >= 2, got 1.5/);
+    expect(errorOf(() => rungLevels({ eta: 1.5, min: 1, max: 9 })).message).toMatch(
+      /eta must be a number >= 2, got 1.5/,
+    );
     expect(errorOf(() => rungLevels({ eta: 3, min: 0, max: 9 })).message).toMatch(/min must be a positive number/);
-    expect(errorOf(() => rungLevels({ eta: 3, min: 5, max: 4 })).message).toMatch(/max \(4\) must be a number >= min \(5\)/);
+    expect(errorOf(() => rungLevels({ eta: 3, min: 5, max: 4 })).message).toMatch(
+      /max \(4\) must be a number >= min \(5\)/,
+    );
   });
 });
 
@@ -117,7 +121,11 @@ describe('decisions, hand-computed', () => {
 
 describe('properties', () => {
   const reports = fc.array(
-    fc.record({ n: fc.integer({ min: 0, max: 11 }), a: fc.integer({ min: 0, max: 3 }), b: fc.integer({ min: 0, max: 3 }) }),
+    fc.record({
+      n: fc.integer({ min: 0, max: 11 }),
+      a: fc.integer({ min: 0, max: 3 }),
+      b: fc.integer({ min: 0, max: 3 }),
+    }),
     { maxLength: 120 },
   );
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseEarlyStop } from '../../src/distributed/early-stop.js';
-import { readHistory, type RungRecord, type TellRecord } from '../../src/distributed/history.js';
+import { type RungRecord, readHistory, type TellRecord } from '../../src/distributed/history.js';
 import { type OpenSearchOptions, runOpenSearch } from '../../src/distributed/open-search.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { curveAccuracy, curveLatency } from '../helpers/curves.mjs';
@@ -55,7 +55,15 @@ function decisions(out: string) {
   const h = readHistory(join(out, 'history.jsonl'))!;
   const rungs = h.records
     .filter((r): r is RungRecord => r.type === 'rung')
-    .map(({ n, arch, rung, level, fidelity, objectives, decision }) => ({ n, arch, rung, level, fidelity, objectives, decision }));
+    .map(({ n, arch, rung, level, fidelity, objectives, decision }) => ({
+      n,
+      arch,
+      rung,
+      level,
+      fidelity,
+      objectives,
+      decision,
+    }));
   const tells = h.records
     .filter((r): r is TellRecord => r.type === 'tell')
     .map(({ n, arch, ok, objectives, fidelity, stopped }) => ({ n, arch, ok, objectives, fidelity, stopped }));
@@ -201,7 +209,10 @@ describe('open-search --early-stop asha, in process', () => {
 
   it('at concurrency 3 no rung promotes more than 1/eta, and every evaluation is told once', async () => {
     const out = tmp();
-    const r = await runOpenSearch(options(out, { concurrency: '3', evaluator: `node ${curveProgram} --epoch-ms 5` }), new AbortController().signal);
+    const r = await runOpenSearch(
+      options(out, { concurrency: '3', evaluator: `node ${curveProgram} --epoch-ms 5` }),
+      new AbortController().signal,
+    );
     const { rungs, tells } = decisions(out);
     expect(new Set(tells.map((t) => t.n)).size).toBe(24);
     for (const s of (r.json.earlyStop as { rungs: { entries: number; promoted: number }[] }).rungs)
@@ -221,6 +232,8 @@ describe('open-search --early-stop asha, in process', () => {
       new AbortController().signal,
     ).catch((e: Error) => e);
     expect(r).toBeInstanceOf(Error);
-    expect((r as Error).message).toMatch(/all 3 evaluations failed \(last: progress at fidelity 1: reply has no objective 'latency'\)/);
+    expect((r as Error).message).toMatch(
+      /all 3 evaluations failed \(last: progress at fidelity 1: reply has no objective 'latency'\)/,
+    );
   });
 });

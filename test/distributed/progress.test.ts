@@ -11,9 +11,9 @@ import { LastLineBuffer } from '../../src/distributed/last-line.js';
 import { EARLY_STOP, type Progress, parseProgressLine } from '../../src/distributed/progress.js';
 import type { EvalJob } from '../../src/distributed/types.js';
 import { getSpace } from '../../src/space/all.js';
+import { toyAccuracy, toyLatency } from '../fixtures/evaluators/toy-table.mjs';
 import { repoRoot } from '../helpers/cli.js';
 import { curveAccuracy, curveLatency } from '../helpers/curves.mjs';
-import { toyAccuracy, toyLatency } from '../fixtures/evaluators/toy-table.mjs';
 import { toyProgram } from '../helpers/toy-open.js';
 
 const space = getSpace('nb201');
@@ -83,7 +83,11 @@ describe('the evaluator command with progress lines', () => {
     const r = await curve().evaluate(17, new AbortController().signal, job(17), (p) => heard.push(p));
     expect(heard.map((p) => p.fidelity)).toEqual([1, 2, 3, 4]);
     expect(heard[0]!.objectives).toEqual({ accuracy: curveAccuracy(17, 1), latency: curveLatency(17) });
-    expect(r).toEqual({ ok: true, objectives: { accuracy: curveAccuracy(17, 4), latency: curveLatency(17) }, fidelity: 4 });
+    expect(r).toEqual({
+      ok: true,
+      objectives: { accuracy: curveAccuracy(17, 4), latency: curveLatency(17) },
+      fidelity: 4,
+    });
   });
 
   it('an evaluator without progress lines works as before (no fidelity)', async () => {
@@ -144,9 +148,7 @@ describe('the evaluator command with progress lines', () => {
     expect(calls).toBe(1);
     expect(lat.ok).toBe(true);
     const latency = lat.ok ? lat.objectives.latency : Number.NaN;
-    expect(heard.map((p) => p.objectives)).toEqual(
-      [1, 2, 3].map((e) => ({ accuracy: curveAccuracy(21, e), latency })),
-    );
+    expect(heard.map((p) => p.objectives)).toEqual([1, 2, 3].map((e) => ({ accuracy: curveAccuracy(21, e), latency })));
     expect(r).toEqual({ ok: true, objectives: { accuracy: curveAccuracy(21, 3), latency }, fidelity: 3 });
   });
 });
