@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { type Job, Queue, QueueEvents, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { fail, type HwnasError } from '../errors.js';
-import type { DispatchHooks, Dispatched, Dispatcher } from './dispatch.js';
+import type { Dispatched, Dispatcher, DispatchHooks } from './dispatch.js';
 import { EARLY_STOP, type Progress } from './progress.js';
 import { DEFAULT_REDIS_TIMEOUT_S, RedisLink, type RedisTarget, redisOptions } from './redis-link.js';
 import type { EvalJob, EvalResult, Evaluator, OnProgress } from './types.js';
