@@ -6,6 +6,7 @@ import * as calibrate from './calibrate.js';
 import * as data from './data.js';
 import * as devices from './devices.js';
 import * as exportOnnx from './export-onnx.js';
+import * as exportTorch from './export-torch.js';
 import * as fitPlan from './fit-plan.js';
 import * as front from './front.js';
 import * as latency from './latency.js';
@@ -29,6 +30,7 @@ const registrations: Register[] = [
   spaces.register,
   arch.register,
   exportOnnx.register,
+  exportTorch.register,
   data.register,
   benchInfo.register,
   devices.register,

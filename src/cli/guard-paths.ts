@@ -14,7 +14,7 @@ import { type PathUse, refuseSameFiles } from '../io/same-file.js';
 import { sourceReads } from '../objectives/all.js';
 
 /** Options that name what a command writes; `<dir>` in the option's flags makes it a folder. */
-const OUTPUT_OPTIONS = new Set(['--out', '--found']);
+const OUTPUT_OPTIONS = new Set(['--out', '--found', '--weights']);
 
 /** Outputs not named by an option: `data import` writes into the data cache. */
 const IMPLIED_OUTPUTS: Record<string, () => PathUse[]> = {

@@ -75,11 +75,21 @@ export function register(program: Command): void {
     .option('--study <id>', 'study id of a new search (default: generated; workers see it)')
     .option('--timeout <seconds>', 'kill an evaluator program after this long', '3600')
     .option('--no-onnx', 'do not export each network as ONNX for the evaluator program')
+    .option('--no-torch', 'do not export each network as a PyTorch module for the evaluator program')
     .option('--budget <json>', 'passed to every evaluation as "budget", e.g. \'{"epochs": 12}\'')
     .option(
       '--early-stop <method>',
       'stop unpromising evaluations from their progress reports: asha[:eta=3,min=1,max=<budget>] (docs/distributed.md)',
     )
+    .option(
+      '--constraint <expr>',
+      'hard constraint, repeatable: params<=N, macs<=N, weights<=BYTES[@int8], peak<=BYTES, fits:<device> (docs/constraints.md); infeasible asks cost no evaluation',
+      collect,
+    )
+    .option('--prune <ratio>', "prune the space first: share of each decision's blocks to remove, in [0, 1)")
+    .option('--metric <metric>', 'pruning metric with --prune (as hwnas search; default params/latency)')
+    .option('--prune-seed <n>', 'seed of the random pruning metric (default: --seed)')
+    .option('--prune-latency <source>', 'latency source of the pruning metric (default: the first model: --objective)')
     .option('--max-fail <share>', 'stop when more than this share of the recent evaluations failed', '0.5')
     .option('--fail-window <n>', 'recent evaluations the error budget looks at', '20')
     .option('--ref <r1,r2>', 'HV reference point in objective units (default: normalised by all evaluations, 1.1)')

@@ -34,6 +34,7 @@ export function register(program: Command): void {
     .option('--space <space>', 'space file for jobs of a user-defined space (matched by its name)')
     .option('--timeout <seconds>', 'kill an evaluator program after this long', '3600')
     .option('--no-onnx', 'do not export each network as ONNX for the evaluator program')
+    .option('--no-torch', 'do not export each network as a PyTorch module for the evaluator program')
     .option('--lock-ms <ms>', "job lock, renewed while the worker lives; a dead worker's jobs return after it", '30000')
     .option('--stalled-ms <ms>', 'how often to look for jobs of dead workers', '30000')
     .option('--quiet', 'no job log lines on stderr (lost and restored Redis connections are still shown)')

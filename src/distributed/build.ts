@@ -26,6 +26,8 @@ export interface EvaluatorFlags {
   timeout?: string;
   /** false with --no-onnx. */
   onnx?: boolean;
+  /** false with --no-torch. */
+  torch?: boolean;
 }
 
 export interface BuiltEvaluator {
@@ -61,7 +63,15 @@ export async function buildEvaluator(space: SearchSpace, f: EvaluatorFlags): Pro
     const timeoutS = f.timeout === undefined ? 3600 : Number(f.timeout);
     if (!(timeoutS > 0 && Number.isFinite(timeoutS)))
       fail(`--timeout must be a positive number of seconds, got '${f.timeout}'`);
-    parts.push(new CommandEvaluator({ argv, space, timeoutMs: Math.round(timeoutS * 1000), onnx: f.onnx !== false }));
+    parts.push(
+      new CommandEvaluator({
+        argv,
+        space,
+        timeoutMs: Math.round(timeoutS * 1000),
+        onnx: f.onnx !== false,
+        torch: f.torch !== false,
+      }),
+    );
   }
   const columns: ObjectiveColumn[] = [];
   for (const spec of f.objective ?? []) {

@@ -12,6 +12,7 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import { fail } from '../errors.js';
 import { jsonText } from '../io/json-text.js';
 import { toOnnx } from '../ir/onnx.js';
+import { toTorchSource } from '../ir/torch.js';
 import type { SearchSpace } from '../space/types.js';
 import { LastLineBuffer } from './last-line.js';
 import { EARLY_STOP, type Progress, parseProgressLine } from './progress.js';
@@ -30,6 +31,8 @@ export interface CommandEvaluatorOptions {
   killGraceMs?: number;
   /** Export the network as ONNX for the program (default true). */
   onnx?: boolean;
+  /** Export the network as a PyTorch module source file for the program (default true). */
+  torch?: boolean;
   /** Folder for the per-evaluation temp folders (default the OS temp folder). */
   tmpDir?: string;
   /** Longest reply line accepted (default 1 MiB); any amount of earlier output is read and dropped. */
@@ -50,6 +53,12 @@ export interface EvaluatorRequest {
   /** Path of the exported network (ONNX, opset 17), or null when export is off or failed. */
   onnx: string | null;
   onnxError?: string;
+  /**
+   * Path of the network as a PyTorch module source (`hwnas export-torch`: class Net, build(),
+   * load_weights()), or null when export is off (--no-torch) or failed (`torchError` then says why).
+   */
+  torch: string | null;
+  torchError?: string;
   /** Network input (one image, channels x height x width): the ONNX input `input` is N x c x h x w. */
   inputShape: { c: number; h: number; w: number } | null;
   seed: number;
@@ -138,6 +147,7 @@ export class CommandEvaluator implements Evaluator {
       timeoutMs: 3_600_000,
       killGraceMs: 2000,
       onnx: true,
+      torch: true,
       tmpDir: tmpdir(),
       maxLineBytes: 1 << 20,
       ...opts,
@@ -153,15 +163,35 @@ export class CommandEvaluator implements Evaluator {
       let onnx: string | null = null;
       let onnxError: string | undefined;
       let inputShape: EvaluatorRequest['inputShape'] = null;
-      if (this.o.onnx) {
+      let torch: string | null = null;
+      let torchError: string | undefined;
+      if (this.o.onnx || this.o.torch) {
+        let graph: ReturnType<SearchSpace['network']> | undefined;
         try {
-          const graph = space.network(arch);
+          graph = space.network(arch);
           inputShape = { ...graph.inputShape };
-          const path = join(dir, `arch-${arch}.onnx`);
-          writeFileSync(path, toOnnx(graph, { seed }));
-          onnx = path;
         } catch (e) {
-          onnxError = e instanceof Error ? e.message : String(e);
+          const why = e instanceof Error ? e.message : String(e);
+          if (this.o.onnx) onnxError = why;
+          if (this.o.torch) torchError = why;
+        }
+        if (graph && this.o.onnx) {
+          try {
+            const path = join(dir, `arch-${arch}.onnx`);
+            writeFileSync(path, toOnnx(graph, { seed }));
+            onnx = path;
+          } catch (e) {
+            onnxError = e instanceof Error ? e.message : String(e);
+          }
+        }
+        if (graph && this.o.torch) {
+          try {
+            const path = join(dir, `arch-${arch}.py`);
+            writeFileSync(path, toTorchSource(graph, { title: `${space.id} architecture ${arch}` }));
+            torch = path;
+          } catch (e) {
+            torchError = e instanceof Error ? e.message : String(e);
+          }
         }
       }
       const request: EvaluatorRequest = {
@@ -174,6 +204,8 @@ export class CommandEvaluator implements Evaluator {
         codes: space.decode(arch),
         onnx,
         ...(onnxError !== undefined ? { onnxError } : {}),
+        torch,
+        ...(torchError !== undefined ? { torchError } : {}),
         inputShape,
         seed,
         budget: job?.budget ?? null,

@@ -13,7 +13,10 @@ import { exitOnInterrupt } from '../io/interrupt.js';
 import { toJson } from '../io/json.js';
 import { parseFloatOption, parseIntOption } from '../io/numbers.js';
 import { progressBar } from '../io/progress.js';
-import { checkStrategyOptions, createStrategy, parseStrategyOptions } from '../search/index.js';
+import { resolveSource } from '../objectives/all.js';
+import { feasibleMask, parseConstraints } from '../problem/index.js';
+import { type PruneResult, parseRatioOption, pruneMetricNames, pruneSpace } from '../prune/index.js';
+import { AllowedSpace, checkStrategyOptions, createStrategy, parseStrategyOptions } from '../search/index.js';
 import { getSpace } from '../space/all.js';
 import { radices, type SearchSpace } from '../space/types.js';
 import { type AsyncSearchResult, checkStudyId, runAsyncSearch } from './async-search.js';
@@ -49,11 +52,20 @@ export interface OpenSearchOptions {
   study?: string;
   timeout?: string;
   onnx?: boolean;
+  torch?: boolean;
   budget?: string;
   earlyStop?: string;
   maxFail: string;
   failWindow: string;
   ref?: string;
+  /** Hard constraints (params<=, weights<=, peak<=, fits:<device>, ...): infeasible asks cost no evaluation. */
+  constraint?: string[];
+  /** Prune the space first: share of each decision's blocks to remove. */
+  prune?: string;
+  metric?: string;
+  pruneSeed?: string;
+  /** Latency source of the pruning metric (default: the first `model:` --objective). */
+  pruneLatency?: string;
   quiet?: boolean;
   json?: boolean;
 }
@@ -135,6 +147,7 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
     86_400 * 365,
   );
   const space = getSpace(f.space);
+  const restriction = await restrictSpace(space, f, seed);
   let dispatcher: Dispatcher;
   let sourceSpecs: ObjectiveSpec[] = [];
   let covered: Uint8Array | undefined;
@@ -162,6 +175,7 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
     stopHint = built.stopHint;
     dispatcher = new LocalDispatcher(built.evaluator);
   }
+  covered = restriction.feasible === undefined ? covered : andMask(covered, restriction.feasible);
   const specs = objectiveSpecs(f, sourceSpecs);
   const ref = f.ref === undefined ? undefined : parseReference(f.ref, specs);
   const options = { population, sample };
@@ -174,7 +188,13 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
     result = await runAsyncSearch({
       space,
       createStrategy: () =>
-        createStrategy(f.strategy, { radix: radices(space), objectives: specs.length, seed, ...options }),
+        createStrategy(f.strategy, {
+          radix: radices(space),
+          ...(restriction.pruned ? { allowed: restriction.pruned.allowed } : {}),
+          objectives: specs.length,
+          seed,
+          ...options,
+        }),
       objectives: specs,
       evals,
       concurrency,
@@ -187,6 +207,7 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
         ...options,
         budget,
         ...(covered ? { allowMissing: true } : {}),
+        ...restriction.config,
         ...(earlyStop ? { earlyStop } : {}),
       },
       ...(earlyStop ? { earlyStop } : {}),
@@ -225,6 +246,7 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
     told: result.tells.length,
     failed: result.failed,
     ...(covered ? { uncovered: result.uncovered } : {}),
+    ...restriction.json,
     replayed: result.replayed,
     redispatched: result.redispatched,
     stopped: result.stopped,
@@ -247,11 +269,89 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
   const last = conv.checkpoints[conv.checkpoints.length - 1];
   const text =
     `${f.strategy} on ${space.id}, study ${result.study}: ${result.tells.length}/${evals} evaluations` +
-    ` (${result.failed} failed${result.earlyStop ? `, ${result.earlyStop.stopped} stopped early` : ''}${covered ? `, ${result.uncovered} asks outside the sources skipped` : ''}${result.replayed ? `, ${result.replayed} resumed from the history` : ''})` +
+    ` (${result.failed} failed${result.earlyStop ? `, ${result.earlyStop.stopped} stopped early` : ''}${covered ? `, ${result.uncovered} asks outside the ${restriction.feasible ? 'constraints or sources' : 'sources'} skipped` : ''}${result.replayed ? `, ${result.replayed} resumed from the history` : ''})` +
     ` in ${(result.wallMs / 1000).toFixed(1)} s; front ${last?.front ?? 0}, HV ${last ? last.hv.toFixed(4) : 0}\n` +
     (result.stopped ? `stopped before the budget: rerun the same command to resume\n` : '') +
     `written to ${f.out}: history.jsonl, front.csv, front.json, trace.csv, search.json`;
   return { json: stableJson(json), text, space, historyPath, told: result.tells.length };
+}
+
+interface Restriction {
+  /** 1 = within every --constraint (undefined without constraints). */
+  feasible?: Uint8Array;
+  pruned?: PruneResult;
+  /** What the history header holds (only what is given, so earlier histories still resume). */
+  config: Record<string, unknown>;
+  /** What search.json adds. */
+  json: Record<string, unknown>;
+}
+
+/**
+ * --constraint and --prune, as in `hwnas search`: the constraints become a mask of the architectures the
+ * search may evaluate (the others are told +Infinity at once and cost no evaluation), the pruning the
+ * choices the strategy samples from. Checked before anything is written to --out.
+ */
+async function restrictSpace(space: SearchSpace, f: OpenSearchOptions, seed: number): Promise<Restriction> {
+  const config: Record<string, unknown> = {};
+  const json: Record<string, unknown> = {};
+  const constraints = parseConstraints(f.constraint ?? []);
+  const latencyBound = constraints.find((c) => c.metric === 'latency');
+  if (latencyBound)
+    fail(
+      `open-search cannot apply '${latencyBound.text}': latency is an objective evaluated per architecture here`,
+      'use params<=, macs<=, weights<=, peak<= or fits:<device> constraints (known before an evaluation)',
+    );
+  const ratio = f.prune === undefined ? undefined : parseRatioOption('--prune', f.prune);
+  if (ratio === undefined && (f.metric !== undefined || f.pruneSeed !== undefined || f.pruneLatency !== undefined))
+    fail(
+      `${f.metric !== undefined ? '--metric' : f.pruneSeed !== undefined ? '--prune-seed' : '--prune-latency'} needs --prune`,
+      'add --prune <ratio>, e.g. --prune 0.7',
+    );
+  let pruned: PruneResult | undefined;
+  if (ratio !== undefined) {
+    const metric = f.metric ?? 'params/latency';
+    if (!pruneMetricNames().includes(metric))
+      fail(`unknown pruning metric '${metric}'`, `use one of: ${pruneMetricNames().join(', ')}`);
+    const pruneSeed = f.pruneSeed === undefined ? seed : parseIntOption('--prune-seed', f.pruneSeed, 0, 2 ** 32 - 1);
+    const latencySpec = f.pruneLatency ?? f.objective?.find((o) => o.startsWith('model:'));
+    const latency =
+      latencySpec === undefined
+        ? undefined
+        : await resolveSource(latencySpec, { space, quiet: true, allowMissing: true });
+    pruned = pruneSpace({ space, latency, metric, ratio, seed: pruneSeed });
+    const prune = { metric, ratio, seed: pruneSeed, latency: latencySpec ?? null };
+    config.prune = prune;
+    json.prune = {
+      ...prune,
+      size: pruned.size,
+      allowed: space.decisions.map((dec, d) => pruned!.allowed[d]!.map((c) => dec.choices[c])),
+    };
+  }
+  let feasible: Uint8Array | undefined;
+  if (constraints.length > 0) {
+    const mask = feasibleMask(space, constraints).mask;
+    feasible = mask;
+    const texts = constraints.map((c) => c.text);
+    config.constraints = texts;
+    json.constraints = texts;
+    const searched = new AllowedSpace(radices(space), pruned?.allowed);
+    let inside = 0;
+    for (const i of searched.indices()) inside += mask[i]!;
+    json.feasible = inside;
+    if (inside === 0)
+      fail(
+        `none of the ${searched.size} architectures searched${pruned ? ` (pruned ${pruned.metric} ${pruned.ratio})` : ''} is within ${texts.join(' ')}`,
+        'relax --constraint or prune less',
+      );
+  }
+  return { ...(feasible ? { feasible } : {}), ...(pruned ? { pruned } : {}), config, json };
+}
+
+function andMask(a: Uint8Array | undefined, b: Uint8Array): Uint8Array {
+  if (a === undefined) return b;
+  const out = new Uint8Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i]! & b[i]!;
+  return out;
 }
 
 /**

@@ -27,6 +27,7 @@ export interface WorkerOptions {
   space?: string;
   timeout?: string;
   onnx?: boolean;
+  torch?: boolean;
   lockMs: string;
   stalledMs: string;
   quiet?: boolean;

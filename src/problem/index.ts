@@ -13,7 +13,7 @@ export {
   frontRows,
   type NormalizedProblem,
 } from './closed.js';
-export { countMask, parseConstraints } from './constraints.js';
+export { countMask, feasibleMask, parseConstraints } from './constraints.js';
 export {
   type Checkpoint,
   type Convergence,
