@@ -90,6 +90,10 @@ export function register(program: Command): void {
     .option('--metric <metric>', 'pruning metric with --prune (as hwnas search; default params/latency)')
     .option('--prune-seed <n>', 'seed of the random pruning metric (default: --seed)')
     .option('--prune-latency <source>', 'latency source of the pruning metric (default: the first model: --objective)')
+    .option(
+      '--max-seconds <s>',
+      'wall-clock budget (all sessions): then the evaluations running are dropped and the outputs written',
+    )
     .option('--max-fail <share>', 'stop when more than this share of the recent evaluations failed', '0.5')
     .option('--fail-window <n>', 'recent evaluations the error budget looks at', '20')
     .option('--ref <r1,r2>', 'HV reference point in objective units (default: normalised by all evaluations, 1.1)')

@@ -76,6 +76,12 @@ export interface AsyncSearchOptions {
    * resume, so a resumed search decides as an uninterrupted one.
    */
   earlyStop?: AshaConfig;
+  /**
+   * Wall-clock budget of the search, ms over all its sessions: when it is spent the evaluations in flight
+   * are stopped and not told (as at a Ctrl-C), and the search ends as stopped before its budget (its
+   * outputs are written). Not part of the search's identity.
+   */
+  maxMs?: number;
   /** Called after every tell (progress). */
   onTell?: (rec: TellRecord, progress: { told: number; failed: number; inFlight: number }) => void;
 }
@@ -91,8 +97,10 @@ export interface AsyncSearchResult {
   failed: number;
   /** Asks outside `covered`, told +Infinity without an evaluation (all sessions). */
   uncovered: number;
-  /** The signal stopped the search before its budget. */
+  /** The signal or the wall-clock budget stopped the search before its evaluation budget. */
   stopped: boolean;
+  /** The wall-clock budget (maxMs) ended the search. */
+  timeUp: boolean;
   /** Wall time of the whole search, all sessions, ms. */
   wallMs: number;
   /** Early stopping: evaluations stopped early (all sessions) and each rung's entries and promotions. */
@@ -232,6 +240,15 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
   const flights = new Set<Promise<void>>();
   const startWall = performance.now();
   const now = (): number => t0 + (performance.now() - startWall);
+  let timeUp = o.maxMs !== undefined && t0 >= o.maxMs;
+  if (timeUp) inner.abort();
+  const clock =
+    o.maxMs !== undefined && !timeUp
+      ? setTimeout(() => {
+          timeUp = true;
+          inner.abort();
+        }, o.maxMs - t0)
+      : undefined;
 
   const done: Done[] = [];
   let wake: (() => void) | undefined;
@@ -399,6 +416,7 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
       if (!inner.signal.aborted) refill();
     }
   } finally {
+    clearTimeout(clock);
     inner.abort();
     o.signal?.removeEventListener('abort', onOuterAbort);
     // Results that arrive after a stop are not told: a resume dispatches those evaluations again.
@@ -415,7 +433,7 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
     );
   }
   const stopped = tells.length < o.evals;
-  if (!stopped && tells.length > 0 && failed === tells.length) {
+  if ((!stopped || timeUp) && tells.length > 0 && failed === tells.length) {
     const last = [...tells].reverse().find((t) => !t.ok)?.reason ?? lastReason;
     fail(
       `search found nothing: all ${tells.length} evaluations failed (last: ${last})`,
@@ -431,7 +449,8 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
     failed,
     uncovered,
     stopped,
-    wallMs: now(),
+    timeUp,
+    wallMs: timeUp ? Math.max(now(), o.maxMs!) : now(),
     ...(rungs ? { earlyStop: { stopped: tells.filter((t) => t.stopped).length, rungs: rungs.summary() } } : {}),
   };
 }

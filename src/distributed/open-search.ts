@@ -55,6 +55,7 @@ export interface OpenSearchOptions {
   torch?: boolean;
   budget?: string;
   earlyStop?: string;
+  maxSeconds?: string;
   maxFail: string;
   failWindow: string;
   ref?: string;
@@ -139,6 +140,8 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
     }
   }
   const earlyStop = f.earlyStop === undefined ? undefined : parseEarlyStop(f.earlyStop, budget);
+  const maxSeconds =
+    f.maxSeconds === undefined ? undefined : parseFloatOption('--max-seconds', f.maxSeconds, 0, 86_400 * 365);
   const target = f.queue === undefined ? undefined : parseRedisUrl(f.queue, { password: f.password, tls: f.tls });
   const redisTimeoutS = parseIntOption(
     '--redis-timeout',
@@ -211,6 +214,7 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
         ...(earlyStop ? { earlyStop } : {}),
       },
       ...(earlyStop ? { earlyStop } : {}),
+      ...(maxSeconds !== undefined ? { maxMs: maxSeconds * 1000 } : {}),
       study: f.study,
       budget,
       errorBudget: { window, maxFailShare },
@@ -271,7 +275,11 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
     `${f.strategy} on ${space.id}, study ${result.study}: ${result.tells.length}/${evals} evaluations` +
     ` (${result.failed} failed${result.earlyStop ? `, ${result.earlyStop.stopped} stopped early` : ''}${covered ? `, ${result.uncovered} asks outside the ${restriction.feasible ? 'constraints or sources' : 'sources'} skipped` : ''}${result.replayed ? `, ${result.replayed} resumed from the history` : ''})` +
     ` in ${(result.wallMs / 1000).toFixed(1)} s; front ${last?.front ?? 0}, HV ${last ? last.hv.toFixed(4) : 0}\n` +
-    (result.stopped ? `stopped before the budget: rerun the same command to resume\n` : '') +
+    (result.timeUp
+      ? `stopped by --max-seconds: raise it (or drop it) and rerun the same command to go on\n`
+      : result.stopped
+        ? `stopped before the budget: rerun the same command to resume\n`
+        : '') +
     `written to ${f.out}: history.jsonl, front.csv, front.json, trace.csv, search.json`;
   return { json: stableJson(json), text, space, historyPath, told: result.tells.length };
 }
