@@ -240,15 +240,6 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
   const flights = new Set<Promise<void>>();
   const startWall = performance.now();
   const now = (): number => t0 + (performance.now() - startWall);
-  let timeUp = o.maxMs !== undefined && t0 >= o.maxMs;
-  if (timeUp) inner.abort();
-  const clock =
-    o.maxMs !== undefined && !timeUp
-      ? setTimeout(() => {
-          timeUp = true;
-          inner.abort();
-        }, o.maxMs - t0)
-      : undefined;
 
   const done: Done[] = [];
   let wake: (() => void) | undefined;
@@ -258,6 +249,15 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
   let recentFailed = 0;
   let lastReason = '';
   let fatal: HwnasError | undefined;
+  let timeUp = o.maxMs !== undefined && t0 >= o.maxMs;
+  if (timeUp) inner.abort();
+  const clock =
+    o.maxMs !== undefined && !timeUp
+      ? setTimeout(() => {
+          timeUp = true;
+          inner.abort();
+        }, o.maxMs - t0)
+      : undefined;
 
   /** The progress listener of evaluation n: enters it into its rungs, stops it when a rung says so. */
   const progressOf = (n: number, arch: number, stop: AbortController) => (p: Progress) => {
@@ -422,6 +422,8 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
     // Results that arrive after a stop are not told: a resume dispatches those evaluations again.
     await Promise.allSettled([...flights]);
     if (budgetStop !== undefined) history.append({ type: 'stop', reason: budgetStop, t: now() });
+    // The time spent is kept (a resume starts past it), not only the time of the last tell.
+    else if (timeUp) history.append({ type: 'stop', reason: 'wall-clock budget spent (--max-seconds)', t: now() });
     history.close();
   }
   if (fatal !== undefined) throw fatal;
