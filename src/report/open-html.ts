@@ -260,14 +260,14 @@ function settings(d: OpenReportData): [string, string][] {
     ['Evaluation', s.evaluation],
     ['Objectives', d.specs.map(objectiveHeader).join(', ')],
     ['Budget per evaluation', c.budget === undefined ? 'none' : JSON.stringify(c.budget)],
-    [
-      'Early stopping',
-      s.earlyStop
-        ? `ASHA, eta ${s.earlyStop.eta}, rungs from fidelity ${s.earlyStop.min} to below ${s.earlyStop.max}; ${s.earlyStop.stopped} evaluations stopped early`
-        : 'none',
-    ],
     ['Hypervolume', referenceText(d)],
   );
+  // Only with --early-stop: the reports of other searches stay as they were.
+  if (s.earlyStop)
+    items.push([
+      'Early stopping',
+      `ASHA, eta ${s.earlyStop.eta}, rungs from fidelity ${s.earlyStop.min} to below ${s.earlyStop.max}; ${s.earlyStop.stopped} evaluations stopped early`,
+    ]);
   return items;
 }
 
