@@ -237,13 +237,16 @@ export function fidelityPlot(d: OpenReportData): PlotSpec {
 export function baselinePlot(d: OpenReportData): PlotSpec {
   const b = d.baseline!;
   const label = (early: boolean, who: string) => `${who} (${early ? 'early stopping' : 'full evaluations'})`;
+  // Each curve runs on to the end of its search (its last tell may be earlier).
+  const points = (c: typeof b.curve, wall: number, run: string) => [
+    ...c.seconds.map((s, i) => ({ seconds: s, hv: c.hv[i]!, run })),
+    ...(c.hv.length > 0 && wall > c.seconds[c.seconds.length - 1]!
+      ? [{ seconds: wall, hv: c.hv[c.hv.length - 1]!, run }]
+      : []),
+  ];
   const values = [
-    ...b.curve.seconds.map((s, i) => ({
-      seconds: s,
-      hv: b.curve.hv[i]!,
-      run: label(d.search.earlyStop !== undefined, 'this search'),
-    })),
-    ...b.baseline.seconds.map((s, i) => ({ seconds: s, hv: b.baseline.hv[i]!, run: label(b.earlyStop, 'baseline') })),
+    ...points(b.curve, b.wallSeconds, label(d.search.earlyStop !== undefined, 'this search')),
+    ...points(b.baseline, b.baselineWallSeconds, label(b.earlyStop, 'baseline')),
   ];
   return {
     id: 'hv-time-baseline',
