@@ -86,9 +86,17 @@ export function register(program: Command): void {
     .option('--no-torch', 'do not export each network as a PyTorch module for the evaluator program')
     .option('--budget <json>', 'passed to every evaluation as "budget", e.g. \'{"epochs": 12}\'')
     .option(
+      '--early-stop <method>',
+      'stop unpromising evaluations from their progress reports: asha[:eta=3,min=1,max=<budget>] (docs/distributed.md)',
+    )
+    .option(
       '--constraint <expr>',
       'hard constraint, repeatable: params<=N, macs<=N, weights<=BYTES[@int8], peak<=BYTES, fits:<device> (docs/constraints.md); infeasible asks cost no evaluation',
       collect,
+    )
+    .option(
+      '--max-seconds <s>',
+      'wall-clock budget (all sessions): then the evaluations running are dropped and the outputs written',
     )
     .option('--max-fail <share>', 'stop when more than this share of the recent evaluations failed', '0.5')
     .option('--fail-window <n>', 'recent evaluations the error budget looks at', '20')

@@ -17,13 +17,18 @@ import { studyPaths } from '../study/index.js';
 interface ReportFlags {
   plots: boolean;
   space?: string;
+  baseline?: string;
   quiet?: boolean;
   json?: boolean;
 }
 
 async function openReport(folder: string, flags: ReportFlags): Promise<void> {
   const space = flags.space === undefined ? undefined : getSpace(flags.space);
-  const r = await writeOpenReport(folder, { plots: flags.plots, ...(space ? { space } : {}) });
+  const r = await writeOpenReport(folder, {
+    plots: flags.plots,
+    ...(space ? { space } : {}),
+    ...(flags.baseline !== undefined ? { baseline: flags.baseline } : {}),
+  });
   if (flags.json) process.stdout.write(toJson({ report: r.report, summary: r.summary, files: r.files }));
   else if (!flags.quiet) process.stdout.write(`${r.text}\nWrote ${r.report} (${r.files.length} files).\n`);
 }
@@ -54,6 +59,10 @@ export function register(program: Command): void {
       '--space <space>',
       'open-search folder: the user-defined space file (.json) the search used, for every notation',
     )
+    .option(
+      '--baseline <folder>',
+      'open-search folder: another open search of the same problem (e.g. without --early-stop) to compare HV against wall time with',
+    )
     .option('--quiet', 'print nothing but errors')
     .option('--json', 'print the summary as JSON')
     .action(async (folder: string, flags: ReportFlags) => {
@@ -63,6 +72,8 @@ export function register(program: Command): void {
       if (open !== 'none' && !existsSync(studyPaths(folder).store)) return openReport(folder, flags);
       if (flags.space !== undefined)
         fail('--space is for open-search folders', 'a study folder keeps its space in its store');
+      if (flags.baseline !== undefined)
+        fail('--baseline is for open-search folders', 'give the --out folder of an hwnas open-search');
       const bar = stepProgress('report', { quiet: flags.quiet || flags.json });
       const report = await exitOnInterrupt(
         () => `interrupted: the report of ${folder} was not written (its results are untouched; rerun to write it)`,

@@ -14,9 +14,19 @@ import { fail, HwnasError } from '../errors.js';
 import { mixSeed } from '../rng.js';
 import type { Strategy } from '../search/index.js';
 import type { SearchSpace } from '../space/types.js';
-import type { Dispatched, Dispatcher } from './dispatch.js';
+import { type AshaConfig, AshaRungs } from './asha.js';
+import type { Dispatched, Dispatcher, DispatchHooks } from './dispatch.js';
 import { objectiveVector } from './evaluator.js';
-import { type AskRecord, HISTORY_VERSION, HistoryWriter, readHistory, sameConfig, type TellRecord } from './history.js';
+import {
+  type AskRecord,
+  HISTORY_VERSION,
+  HistoryWriter,
+  type RungRecord,
+  readHistory,
+  sameConfig,
+  type TellRecord,
+} from './history.js';
+import { EARLY_STOP, type Progress } from './progress.js';
 import type { EvalJob, ObjectiveSpec } from './types.js';
 
 export interface ErrorBudget {
@@ -59,6 +69,19 @@ export interface AsyncSearchOptions {
   covered?: Uint8Array;
   /** Stops the search (the coordinator, not the workers): in-flight results are left for a resume. */
   signal?: AbortSignal;
+  /**
+   * Asynchronous successive halving over the evaluations' progress reports (asha.ts): an evaluation a
+   * rung stops is ended (SIGTERM, then SIGKILL after the grace period) and told to the strategy with the
+   * objectives of the report that stopped it. Rung entries are written to the history and replayed on
+   * resume, so a resumed search decides as an uninterrupted one.
+   */
+  earlyStop?: AshaConfig;
+  /**
+   * Wall-clock budget of the search, ms over all its sessions: when it is spent the evaluations in flight
+   * are stopped and not told (as at a Ctrl-C), and the search ends as stopped before its budget (its
+   * outputs are written). Not part of the search's identity.
+   */
+  maxMs?: number;
   /** Called after every tell (progress). */
   onTell?: (rec: TellRecord, progress: { told: number; failed: number; inFlight: number }) => void;
 }
@@ -74,10 +97,14 @@ export interface AsyncSearchResult {
   failed: number;
   /** Asks outside `covered`, told +Infinity without an evaluation (all sessions). */
   uncovered: number;
-  /** The signal stopped the search before its budget. */
+  /** The signal or the wall-clock budget stopped the search before its evaluation budget. */
   stopped: boolean;
+  /** The wall-clock budget (maxMs) ended the search. */
+  timeUp: boolean;
   /** Wall time of the whole search, all sessions, ms. */
   wallMs: number;
+  /** Early stopping: evaluations stopped early (all sessions) and each rung's entries and promotions. */
+  earlyStop?: { stopped: number; rungs: { level: number; entries: number; promoted: number }[] };
 }
 
 /** A study id unique enough that queue job ids of two searches never collide. */
@@ -116,6 +143,10 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
 
   const strategy = o.createStrategy();
   const vec = new Float64Array(m);
+  const rungs = o.earlyStop ? new AshaRungs(o.earlyStop, m) : undefined;
+  /** Evaluations a rung stopped: the report that stopped them (what they are told). */
+  const stoppedAt = new Map<number, { fidelity: number; objectives: Record<string, number> }>();
+  const rungVec = new Float64Array(m);
   const tells: TellRecord[] = [];
   const asks: number[] = []; // arch of evaluation n
   const toldSet = new Set<number>();
@@ -173,6 +204,19 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
         if (rec.ok && rec.objectives && objectiveVector(rec.objectives, o.objectives, vec) === undefined) {
           strategy.tell(rec.arch, vec);
         } else failed++;
+      } else if (rec.type === 'rung') {
+        // The rung state is rebuilt in the order it was decided: the same decisions come out again.
+        const why = objectiveVector(rec.objectives, o.objectives, rungVec);
+        const v =
+          rungs && why === undefined && rungs.due(rec.n, rec.fidelity) ? rungs.enter(rec.n, rungVec) : undefined;
+        if (v === undefined || v.rung !== rec.rung || v.decision !== rec.decision) {
+          fail(
+            `history ${o.historyPath} does not replay: evaluation ${rec.n} at rung ${rec.rung} was decided '${rec.decision}', the early stopping now decides ${v ? `'${v.decision}' at rung ${v.rung}` : 'nothing'}`,
+            'the early-stopping code or its options changed; use another --out folder',
+          );
+        }
+        if (v.decision === 'stop') stoppedAt.set(rec.n, { fidelity: rec.fidelity, objectives: rec.objectives });
+        t0 = Math.max(t0, rec.t);
       } else if (rec.type === 'stop') t0 = Math.max(t0, rec.t);
     }
   } else {
@@ -205,9 +249,65 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
   let recentFailed = 0;
   let lastReason = '';
   let fatal: HwnasError | undefined;
+  let timeUp = o.maxMs !== undefined && t0 >= o.maxMs;
+  if (timeUp) inner.abort();
+  const clock =
+    o.maxMs !== undefined && !timeUp
+      ? setTimeout(() => {
+          timeUp = true;
+          inner.abort();
+        }, o.maxMs - t0)
+      : undefined;
+
+  /** The progress listener of evaluation n: enters it into its rungs, stops it when a rung says so. */
+  const progressOf = (n: number, arch: number, stop: AbortController) => (p: Progress) => {
+    if (!rungs || toldSet.has(n) || inner.signal.aborted) return;
+    if (rungs.isStopped(n)) {
+      stop.abort(EARLY_STOP); // a rerun of a stopped evaluation (its worker died before it ended)
+      return;
+    }
+    if (!rungs.due(n, p.fidelity)) return;
+    const why = objectiveVector(p.objectives, o.objectives, rungVec);
+    if (why !== undefined) {
+      progressFailed.set(n, `progress at fidelity ${p.fidelity}: ${why}`);
+      stop.abort(EARLY_STOP);
+      return;
+    }
+    while (rungs.due(n, p.fidelity)) {
+      const v = rungs.enter(n, rungVec);
+      history.append({
+        type: 'rung',
+        n,
+        arch,
+        rung: v.rung,
+        level: v.level,
+        fidelity: p.fidelity,
+        objectives: p.objectives,
+        decision: v.decision,
+        t: Math.round(now() * 1000) / 1000,
+      } satisfies RungRecord);
+      if (v.decision === 'stop') {
+        stoppedAt.set(n, { fidelity: p.fidelity, objectives: p.objectives });
+        stop.abort(EARLY_STOP);
+      }
+    }
+  };
+  const progressFailed = new Map<number, string>();
 
   const start = (n: number, resumed: boolean): void => {
     const arch = asks[n]!;
+    const stoppedBefore = stoppedAt.get(n);
+    if (stoppedBefore !== undefined) {
+      // Stopped by a rung before a restart, never told: told now, as it was decided.
+      inFlight++;
+      done.push({
+        n,
+        arch,
+        started: performance.now(),
+        res: { result: { ok: true, objectives: stoppedBefore.objectives, fidelity: stoppedBefore.fidelity } },
+      });
+      return;
+    }
     const job: EvalJob = {
       study,
       evaluation: n,
@@ -219,7 +319,12 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
     };
     inFlight++;
     const started = performance.now();
-    const flight: Promise<void> = o.dispatcher.dispatch(job, inner.signal, resumed).then(
+    let hooks: DispatchHooks | undefined;
+    if (rungs) {
+      const stop = new AbortController();
+      hooks = { onProgress: progressOf(n, arch, stop), stop: stop.signal };
+    }
+    const flight: Promise<void> = o.dispatcher.dispatch(job, inner.signal, resumed, hooks).then(
       (res) => {
         done.push({ n, arch, started, res });
         wake?.();
@@ -266,6 +371,12 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
         const d = done.shift()!;
         inFlight--;
         let { result } = d.res;
+        // A rung's decision wins over what came back: the same tell whatever the timing of the stop.
+        const stop = stoppedAt.get(d.n);
+        const badProgress = progressFailed.get(d.n);
+        if (badProgress !== undefined) result = { ok: false, reason: badProgress };
+        else if (stop !== undefined)
+          result = { ok: true, objectives: stop.objectives, fidelity: stop.fidelity, stopped: true };
         if (result.ok) {
           const why = objectiveVector(result.objectives, o.objectives, vec);
           if (why !== undefined) result = { ok: false, reason: why };
@@ -279,6 +390,8 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
           t: Math.round(now() * 1000) / 1000,
           ms: Math.round((performance.now() - d.started) * 1000) / 1000,
           ...(d.res.worker !== undefined ? { worker: d.res.worker } : {}),
+          ...(result.ok && result.fidelity !== undefined ? { fidelity: result.fidelity } : {}),
+          ...(stop !== undefined && badProgress === undefined ? { stopped: true } : {}),
         };
         history.append(rec);
         tells.push(rec);
@@ -303,11 +416,14 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
       if (!inner.signal.aborted) refill();
     }
   } finally {
+    clearTimeout(clock);
     inner.abort();
     o.signal?.removeEventListener('abort', onOuterAbort);
     // Results that arrive after a stop are not told: a resume dispatches those evaluations again.
     await Promise.allSettled([...flights]);
     if (budgetStop !== undefined) history.append({ type: 'stop', reason: budgetStop, t: now() });
+    // The time spent is kept (a resume starts past it), not only the time of the last tell.
+    else if (timeUp) history.append({ type: 'stop', reason: 'wall-clock budget spent (--max-seconds)', t: now() });
     history.close();
   }
   if (fatal !== undefined) throw fatal;
@@ -319,7 +435,7 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
     );
   }
   const stopped = tells.length < o.evals;
-  if (!stopped && tells.length > 0 && failed === tells.length) {
+  if ((!stopped || timeUp) && tells.length > 0 && failed === tells.length) {
     const last = [...tells].reverse().find((t) => !t.ok)?.reason ?? lastReason;
     fail(
       `search found nothing: all ${tells.length} evaluations failed (last: ${last})`,
@@ -335,6 +451,8 @@ export async function runAsyncSearch(o: AsyncSearchOptions): Promise<AsyncSearch
     failed,
     uncovered,
     stopped,
-    wallMs: now(),
+    timeUp,
+    wallMs: timeUp ? Math.max(now(), o.maxMs!) : now(),
+    ...(rungs ? { earlyStop: { stopped: tells.filter((t) => t.stopped).length, rungs: rungs.summary() } } : {}),
   };
 }

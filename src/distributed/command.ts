@@ -15,7 +15,8 @@ import { toOnnx } from '../ir/onnx.js';
 import { toTorchSource } from '../ir/torch.js';
 import type { SearchSpace } from '../space/types.js';
 import { LastLineBuffer } from './last-line.js';
-import type { EvalJob, EvalResult, Evaluator } from './types.js';
+import { EARLY_STOP, type Progress, parseProgressLine } from './progress.js';
+import type { EvalJob, EvalResult, Evaluator, OnProgress } from './types.js';
 
 export const PROTOCOL = 'hwnas-evaluator/1';
 
@@ -136,6 +137,7 @@ function parseReplyLine(line: string): EvalResult {
 
 export class CommandEvaluator implements Evaluator {
   readonly title: string;
+  readonly progressive = true;
   private readonly o: Required<Omit<CommandEvaluatorOptions, 'cwd' | 'env'>> &
     Pick<CommandEvaluatorOptions, 'cwd' | 'env'>;
 
@@ -153,7 +155,7 @@ export class CommandEvaluator implements Evaluator {
     this.title = `command: ${opts.argv.join(' ')}`;
   }
 
-  async evaluate(arch: number, signal: AbortSignal, job?: EvalJob): Promise<EvalResult> {
+  async evaluate(arch: number, signal: AbortSignal, job?: EvalJob, onProgress?: OnProgress): Promise<EvalResult> {
     const { space } = this.o;
     const dir = mkdtempSync(join(this.o.tmpDir, 'hwnas-eval-'));
     try {
@@ -209,13 +211,13 @@ export class CommandEvaluator implements Evaluator {
         budget: job?.budget ?? null,
         timeoutMs: this.o.timeoutMs,
       };
-      return await this.run(`${JSON.stringify(request)}\n`, signal);
+      return await this.run(`${JSON.stringify(request)}\n`, signal, onProgress);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
 
-  private run(input: string, signal: AbortSignal): Promise<EvalResult> {
+  private run(input: string, signal: AbortSignal, onProgress?: OnProgress): Promise<EvalResult> {
     const [program, ...args] = this.o.argv;
     return new Promise<EvalResult>((resolve) => {
       if (signal.aborted) {
@@ -229,9 +231,24 @@ export class CommandEvaluator implements Evaluator {
         detached: true,
         stdio: ['pipe', 'pipe', 'pipe'],
       });
-      const out = new LastLineBuffer(this.o.maxLineBytes);
-      let errTail = '';
       let verdict: string | undefined; // why we killed it
+      let badProgress = false; // the verdict is a bad progress line's reason
+      let last: Progress | undefined; // last valid progress report
+      // Progress lines are read as they come; the first bad one stops the program and fails the evaluation.
+      const out = new LastLineBuffer(this.o.maxLineBytes, (line) => {
+        const p = parseProgressLine(line, last?.fidelity);
+        if (p.kind === 'none') return false;
+        if (verdict !== undefined) return true; // stopping: later lines change nothing
+        if (p.kind === 'bad') {
+          badProgress = true;
+          stop(p.reason);
+        } else {
+          last = p.progress;
+          onProgress?.(p.progress);
+        }
+        return true;
+      });
+      let errTail = '';
       let settled = false;
       let graceTimer: NodeJS.Timeout | undefined;
       const killGroup = (sig: NodeJS.Signals): void => {
@@ -247,7 +264,7 @@ export class CommandEvaluator implements Evaluator {
         graceTimer = setTimeout(() => killGroup('SIGKILL'), this.o.killGraceMs);
       };
       const timer = setTimeout(() => stop(`timed out after ${this.o.timeoutMs} ms`), this.o.timeoutMs);
-      const onAbort = (): void => stop('aborted');
+      const onAbort = (): void => stop(signal.reason === EARLY_STOP ? EARLY_STOP : 'aborted');
       signal.addEventListener('abort', onAbort, { once: true });
       const finish = (r: EvalResult): void => {
         if (settled) return;
@@ -270,19 +287,29 @@ export class CommandEvaluator implements Evaluator {
       child.on('close', (code, sig) => {
         const stderrLine = lastLine(errTail);
         const tail = stderrLine ? `: ${clip(stderrLine)}` : '';
-        if (verdict !== undefined) finish({ ok: false, reason: `${verdict}${verdict === 'aborted' ? '' : tail}` });
+        if (verdict === EARLY_STOP)
+          finish(
+            last
+              ? { ok: true, objectives: last.objectives, fidelity: last.fidelity, stopped: true }
+              : { ok: false, reason: 'stopped early before its first progress report' },
+          );
+        else if (verdict !== undefined)
+          finish({ ok: false, reason: `${verdict}${verdict === 'aborted' || badProgress ? '' : tail}` });
         else if (sig) finish({ ok: false, reason: `killed by ${sig}${tail}` });
         else if (code !== 0) finish({ ok: false, reason: `exit code ${code}${tail}` });
         else {
-          const last = out.result();
-          finish(
-            last.ok
-              ? parseReplyLine(last.line)
-              : {
-                  ok: false,
-                  reason: `malformed reply: last line is ${last.bytes} bytes (limit ${this.o.maxLineBytes})`,
-                },
-          );
+          const reply = out.result();
+          // A bad progress line in an unterminated last line is found only now.
+          if (badProgress && verdict !== undefined) finish({ ok: false, reason: verdict });
+          else if (!reply.ok)
+            finish({
+              ok: false,
+              reason: `malformed reply: last line is ${reply.bytes} bytes (limit ${this.o.maxLineBytes})`,
+            });
+          else {
+            const r = parseReplyLine(reply.line);
+            finish(r.ok && last ? { ...r, fidelity: last.fidelity } : r);
+          }
         }
       });
       child.stdin.end(input);

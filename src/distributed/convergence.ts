@@ -140,3 +140,67 @@ export function openConvergence(
   }));
   return { reference, checkpoints, front };
 }
+
+export interface TimeCurve {
+  /** Wall time of the search at each tell, s. */
+  seconds: number[];
+  /** Hypervolume of the front found by then. */
+  hv: number[];
+}
+
+/**
+ * Hypervolume against wall time of several searches of one problem on ONE scale, so their curves can be
+ * compared (with and without early stopping): with `ref`, HV on the raw minimised objectives; else every
+ * objective normalised by the ideal and nadir of the successful evaluations of ALL the searches, reference
+ * 1.1 per objective (as openConvergence does for one search).
+ */
+export function commonHvCurves(
+  runs: readonly (readonly TellRecord[])[],
+  specs: readonly ObjectiveSpec[],
+  opts: { ref?: number[] } = {},
+): { reference: OpenConvergence['reference']; curves: TimeCurve[] } {
+  const m = specs.length;
+  let ref = opts.ref;
+  let scale = 1;
+  let reference: OpenConvergence['reference'];
+  if (ref) reference = { kind: 'explicit', ref: [...ref] };
+  else {
+    const vec = new Float64Array(m);
+    const ideal = new Array<number>(m).fill(Number.POSITIVE_INFINITY);
+    const nadir = new Array<number>(m).fill(Number.NEGATIVE_INFINITY);
+    for (const tells of runs)
+      for (const t of tells) {
+        if (!t.ok || !t.objectives || objectiveVector(t.objectives, specs, vec) !== undefined) continue;
+        for (let k = 0; k < m; k++) {
+          ideal[k] = Math.min(ideal[k]!, vec[k]!);
+          nadir[k] = Math.max(nadir[k]!, vec[k]!);
+        }
+      }
+    const any = Number.isFinite(ideal[0]!);
+    for (let k = 0; k < m; k++) if (!(nadir[k]! > ideal[k]!)) nadir[k] = (any ? ideal[k]! : 0) + 1;
+    if (!any) ideal.fill(0);
+    // HV in the normalised space = HV against ideal + 1.1 * range, divided by the product of the ranges.
+    ref = ideal.map((v, k) => v + 1.1 * (nadir[k]! - v));
+    for (let k = 0; k < m; k++) scale *= nadir[k]! - ideal[k]!;
+    reference = { kind: 'normalised', ideal, nadir, ref: new Array<number>(m).fill(1.1) };
+  }
+  const curves = runs.map((tells) => {
+    const every = Array.from({ length: tells.length }, (_, i) => i + 1);
+    const conv = openConvergence(tells, specs, { ref, checkpoints: every });
+    return { seconds: conv.checkpoints.map((c) => c.seconds), hv: conv.checkpoints.map((c) => c.hv / scale) };
+  });
+  return { reference, curves };
+}
+
+/** HV of a curve at time s (step function: the last tell at or before s; 0 before the first). */
+export function hvAt(c: TimeCurve, s: number): number {
+  let v = 0;
+  for (let i = 0; i < c.seconds.length && c.seconds[i]! <= s; i++) v = c.hv[i]!;
+  return v;
+}
+
+/** First time the curve reaches `target` (within a relative 1e-9), or undefined. */
+export function timeToReach(c: TimeCurve, target: number): number | undefined {
+  for (let i = 0; i < c.hv.length; i++) if (c.hv[i]! >= target * (1 - 1e-9)) return c.seconds[i]!;
+  return undefined;
+}

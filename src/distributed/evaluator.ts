@@ -8,7 +8,7 @@ import { fail } from '../errors.js';
 import { type Direction, toMinimised } from '../objectives/direction.js';
 import type { ObjectiveColumn } from '../objectives/types.js';
 import type { SearchSpace } from '../space/types.js';
-import type { EvalResult, Evaluator, ObjectiveSpec } from './types.js';
+import type { EvalResult, Evaluator, ObjectiveSpec, OnProgress } from './types.js';
 
 export {
   CommandEvaluator,
@@ -18,7 +18,7 @@ export {
   PROTOCOL,
   parseReply,
 } from './command.js';
-export type { EvalJob, EvalResult, Evaluator, ObjectiveSpec } from './types.js';
+export type { EvalJob, EvalResult, Evaluator, ObjectiveSpec, OnProgress } from './types.js';
 
 /** An evaluator of objective sources (not a user program): it can tell which of its sources a failure came from. */
 export interface SourceEvaluator extends Evaluator {
@@ -109,22 +109,67 @@ export async function ortLatencyEvaluator(space: SearchSpace, name = 'latency'):
   return new GraphLatencyEvaluator('ort', space, name, async (s, a) => (await ort.measureGraph(s.network(a))).medianMs);
 }
 
-/** Several evaluators, their objectives merged (e.g. a training command for accuracy + a device model). */
+/**
+ * Several evaluators, their objectives merged (e.g. a training command for accuracy + a device model).
+ * With a progress listener, the parts whose objectives do not change with fidelity (device model,
+ * tables) are evaluated once, first, and their objectives are merged into every progress report of the
+ * progressive part (the command): a rung then ranks complete objective vectors.
+ */
 export class CombinedEvaluator implements Evaluator {
   readonly title: string;
+  readonly progressive: boolean;
   constructor(private readonly parts: readonly Evaluator[]) {
     this.title = parts.map((p) => p.title).join(' + ');
+    this.progressive = parts.some((p) => p.progressive === true);
   }
 
-  async evaluate(arch: number, signal: AbortSignal, job?: Parameters<Evaluator['evaluate']>[2]): Promise<EvalResult> {
+  async evaluate(
+    arch: number,
+    signal: AbortSignal,
+    job?: Parameters<Evaluator['evaluate']>[2],
+    onProgress?: OnProgress,
+  ): Promise<EvalResult> {
+    if (onProgress !== undefined && this.progressive) return this.evaluateWithProgress(arch, signal, job, onProgress);
     const results = await Promise.all(this.parts.map((p) => p.evaluate(arch, signal, job)));
-    const objectives: Record<string, number> = {};
-    for (const r of results) {
-      if (!r.ok) return r;
-      Object.assign(objectives, r.objectives);
-    }
-    return { ok: true, objectives };
+    return merge(results);
   }
+
+  private async evaluateWithProgress(
+    arch: number,
+    signal: AbortSignal,
+    job: Parameters<Evaluator['evaluate']>[2],
+    onProgress: OnProgress,
+  ): Promise<EvalResult> {
+    const fixed = await Promise.all(this.parts.filter((p) => !p.progressive).map((p) => p.evaluate(arch, signal, job)));
+    const once = merge(fixed);
+    if (!once.ok) return once;
+    const progressive = this.parts.filter((p) => p.progressive);
+    const results = await Promise.all(
+      progressive.map((p) =>
+        p.evaluate(arch, signal, job, (r) =>
+          onProgress({ fidelity: r.fidelity, objectives: { ...r.objectives, ...once.objectives } }),
+        ),
+      ),
+    );
+    const r = merge([...results, once]);
+    const first = results[0];
+    return r.ok && first?.ok
+      ? {
+          ...r,
+          ...(first.fidelity !== undefined ? { fidelity: first.fidelity } : {}),
+          ...(first.stopped ? { stopped: true } : {}),
+        }
+      : r;
+  }
+}
+
+function merge(results: readonly EvalResult[]): EvalResult {
+  const objectives: Record<string, number> = {};
+  for (const r of results) {
+    if (!r.ok) return r;
+    Object.assign(objectives, r.objectives);
+  }
+  return { ok: true, objectives };
 }
 
 /**

@@ -44,17 +44,36 @@ export interface TellRecord {
   /** Duration of the evaluation as the coordinator saw it, ms. */
   ms: number;
   worker?: string;
+  /** Fidelity reached (its last progress report); absent when the evaluator reported no progress. */
+  fidelity?: number;
+  /** Stopped early: `objectives` are those of the progress report that stopped it, at `fidelity`. */
+  stopped?: boolean;
+}
+/** An evaluation entered an early-stopping rung (asha.ts) and was decided: replayed on resume. */
+export interface RungRecord {
+  type: 'rung';
+  n: number;
+  arch: number;
+  /** Rung index (0 = the lowest) and its fidelity. */
+  rung: number;
+  level: number;
+  /** Fidelity of the report that entered the rung (>= level) and its objectives. */
+  fidelity: number;
+  objectives: Record<string, number>;
+  decision: 'continue' | 'stop';
+  /** Wall time of the search when decided, ms. */
+  t: number;
 }
 export interface StopRecord {
   type: 'stop';
   reason: string;
   t: number;
 }
-export type HistoryRecord = HeaderRecord | AskRecord | TellRecord | StopRecord;
+export type HistoryRecord = HeaderRecord | AskRecord | TellRecord | StopRecord | RungRecord;
 
 export interface LoadedHistory {
   header: HeaderRecord;
-  records: (AskRecord | TellRecord | StopRecord)[];
+  records: (AskRecord | TellRecord | StopRecord | RungRecord)[];
 }
 
 /** Read a history file; undefined when it does not exist or is empty. */

@@ -2,7 +2,8 @@
  * The last non-empty line of a stream, in bounded memory: an evaluator program may log any amount to
  * stdout before its reply (the last non-empty line), so only the line being read and the last complete
  * non-empty one are kept, each at most `maxLineBytes`. A longer line is remembered as too long (a reply
- * that long is refused; a log line that long is forgotten once a later line ends).
+ * that long is refused; a log line that long is forgotten once a later line ends). `consume` sees every
+ * complete line (and the unterminated last one) first: a line it takes (a progress report) is no reply.
  */
 const NEWLINE = 0x0a;
 
@@ -14,7 +15,12 @@ export class LastLineBuffer {
   private currentBytes = 0;
   private last: LastLine = { ok: true, line: '' };
 
-  constructor(readonly maxLineBytes: number) {}
+  private tailSeen = false;
+
+  constructor(
+    readonly maxLineBytes: number,
+    private readonly consume?: (line: string) => boolean,
+  ) {}
 
   push(chunk: Buffer): void {
     let start = 0;
@@ -29,6 +35,16 @@ export class LastLineBuffer {
   /** The last non-empty line (trimmed), including an unterminated last one; '' when there is none. */
   result(): LastLine {
     const tail = this.lineOf();
+    if (tail.ok && tail.line !== '' && this.consume !== undefined) {
+      if (!this.tailSeen) {
+        this.tailSeen = true;
+        if (this.consume(tail.line)) {
+          this.current = [];
+          this.currentBytes = 0;
+        }
+      }
+      if (this.currentBytes === 0) return this.last;
+    }
     return tail.ok && tail.line === '' ? this.last : tail;
   }
 
@@ -45,6 +61,11 @@ export class LastLineBuffer {
 
   private endLine(): void {
     const l = this.lineOf();
+    if (l.ok && l.line !== '' && this.consume?.(l.line)) {
+      this.current = [];
+      this.currentBytes = 0;
+      return;
+    }
     if (!l.ok || l.line !== '') this.last = l;
     this.current = [];
     this.currentBytes = 0;

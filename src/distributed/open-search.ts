@@ -28,6 +28,7 @@ import { type AsyncSearchResult, checkStudyId, runAsyncSearch } from './async-se
 import { buildEvaluator, sourceCoverage } from './build.js';
 import { type OpenCheckpoint, openConvergence, parseReference } from './convergence.js';
 import { type Dispatcher, LocalDispatcher } from './dispatch.js';
+import { parseEarlyStop } from './early-stop.js';
 import { parseObjectiveSpecs } from './evaluator.js';
 import { sweepOpenSearchTemps } from './layout.js';
 import { type OpenPruning, openPruning } from './pruning.js';
@@ -59,6 +60,8 @@ export interface OpenSearchOptions {
   onnx?: boolean;
   torch?: boolean;
   budget?: string;
+  earlyStop?: string;
+  maxSeconds?: string;
   maxFail: string;
   failWindow: string;
   ref?: string;
@@ -139,6 +142,9 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
       fail(`--budget must be JSON, got '${f.budget}'`, 'e.g. --budget \'{"epochs": 12}\' or --budget 12');
     }
   }
+  const earlyStop = f.earlyStop === undefined ? undefined : parseEarlyStop(f.earlyStop, budget);
+  const maxSeconds =
+    f.maxSeconds === undefined ? undefined : parseFloatOption('--max-seconds', f.maxSeconds, 0, 86_400 * 365);
   const target = f.queue === undefined ? undefined : parseRedisUrl(f.queue, { password: f.password, tls: f.tls });
   const redisTimeoutS = parseIntOption(
     '--redis-timeout',
@@ -225,7 +231,10 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
         // only when given, so histories written before pruning existed still resume
         ...(pruning ? { pruning: pruning.spec, pruningSource: pruning.source } : {}),
         ...restriction.config,
+        ...(earlyStop ? { earlyStop } : {}),
       },
+      ...(earlyStop ? { earlyStop } : {}),
+      ...(maxSeconds !== undefined ? { maxMs: maxSeconds * 1000 } : {}),
       study: f.study,
       budget,
       errorBudget: { window, maxFailShare },
@@ -265,6 +274,7 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
     replayed: result.replayed,
     redispatched: result.redispatched,
     stopped: result.stopped,
+    ...(earlyStop && result.earlyStop ? { earlyStop: { ...earlyStop, ...result.earlyStop } } : {}),
     wallSeconds: result.wallMs / 1000,
     ...(pruning
       ? {
@@ -294,9 +304,13 @@ export async function runOpenSearch(f: OpenSearchOptions, signal: AbortSignal): 
   const last = conv.checkpoints[conv.checkpoints.length - 1];
   const text =
     `${f.strategy} on ${space.id}, study ${result.study}: ${result.tells.length}/${evals} evaluations` +
-    ` (${result.failed} failed${searchable ? `, ${result.uncovered} asks outside the ${restriction.feasible ? 'constraints or sources' : 'sources'} skipped` : ''}${result.replayed ? `, ${result.replayed} resumed from the history` : ''})` +
+    ` (${result.failed} failed${result.earlyStop ? `, ${result.earlyStop.stopped} stopped early` : ''}${searchable ? `, ${result.uncovered} asks outside the ${restriction.feasible ? 'constraints or sources' : 'sources'} skipped` : ''}${result.replayed ? `, ${result.replayed} resumed from the history` : ''})` +
     ` in ${(result.wallMs / 1000).toFixed(1)} s; front ${last?.front ?? 0}, HV ${last ? last.hv.toFixed(4) : 0}\n` +
-    (result.stopped ? `stopped before the budget: rerun the same command to resume\n` : '') +
+    (result.timeUp
+      ? `stopped by --max-seconds: raise it (or drop it) and rerun the same command to go on\n`
+      : result.stopped
+        ? `stopped before the budget: rerun the same command to resume\n`
+        : '') +
     `written to ${f.out}: history.jsonl, front.csv, front.json, trace.csv, search.json`;
   return { json: stableJson(json), text, space, historyPath, told: result.tells.length };
 }

@@ -9,9 +9,10 @@ import { hostname } from 'node:os';
 import { type Job, Queue, QueueEvents, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { fail, type HwnasError } from '../errors.js';
-import type { Dispatched, Dispatcher } from './dispatch.js';
+import type { Dispatched, Dispatcher, DispatchHooks } from './dispatch.js';
+import { EARLY_STOP, type Progress } from './progress.js';
 import { DEFAULT_REDIS_TIMEOUT_S, RedisLink, type RedisTarget, redisOptions } from './redis-link.js';
-import type { EvalJob, EvalResult, Evaluator } from './types.js';
+import type { EvalJob, EvalResult, Evaluator, OnProgress } from './types.js';
 
 export const DEFAULT_QUEUE_NAME = 'hwnas-eval';
 export type { RedisTarget } from './redis-link.js';
@@ -73,6 +74,28 @@ export function jobIdOf(study: string, evaluation: number): string {
   return `${study}.${evaluation}`;
 }
 
+/**
+ * Early stopping's stop decisions reach the workers twice over: a message on this channel (the job id)
+ * stops a running job at once, and a key per stopped job, looked at when a job starts and at each of its
+ * progress reports, covers a worker that missed the message (reconnecting) or a rerun of the job on
+ * another worker after its first one died.
+ */
+function stopChannel(queueName: string): string {
+  return `hwnas:stop:${queueName}`;
+}
+function stopKey(queueName: string, jobId: string): string {
+  return `hwnas:stop:${queueName}:${jobId}`;
+}
+
+/** A job's progress data as sent by a worker (job.updateProgress), or undefined when it is not one. */
+function asProgress(data: unknown): Progress | undefined {
+  if (data === null || typeof data !== 'object') return undefined;
+  const p = data as Partial<Progress>;
+  if (typeof p.fidelity !== 'number' || !Number.isFinite(p.fidelity)) return undefined;
+  if (p.objectives === null || typeof p.objectives !== 'object') return undefined;
+  return { fidelity: p.fidelity, objectives: p.objectives };
+}
+
 /** What a worker stores as the job's return value. */
 interface JobReturn {
   result: EvalResult;
@@ -104,6 +127,7 @@ interface Waiting {
   since: number;
   resolve: (d: Dispatched) => void;
   reject: (e: unknown) => void;
+  onProgress?: OnProgress;
 }
 
 export class QueueDispatcher implements Dispatcher {
@@ -118,8 +142,14 @@ export class QueueDispatcher implements Dispatcher {
     private readonly events: QueueEvents,
     private readonly link: RedisLink,
     private readonly opts: Required<Omit<QueueDispatcherOptions, 'log'>> & Pick<QueueDispatcherOptions, 'log'>,
+    /** Plain connection for the stop decisions of early stopping. */
+    private readonly control: Redis,
   ) {
     this.title = `queue ${opts.queueName} on ${link.label}`;
+    events.on('progress', ({ jobId, data }) => {
+      const p = asProgress(data);
+      if (p) this.waiting.get(jobId)?.onProgress?.(p);
+    });
     events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, toDispatched(returnvalue)));
     events.on('failed', ({ jobId, failedReason }) =>
       this.settle(jobId, { result: { ok: false, reason: `job failed: ${failedReason}` } }),
@@ -166,7 +196,9 @@ export class QueueDispatcher implements Dispatcher {
     const events = new QueueEvents(opts.queueName, { connection: ec, lastEventId: last[0]?.[0] ?? '0-0' });
     await queue.waitUntilReady();
     await events.waitUntilReady();
-    return new QueueDispatcher(queue, events, link, opts);
+    const control = link.connection();
+    control.on('error', () => {});
+    return new QueueDispatcher(queue, events, link, opts, control);
   }
 
   private settle(jobId: string, d: Dispatched): void {
@@ -228,8 +260,25 @@ export class QueueDispatcher implements Dispatcher {
     }
   }
 
-  dispatch(job: EvalJob, signal: AbortSignal, resumed: boolean): Promise<Dispatched> {
+  /** Tell the workers to stop job `id` early (its result still comes back, as for any job). */
+  private stopJob(id: string): void {
+    void this.control
+      .multi()
+      .set(stopKey(this.opts.queueName, id), '1', 'EX', this.opts.keepSeconds)
+      .publish(stopChannel(this.opts.queueName), id)
+      .exec()
+      .catch(() => {
+        // Redis unreachable: the job runs to its end, and is still told as the rung decided.
+      });
+  }
+
+  dispatch(job: EvalJob, signal: AbortSignal, resumed: boolean, hooks?: DispatchHooks): Promise<Dispatched> {
     const id = jobIdOf(job.study, job.evaluation);
+    const stop = hooks?.stop;
+    if (stop) {
+      if (stop.aborted) this.stopJob(id);
+      else stop.addEventListener('abort', () => this.stopJob(id), { once: true });
+    }
     return new Promise<Dispatched>((resolve, reject) => {
       if (this.link.broken) {
         reject(this.link.broken);
@@ -242,6 +291,7 @@ export class QueueDispatcher implements Dispatcher {
       this.waiting.set(id, {
         job,
         since: Date.now(),
+        ...(hooks?.onProgress ? { onProgress: hooks.onProgress } : {}),
         resolve: (d) => {
           done();
           resolve(d);
@@ -328,15 +378,48 @@ export async function startWorker(target: RedisTarget, o: WorkerOptions): Promis
     hint: 'start redis-server again (or raise --redis-timeout), then start the worker again',
   });
   const connection = link.connection();
+  const queueName = o.queueName ?? DEFAULT_QUEUE_NAME;
+  // Early stopping: the coordinator's stop decisions (see stopChannel), for the jobs running here.
+  const running = new Map<string, AbortController>();
+  const control = link.connection();
+  const subscriber = link.connection();
+  control.on('error', () => {});
+  subscriber.on('error', () => {});
+  subscriber.on('message', (_channel: string, jobId: string) => running.get(jobId)?.abort(EARLY_STOP));
+  await subscriber.subscribe(stopChannel(queueName));
+  const checkStop = (jobId: string, stop: AbortController): Promise<void> =>
+    control.exists(stopKey(queueName, jobId)).then(
+      (n) => {
+        if (n > 0) stop.abort(EARLY_STOP);
+      },
+      () => {},
+    );
   const worker = new Worker<EvalJob, JobReturn>(
-    o.queueName ?? DEFAULT_QUEUE_NAME,
+    queueName,
     async (job, _token, signal) => {
       const data = job.data;
+      const jobId = job.id ?? jobIdOf(data.study, data.evaluation);
       o.onJob?.('start', data);
-      const evaluator = await o.evaluatorFor(data);
-      const result = await evaluator.evaluate(data.arch, signal ?? new AbortController().signal, data);
-      o.onJob?.('done', data, result);
-      return { result, worker: id };
+      const stop = new AbortController();
+      running.set(jobId, stop);
+      try {
+        await checkStop(jobId, stop);
+        if (stop.signal.aborted) {
+          const result: EvalResult = { ok: false, reason: 'stopped early before it started' };
+          o.onJob?.('done', data, result);
+          return { result, worker: id };
+        }
+        const evaluator = await o.evaluatorFor(data);
+        const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+        const result = await evaluator.evaluate(data.arch, both, data, (p) => {
+          void job.updateProgress(p).catch(() => {});
+          void checkStop(jobId, stop);
+        });
+        o.onJob?.('done', data, result);
+        return { result, worker: id };
+      } finally {
+        running.delete(jobId);
+      }
     },
     {
       connection,
@@ -357,7 +440,7 @@ export async function startWorker(target: RedisTarget, o: WorkerOptions): Promis
     async close() {
       if (!link.broken) await worker.close();
       else void worker.close(true).catch(() => {});
-      link.close();
+      link.close(); // and the control and subscriber connections with it
     },
   };
 }

@@ -3,9 +3,21 @@
  * search loop, the BullMQ workers and user evaluator programs (docs/distributed.md).
  */
 import type { Notations } from '../space/types.js';
+import type { Progress } from './progress.js';
 
-/** What an evaluator returns: named objectives in their own units and directions, or why it failed. */
-export type EvalResult = { ok: true; objectives: Record<string, number> } | { ok: false; reason: string };
+export type { Progress } from './progress.js';
+
+/**
+ * What an evaluator returns: named objectives in their own units and directions, or why it failed.
+ * `stopped`: ended early by an early-stopping decision, `objectives` are those of its last progress
+ * report, at `fidelity` (the fidelity of its last report, when it reported progress).
+ */
+export type EvalResult =
+  | { ok: true; objectives: Record<string, number>; fidelity?: number; stopped?: boolean }
+  | { ok: false; reason: string };
+
+/** Called with each valid progress report of a running evaluation (merged with fidelity-free objectives). */
+export type OnProgress = (p: Progress) => void;
 
 /** The job an evaluation belongs to: lets one worker serve several searches. */
 export interface EvalJob {
@@ -30,9 +42,13 @@ export interface Evaluator {
   readonly title: string;
   /**
    * Evaluate one architecture. Never rejects for a failure of the evaluated program or a missing value:
-   * those come back as `{ ok: false, reason }` so the search goes on. `signal` aborts the evaluation.
+   * those come back as `{ ok: false, reason }` so the search goes on. `signal` aborts the evaluation; an
+   * abort whose reason is EARLY_STOP (progress.ts) ends it as stopped early, with its last progress.
+   * `onProgress` hears the progress reports of evaluators that make them (the evaluator command).
    */
-  evaluate(arch: number, signal: AbortSignal, job?: EvalJob): Promise<EvalResult>;
+  evaluate(arch: number, signal: AbortSignal, job?: EvalJob, onProgress?: OnProgress): Promise<EvalResult>;
+  /** True when the evaluator may report progress (its objectives change with the fidelity). */
+  readonly progressive?: boolean;
 }
 
 /** An objective the search minimises: its name in the evaluator's reply and its direction. */

@@ -4,6 +4,7 @@
  * architectures, the convergence trace, the failures (reasons grouped, then each one) and the plots.
  * Rendered with the study report's table, figure and style helpers; no scripts, no external requests.
  */
+import { hvAt, timeToReach } from '../distributed/convergence.js';
 import { fromMinimised, type ObjectiveSpec } from '../objectives/direction.js';
 import { figuresHtml, type RenderedPlot, STYLE, settingsList } from './html.js';
 import type { OpenReportData } from './open.js';
@@ -137,8 +138,97 @@ export function failuresTable(d: OpenReportData): Table {
   };
 }
 
+/** Evaluations listed one by one with the fidelity they reached (all of them are in history.jsonl). */
+export const REACHED_LISTED = 200;
+
+export function rungsTable(d: OpenReportData): Table {
+  const e = d.earlyStop!;
+  return {
+    id: 'open-rungs',
+    title: `Early stopping (ASHA, eta ${e.eta}, min ${num(e.min)}, max ${num(e.max)}): rungs`,
+    header: ['Rung', 'Fidelity', 'Entered', 'Promoted', 'Stopped'],
+    rows: e.rungs.map((r) => [String(r.rung), num(r.level), String(r.entries), String(r.promoted), String(r.stopped)]),
+    csvHeader: ['rung', 'fidelity', 'entered', 'promoted', 'stopped'],
+    csvRows: e.rungs.map((r) => [r.rung, r.level, r.entries, r.promoted, r.stopped]),
+    notes: [
+      'An evaluation enters a rung when it reports a fidelity at or past the rung; the rung orders its entries by non-dominated rank, then crowding distance, then entry order, and promotes the newcomer when it is among the first floor(k/eta) of its k entries and fewer than floor(k/eta) were promoted. A stopped evaluation is told with the objectives of the report that stopped it.',
+    ],
+  };
+}
+
+export function reachedTable(d: OpenReportData): Table {
+  const e = d.earlyStop!;
+  const counts = new Map<string, { fidelity: string; n: number; stopped: number }>();
+  for (const r of e.reached) {
+    const key = r.fidelity === undefined ? 'no progress reported' : num(r.fidelity);
+    const c = counts.get(key) ?? { fidelity: key, n: 0, stopped: 0 };
+    c.n++;
+    if (r.stopped) c.stopped++;
+    counts.set(key, c);
+  }
+  const rows = [...counts.values()];
+  return {
+    id: 'open-fidelity',
+    title: 'Fidelity reached by the successful evaluations',
+    header: ['Fidelity', 'Evaluations', 'Stopped early'],
+    rows: rows.map((c) => [c.fidelity, String(c.n), String(c.stopped)]),
+    csvHeader: ['fidelity', 'evaluations', 'stopped'],
+    csvRows: rows.map((c) => [c.fidelity, c.n, c.stopped]),
+    notes: ['In order of first appearance. The fidelity of each evaluation is in the next table and in history.jsonl.'],
+  };
+}
+
+export function reachedListTable(d: OpenReportData): Table {
+  const shown = d.earlyStop!.reached.slice(0, REACHED_LISTED);
+  const cell = (f?: number) => (f === undefined ? '' : num(f));
+  return {
+    id: 'open-fidelity-list',
+    title: 'Fidelity reached per evaluation',
+    header: ['Evaluation', 'Index', 'Fidelity', 'Stopped early'],
+    rows: shown.map((r) => [String(r.n), String(r.arch), cell(r.fidelity), r.stopped ? 'yes' : 'no']),
+    csvHeader: ['evaluation', 'index', 'fidelity', 'stopped'],
+    csvRows: shown.map((r) => [r.n, r.arch, r.fidelity ?? '', r.stopped ? 1 : 0]),
+    notes:
+      d.earlyStop!.reached.length > shown.length
+        ? [
+            `The first ${shown.length} of ${d.earlyStop!.reached.length} (tell order); all of them are in history.jsonl.`,
+          ]
+        : ['In tell order.'],
+  };
+}
+
+/** Wall-time fractions of the longer search at which the two curves are compared. */
+const COMPARE_AT = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1];
+
+export function baselineTable(d: OpenReportData): Table {
+  const b = d.baseline!;
+  const end = Math.max(b.wallSeconds, b.baselineWallSeconds);
+  const finalOf = (c: { hv: number[] }) => c.hv[c.hv.length - 1] ?? 0;
+  const target = finalOf(b.baseline);
+  const reach = timeToReach(b.curve, target);
+  const rows: string[][] = COMPARE_AT.map((f) => [
+    (f * end).toFixed(1),
+    num(hvAt(b.curve, f * end)),
+    num(hvAt(b.baseline, f * end)),
+  ]);
+  const label = (early: boolean) => (early ? 'with early stopping' : 'without early stopping');
+  return {
+    id: 'open-baseline',
+    title: `Hypervolume against wall time: this search (${label(d.search.earlyStop !== undefined)}) and the baseline ${b.study} (${label(b.earlyStop)})`,
+    header: ['Wall time (s)', 'HV, this search', 'HV, baseline'],
+    rows,
+    csvHeader: ['seconds', 'hv', 'baseline_hv'],
+    csvRows: rows,
+    notes: [
+      `Both on one scale (${b.reference.kind === 'explicit' ? `explicit reference ${b.reference.ref.join(', ')}` : 'objectives normalised by the ideal and nadir of the successful evaluations of both searches, reference 1.1'}). Final HV: this search ${num(finalOf(b.curve))} in ${b.wallSeconds.toFixed(1)} s, baseline ${num(target)} in ${b.baselineWallSeconds.toFixed(1)} s. This search reaches the baseline's final HV ${reach === undefined ? 'never' : `after ${reach.toFixed(1)} s (${((100 * reach) / b.baselineWallSeconds).toFixed(0)}% of the baseline's wall time)`}.`,
+    ],
+  };
+}
+
 export function openTables(d: OpenReportData): Table[] {
   const tables = [summaryTable(d), frontTable(d), traceTable(d)];
+  if (d.earlyStop) tables.push(rungsTable(d), reachedTable(d), reachedListTable(d));
+  if (d.baseline) tables.push(baselineTable(d));
   if (d.failedEvals.length > 0) tables.push(failureGroupsTable(d), failuresTable(d));
   return tables;
 }
@@ -172,6 +262,12 @@ function settings(d: OpenReportData): [string, string][] {
     ['Budget per evaluation', c.budget === undefined ? 'none' : JSON.stringify(c.budget)],
     ['Hypervolume', referenceText(d)],
   );
+  // Only with --early-stop: the reports of other searches stay as they were.
+  if (s.earlyStop)
+    items.push([
+      'Early stopping',
+      `ASHA, eta ${s.earlyStop.eta}, rungs from fidelity ${s.earlyStop.min} to below ${s.earlyStop.max}; ${s.earlyStop.stopped} evaluations stopped early`,
+    ]);
   return items;
 }
 

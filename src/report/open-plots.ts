@@ -206,8 +206,69 @@ export function pairPlots(d: OpenReportData): PlotSpec[] {
   });
 }
 
+/** Fidelity each successful evaluation reached, by evaluation number: stopped early or not. */
+export function fidelityPlot(d: OpenReportData): PlotSpec {
+  const values = d
+    .earlyStop!.reached.filter((r) => r.fidelity !== undefined)
+    .map((r) => ({ n: r.n, fidelity: r.fidelity!, status: r.stopped ? 'stopped early' : 'ran to the end' }));
+  return {
+    id: 'fidelity',
+    title: 'Fidelity reached per evaluation',
+    spec: {
+      ...BASE,
+      title: { text: 'Fidelity reached per evaluation', subtitle: [`ASHA, eta ${d.earlyStop!.eta}`] },
+      data: { values },
+      mark: { type: 'circle', opacity: 0.8, size: 30 },
+      encoding: {
+        x: { field: 'n', type: 'quantitative', title: 'Evaluation (ask order)' },
+        y: { field: 'fidelity', type: 'quantitative', title: 'Fidelity reached', scale: { zero: true } },
+        color: {
+          field: 'status',
+          type: 'nominal',
+          title: 'Evaluation',
+          scale: { domain: ['stopped early', 'ran to the end'], range: ['#9e9e9e', '#d62728'] },
+        },
+      },
+    } as TopLevelSpec,
+  };
+}
+
+/** HV against wall time of this search and its --baseline, on one scale. */
+export function baselinePlot(d: OpenReportData): PlotSpec {
+  const b = d.baseline!;
+  const label = (early: boolean, who: string) => `${who} (${early ? 'early stopping' : 'full evaluations'})`;
+  // Each curve runs on to the end of its search (its last tell may be earlier).
+  const points = (c: typeof b.curve, wall: number, run: string) => [
+    ...c.seconds.map((s, i) => ({ seconds: s, hv: c.hv[i]!, run })),
+    ...(c.hv.length > 0 && wall > c.seconds[c.seconds.length - 1]!
+      ? [{ seconds: wall, hv: c.hv[c.hv.length - 1]!, run }]
+      : []),
+  ];
+  const values = [
+    ...points(b.curve, b.wallSeconds, label(d.search.earlyStop !== undefined, 'this search')),
+    ...points(b.baseline, b.baselineWallSeconds, label(b.earlyStop, 'baseline')),
+  ];
+  return {
+    id: 'hv-time-baseline',
+    title: 'Hypervolume vs wall time, against the baseline',
+    spec: {
+      ...BASE,
+      title: { text: 'Hypervolume vs wall time, against the baseline', subtitle: ['both searches on one HV scale'] },
+      data: { values },
+      mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
+      encoding: {
+        x: { field: 'seconds', type: 'quantitative', title: 'Wall time (s)', scale: { zero: true, nice: false } },
+        y: { field: 'hv', type: 'quantitative', title: 'Hypervolume', scale: { zero: true } },
+        color: { field: 'run', type: 'nominal', title: 'Search' },
+      },
+    } as TopLevelSpec,
+  };
+}
+
 export function openPlots(d: OpenReportData): PlotSpec[] {
   const plots = [hvEvalsPlot(d), hvTimePlot(d), frontSizePlot(d)];
+  if (d.earlyStop) plots.push(fidelityPlot(d));
+  if (d.baseline) plots.push(baselinePlot(d));
   if (d.specs.length === 1) return plots;
   if (d.specs.length === 2) plots.push(frontPlot(d), evaluatedPlot(d));
   else plots.push(...pairPlots(d));

@@ -43,9 +43,12 @@ export function openReportPaths(folder: string) {
 
 export async function writeOpenReport(
   folder: string,
-  opts: { plots?: boolean; space?: SearchSpace } = {},
+  opts: { plots?: boolean; space?: SearchSpace; baseline?: string } = {},
 ): Promise<WrittenOpenReport> {
-  const d = loadOpenReport(folder, opts.space ? { space: opts.space } : {});
+  const d = loadOpenReport(folder, {
+    ...(opts.space ? { space: opts.space } : {}),
+    ...(opts.baseline !== undefined ? { baseline: opts.baseline } : {}),
+  });
   sweepOpenSearchTemps(folder);
   const paths = openReportPaths(folder);
   const files: string[] = [];

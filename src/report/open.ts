@@ -7,13 +7,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  commonHvCurves,
   logCheckpoints,
   type OpenCheckpoint,
   type OpenConvergence,
   openConvergence,
+  type TimeCurve,
 } from '../distributed/convergence.js';
 import { objectiveVector } from '../distributed/evaluator.js';
-import { type HeaderRecord, readHistory, type TellRecord } from '../distributed/history.js';
+import {
+  type HeaderRecord,
+  type LoadedHistory,
+  type RungRecord,
+  readHistory,
+  type TellRecord,
+} from '../distributed/history.js';
 import { fail, isHwnasError } from '../errors.js';
 import type { ObjectiveSpec } from '../objectives/direction.js';
 import { getSpace } from '../space/all.js';
@@ -45,6 +53,30 @@ export interface SearchJson {
   stopped: boolean;
   wallSeconds: number;
   reference: OpenConvergence['reference'];
+  /** With --early-stop: the settings, evaluations stopped, each rung's entries and promotions. */
+  earlyStop?: { kind: string; eta: number; min: number; max: number; stopped: number };
+}
+
+/** Early stopping as the history tells it: each rung, and the fidelity each evaluation reached. */
+export interface EarlyStopReport {
+  eta: number;
+  min: number;
+  max: number;
+  rungs: { rung: number; level: number; entries: number; promoted: number; stopped: number }[];
+  /** Every evaluation told successfully, in tell order: the fidelity it reached (absent: no progress reported). */
+  reached: { n: number; arch: number; fidelity?: number; stopped: boolean }[];
+}
+
+/** This search against another of the same problem (`hwnas report DIR --baseline OTHER`), on one HV scale. */
+export interface BaselineReport {
+  folder: string;
+  study: string;
+  earlyStop: boolean;
+  reference: OpenConvergence['reference'];
+  curve: TimeCurve;
+  baseline: TimeCurve;
+  wallSeconds: number;
+  baselineWallSeconds: number;
 }
 
 export interface EvaluatedPoint {
@@ -97,6 +129,8 @@ export interface OpenReportData {
   trace: OpenCheckpoint[];
   /** Every evaluation up to 400, else 400 evenly spaced plus the trace's: for the plots. */
   curve: OpenCheckpoint[];
+  earlyStop?: EarlyStopReport;
+  baseline?: BaselineReport;
 }
 
 function readSearchJson(path: string): SearchJson {
@@ -151,11 +185,76 @@ function loadSpace(id: string): { space?: SearchSpace; note?: string } {
   }
 }
 
+/** Each evaluation number told once: a resumed history may repeat a tell (as the search skips it). */
+function firstTells(loaded: LoadedHistory): TellRecord[] {
+  const toldSet = new Set<number>();
+  const tells: TellRecord[] = [];
+  for (const rec of loaded.records) {
+    if (rec.type !== 'tell' || toldSet.has(rec.n)) continue;
+    toldSet.add(rec.n);
+    tells.push(rec);
+  }
+  return tells;
+}
+
+function earlyStopReport(search: SearchJson, loaded: LoadedHistory, tells: TellRecord[]): EarlyStopReport | undefined {
+  const es = search.earlyStop;
+  if (!es) return undefined;
+  const rungRecs = loaded.records.filter((r): r is RungRecord => r.type === 'rung');
+  const rungs: EarlyStopReport['rungs'] = [];
+  for (let f = es.min, k = 0; f < es.max * (1 - 1e-9); f *= es.eta, k++) {
+    const at = rungRecs.filter((r) => r.rung === k);
+    const promoted = at.filter((r) => r.decision === 'continue').length;
+    rungs.push({ rung: k, level: f, entries: at.length, promoted, stopped: at.length - promoted });
+  }
+  const reached = tells
+    .filter((t) => t.ok)
+    .map((t) => ({
+      n: t.n,
+      arch: t.arch,
+      ...(t.fidelity !== undefined ? { fidelity: t.fidelity } : {}),
+      stopped: t.stopped === true,
+    }));
+  return { eta: es.eta, min: es.min, max: es.max, rungs, reached };
+}
+
+function baselineReport(search: SearchJson, tells: TellRecord[], baselineFolder: string): BaselineReport {
+  if (openSearchFolderKind(baselineFolder) !== 'open')
+    fail(
+      `--baseline '${baselineFolder}' holds no finished open search (search.json and history.jsonl)`,
+      'give the --out folder of another hwnas open-search of the same problem',
+    );
+  const other = readSearchJson(join(baselineFolder, OPEN_FILES.search));
+  const loaded = readHistory(join(baselineFolder, OPEN_FILES.history));
+  if (!loaded) fail(`${join(baselineFolder, OPEN_FILES.history)} is empty`, 'give a finished open search');
+  const same = (a: ObjectiveSpec[], b: ObjectiveSpec[]) =>
+    a.length === b.length && a.every((s, k) => s.name === b[k]!.name && s.direction === b[k]!.direction);
+  if (other.space !== search.space || !same(other.objectives, search.objectives))
+    fail(
+      `--baseline '${baselineFolder}' searched another problem (space ${other.space}, objectives ${other.objectives.map((o) => `${o.name}:${o.direction}`).join(',')})`,
+      'compare two searches of the same space and objectives',
+    );
+  const a = search.reference;
+  const b = other.reference;
+  const ref = a.kind === 'explicit' && b.kind === 'explicit' && a.ref.join() === b.ref.join() ? [...a.ref] : undefined;
+  const common = commonHvCurves([tells, firstTells(loaded)], search.objectives, ref ? { ref } : {});
+  return {
+    folder: baselineFolder,
+    study: other.study,
+    earlyStop: other.earlyStop !== undefined,
+    reference: common.reference,
+    curve: common.curves[0]!,
+    baseline: common.curves[1]!,
+    wallSeconds: search.wallSeconds,
+    baselineWallSeconds: other.wallSeconds,
+  };
+}
+
 /**
  * `space`: the search's space when the caller has it (open-search itself, or `hwnas report --space FILE`
  * for a user-defined JSON space, which search.json names only by its name).
  */
-export function loadOpenReport(folder: string, opts: { space?: SearchSpace } = {}): OpenReportData {
+export function loadOpenReport(folder: string, opts: { space?: SearchSpace; baseline?: string } = {}): OpenReportData {
   const kind = openSearchFolderKind(folder);
   if (kind !== 'open') {
     fail(
@@ -169,14 +268,7 @@ export function loadOpenReport(folder: string, opts: { space?: SearchSpace } = {
   const loaded = readHistory(join(folder, OPEN_FILES.history));
   if (!loaded) fail(`${join(folder, OPEN_FILES.history)} is empty`, 'rerun the same hwnas open-search command');
   const specs = search.objectives;
-  // Each evaluation number is told once; a resumed history may repeat a tell (as the search skips it).
-  const toldSet = new Set<number>();
-  const tells: TellRecord[] = [];
-  for (const rec of loaded.records) {
-    if (rec.type !== 'tell' || toldSet.has(rec.n)) continue;
-    toldSet.add(rec.n);
-    tells.push(rec);
-  }
+  const tells = firstTells(loaded);
   if (opts.space && opts.space.id !== search.space) {
     fail(
       `space '${opts.space.id}' is not the space of this search ('${search.space}')`,
@@ -245,5 +337,7 @@ export function loadOpenReport(folder: string, opts: { space?: SearchSpace } = {
     front,
     trace,
     curve: conv.checkpoints,
+    ...(search.earlyStop ? { earlyStop: earlyStopReport(search, loaded, tells)! } : {}),
+    ...(opts.baseline !== undefined ? { baseline: baselineReport(search, tells, opts.baseline) } : {}),
   };
 }

@@ -304,3 +304,42 @@ describe('open-search with a source that covers part of the space', () => {
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe('open-search --max-seconds', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hwnas-max-seconds-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('stops at the wall-clock budget with its outputs written; a rerun only writes them again', () => {
+    const out = join(dir, 'o');
+    const args = [
+      'open-search',
+      '--space',
+      'nb201',
+      '--evaluator',
+      `node ${join(repoRoot, 'test/helpers/curve-evaluator.mjs')} --epoch-ms 100`,
+      '--no-onnx',
+      '--budget',
+      '3',
+      '--evals',
+      '1000',
+      '--max-seconds',
+      '3',
+      '--no-report',
+      '--quiet',
+      '--out',
+      out,
+    ];
+    const r = runCli(args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/stopped by --max-seconds/);
+    const s = JSON.parse(readFileSync(join(out, 'search.json'), 'utf8'));
+    expect(s.stopped).toBe(true);
+    expect(s.told).toBeGreaterThan(0);
+    expect(s.told).toBeLessThan(1000);
+    expect(s.wallSeconds).toBeGreaterThanOrEqual(3);
+    const again = runCli(args);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'search.json'), 'utf8')).told).toBe(s.told);
+    expectUserError(runCli([...args.slice(0, -1), join(dir, 'p')].map((a) => (a === '3' ? '-1' : a))), /--max-seconds/);
+  }, 120_000);
+});
