@@ -142,7 +142,8 @@ const JSON_OUTPUTS: [string[], string][] = [
 /**
  * sha256 of every file of the default study except study.sqlite (which stores timings). Re-pinned when the
  * default study gained its sixth pruning row, the best adaptive setting of bench/pruning-adaptive.bench.ts
- * (issue 13): every export of the study changes with it.
+ * (issue 13): every export of the study changes with it; and again when time to quality moved from GD to
+ * IGD+ and the pruning audit gained its Best IGD+ column and lost-front notes (issue 13).
  */
 const REPRODUCE: Record<string, string> = {
   'plots/discovered-model-adreno-640.png': '9b6c7291deb922d95beda51459b74357e05504c7371c820f94d2c64a41dd5d6b',
@@ -163,10 +164,10 @@ const REPRODUCE: Record<string, string> = {
   'plots/gd-model-cortex-a76.svg': '0f4215f0471eaca7a87d81d7468a7b12fb392b9a9655007e5a233140f78f3c5e',
   'plots/gd-model-cortex-m7.png': '08455fb7932ce81c9cd1fa8be93ecc5b6f907995a358754559ebcea5a594dba7',
   'plots/gd-model-cortex-m7.svg': '8d9842186dd8a0544605e2a6c4b3efa1a6e6284012945d85cd9e67fabf7b6405',
-  'report.html': '0b8a7b7e26822d21f34603d7f860007caf8c6c83b755d2753776f6d2a9090010',
+  'report.html': 'd1b9f7d02d4fbffb10f422df3a9ef3574027c6b44ff6b3bace472530aac2ab31',
   'results/checkpoints.csv': 'd4a1f145bed3d4f35a4890faf0d8d3047234077afeb1fa8dad6a87a900b3d75f',
-  'results/results.json': '70bd7465172bc9c1ed2df246952636bc6e12ab73b49f18e78253dfe578fe9eac',
-  'results/runs.csv': 'dedb63218107d3a2b52a5eaa6af624355645b2cd836d9bbb064248134b3742bf',
+  'results/results.json': '871a94bbd001b6f68887a1cee7e72dfe65953c9526ea7cce3b0aa7415fb4933e',
+  'results/runs.csv': '69e97feac6aee09447e83e1d1b87f961d4858a1142b9245266170c433bcdaa5a',
   'study.json': '840cfbb74432d0759e68a3970672121ce239054da72e90fa3c5f8592bc11ab2d',
   'tables/gd-mean.csv': '44d6868db17e89dabf892327f58ad5a78ec2bf308793887b8f170f98c42b9523',
   'tables/gd-mean.md': '3bfb5022b3f74b4ca94c75853cf77b8d7a32b704296c942fdbc9b3e5e290c137',
@@ -176,10 +177,10 @@ const REPRODUCE: Record<string, string> = {
   'tables/hv.md': 'f78064e2146b4f9e69899c0585ef829283d8e8290d62016a232d10629fed1169',
   'tables/igd-plus.csv': '4117c69c99a77699cec36ea92972abb3b1f66a4ba7dbeea5c91adfc5febda85d',
   'tables/igd-plus.md': '2ba7019ef6b9bd428698124e7005b9508d3ad9701106e41a25ebf6e1740b3347',
-  'tables/pruning-audit.csv': '4e8da153cc653834da828d9ccd5d83ea40ebaa51e4313365ad6da9803573258b',
-  'tables/pruning-audit.md': 'd35082523f3cb1b1c4e53f1bc3fe376b39a8cf1d7fc5b9d4e8abbb1a4384b3d8',
-  'tables/time-to-quality.csv': '6002a81e49ffd3ae843313240ecb56c1cda14409723e8f21ea27f2fd1cf1cac8',
-  'tables/time-to-quality.md': 'e2b6be2780544fc16a73be1913f797e0cc04cd7bc98902c89dc75d96bea6a9b0',
+  'tables/pruning-audit.csv': 'b1db6baf8e337257b55332dc90fb2b64e7c0373c5ff26220cd8ef4fad4f3b68f',
+  'tables/pruning-audit.md': '8abeb3cb1888565257b7e56dc2b9dcd377ec7b12880d31d55e9237380a82e036',
+  'tables/time-to-quality.csv': '80409bf95814a72ade726b7d6f05dde9d304050f7df35701e2bbe56e3ecff4e9',
+  'tables/time-to-quality.md': '6faeb8b8bea1e3252472a88f2af9dbc60e5ac7432815364192122fedaa7e1d9c',
 };
 
 describe.skipIf(!MIRROR)(`byte-identical outputs${skip ? ` (${skip})` : ''}`, () => {
