@@ -145,6 +145,11 @@ export function auditTable(s: StudySummary): Table {
       "Best IGD+: IGD+ of the pruned space's own best front to the true front: the floor any search confined to it can reach (IGD+ never gets worse as a found set improves, so no subset of the pruned space does better).",
       'Best GD: GD of that same front. Not a floor: GD is not Pareto-compliant, so a search that finds a few points close to the true front (one near an end has GD ~0) can score below it.',
       'R²: fit of the additive block-latency model where the latency source has no per-block values.',
+      ...(s.audit.some((r) => r.pruning.startsWith('adaptive:'))
+        ? [
+            'Adaptive rows describe the space the search starts in: it restores removed blocks as it goes, so their Best IGD+ is not a floor.',
+          ]
+        : []),
       ...s.auditNotes,
     ],
   };

@@ -164,7 +164,7 @@ const REPRODUCE: Record<string, string> = {
   'plots/gd-model-cortex-a76.svg': '0f4215f0471eaca7a87d81d7468a7b12fb392b9a9655007e5a233140f78f3c5e',
   'plots/gd-model-cortex-m7.png': '08455fb7932ce81c9cd1fa8be93ecc5b6f907995a358754559ebcea5a594dba7',
   'plots/gd-model-cortex-m7.svg': '8d9842186dd8a0544605e2a6c4b3efa1a6e6284012945d85cd9e67fabf7b6405',
-  'report.html': 'd1b9f7d02d4fbffb10f422df3a9ef3574027c6b44ff6b3bace472530aac2ab31',
+  'report.html': '938d7a8037f1a37fde9fedb770c1622e1bb184ff5a928bc75bce0b0089376ca8',
   'results/checkpoints.csv': 'd4a1f145bed3d4f35a4890faf0d8d3047234077afeb1fa8dad6a87a900b3d75f',
   'results/results.json': '871a94bbd001b6f68887a1cee7e72dfe65953c9526ea7cce3b0aa7415fb4933e',
   'results/runs.csv': '69e97feac6aee09447e83e1d1b87f961d4858a1142b9245266170c433bcdaa5a',
@@ -178,7 +178,7 @@ const REPRODUCE: Record<string, string> = {
   'tables/igd-plus.csv': '4117c69c99a77699cec36ea92972abb3b1f66a4ba7dbeea5c91adfc5febda85d',
   'tables/igd-plus.md': '2ba7019ef6b9bd428698124e7005b9508d3ad9701106e41a25ebf6e1740b3347',
   'tables/pruning-audit.csv': 'b1db6baf8e337257b55332dc90fb2b64e7c0373c5ff26220cd8ef4fad4f3b68f',
-  'tables/pruning-audit.md': '8abeb3cb1888565257b7e56dc2b9dcd377ec7b12880d31d55e9237380a82e036',
+  'tables/pruning-audit.md': 'fb5d278df3a73ffe6ef0577555bbc10f0d3e38c744eb43b498cdf21a970421ae',
   'tables/time-to-quality.csv': '80409bf95814a72ade726b7d6f05dde9d304050f7df35701e2bbe56e3ecff4e9',
   'tables/time-to-quality.md': '6faeb8b8bea1e3252472a88f2af9dbc60e5ac7432815364192122fedaa7e1d9c',
 };

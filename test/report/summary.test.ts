@@ -89,6 +89,18 @@ describe('time to quality and the pruning audit', () => {
     );
   });
 
+  it('says that an adaptive row describes its start space, not a floor, only when the study has one', () => {
+    const note = (n: string) => n.startsWith('Adaptive rows describe the space the search starts in');
+    expect(auditTable(s).notes.some(note)).toBe(false);
+    const adaptive = 'adaptive:latency@0.2:stall=5,step=all';
+    const withAdaptive = summarize({ ...config, pruning: ['none', adaptive] }, [
+      runs[0]!,
+      runs[1]!,
+      { ...runs[2]!, key: `${adaptive}|0`, pruning: adaptive },
+    ]);
+    expect(auditTable(withAdaptive).notes.filter(note)).toHaveLength(1);
+  });
+
   it('explains a lost front with the removed blocks it uses, per setting below 50 % recall', () => {
     expect(s.auditNotes).toEqual([
       "model:x, random 70% (the first seed's space): keeps 0 of 4 true-front architectures; it removed skip on every decision (used by 2 front architectures); the front's fastest and most accurate architectures are lost alike.",
