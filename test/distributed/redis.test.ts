@@ -2,7 +2,7 @@
  * Distributed evaluation through a real redis-server (started on a free 127.0.0.1 port, stopped after) and
  * real `hwnas worker` processes running the evaluator command. Skipped, visibly, without redis-server.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,74 +16,16 @@ import { radices } from '../../src/space/types.js';
 import { repoRoot } from '../helpers/cli.js';
 import { redisAvailable, redisSkipReason, startRedis, type TestRedis } from '../helpers/redis.js';
 import { frontOf, toyProgram, toySpecs, toyTable } from '../helpers/toy-open.js';
+import { startWorkers, stopWorkers } from '../helpers/workers.js';
 
 const space = getSpace('nb201');
 const table = toyTable(space.size);
 const strategyFor = (name: string, seed: number) => () =>
   createStrategy(name, { radix: radices(space), objectives: 2, seed, population: 20, sample: 5 });
 
-interface WorkerProc {
-  child: ChildProcess;
-  stderr: string[];
-  /** The job (`study.n`) the worker runs now and when it started it, from its log lines. */
-  holding?: { job: string; at: number };
-}
-
-/** Start `hwnas worker` processes (quick lock/stall settings so a dead worker's job returns fast). */
-async function startWorkers(
-  url: string,
-  count: number,
-  evaluatorArgs: string[],
-  queueName: string,
-): Promise<WorkerProc[]> {
-  const procs = Array.from({ length: count }, () => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(repoRoot, 'src/cli/run.ts'),
-        'worker',
-        '--queue',
-        url,
-        '--queue-name',
-        queueName,
-        '--evaluator',
-        ['node', toyProgram, ...evaluatorArgs].join(' '),
-        '--no-onnx',
-        '--lock-ms',
-        '1000',
-        '--stalled-ms',
-        '500',
-      ],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const p: WorkerProc = { child, stderr: [] };
-    child.stderr!.setEncoding('utf8').on('data', (s: string) => {
-      for (const line of s.split('\n')) {
-        if (line) p.stderr.push(line);
-        const m = /^(start|done) (\S+)/.exec(line);
-        if (m?.[1] === 'start') p.holding = { job: m[2]!, at: Date.now() };
-        else if (m && p.holding?.job === m[2]) p.holding = undefined;
-      }
-    });
-    return p;
-  });
-  await Promise.all(
-    procs.map(
-      (p) =>
-        new Promise<void>((resolve, reject) => {
-          let out = '';
-          p.child.stdout!.setEncoding('utf8').on('data', (s: string) => {
-            out += s;
-            if (out.includes('ready ')) resolve();
-          });
-          p.child.once('exit', (code) => reject(new Error(`worker exited ${code}: ${p.stderr.join('\n')}`)));
-        }),
-    ),
-  );
-  return procs;
-}
+/** `hwnas worker` processes running the toy evaluator program with these arguments. */
+const startToyWorkers = (url: string, count: number, evaluatorArgs: string[], queueName: string) =>
+  startWorkers(url, count, ['node', toyProgram, ...evaluatorArgs].join(' '), queueName);
 
 /** The CLI in a child process without blocking this event loop. */
 function runCliAsync(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -103,19 +45,6 @@ function runCliAsync(args: string[]): Promise<{ code: number; stdout: string; st
   });
 }
 
-async function stopWorkers(procs: WorkerProc[]): Promise<void> {
-  await Promise.all(
-    procs.map(
-      (p) =>
-        new Promise<void>((resolve) => {
-          if (p.child.exitCode !== null || p.child.signalCode !== null) return resolve();
-          p.child.once('exit', () => resolve());
-          p.child.kill('SIGTERM');
-        }),
-    ),
-  );
-}
-
 describe.skipIf(!redisAvailable)('distributed evaluation on Redis (BullMQ)', () => {
   let redis: TestRedis;
   const tmp = mkdtempSync(join(tmpdir(), 'hwnas-redis-'));
@@ -128,7 +57,7 @@ describe.skipIf(!redisAvailable)('distributed evaluation on Redis (BullMQ)', () 
   });
 
   it('3 worker processes with the evaluator command give the in-process run (re at concurrency 1, random at 3)', async () => {
-    const workers = await startWorkers(redis.url, 3, [], 'q-equal');
+    const workers = await startToyWorkers(redis.url, 3, [], 'q-equal');
     try {
       for (const [name, concurrency, evals] of [
         ['re', 1, 40],
@@ -163,7 +92,7 @@ describe.skipIf(!redisAvailable)('distributed evaluation on Redis (BullMQ)', () 
   }, 120_000);
 
   it('CLI: hwnas open-search --queue with hwnas worker processes', async () => {
-    const workers = await startWorkers(redis.url, 2, [], 'q-cli');
+    const workers = await startToyWorkers(redis.url, 2, [], 'q-cli');
     try {
       const out = join(tmp, 'cli');
       const r = await runCliAsync([
@@ -200,7 +129,7 @@ describe.skipIf(!redisAvailable)('distributed evaluation on Redis (BullMQ)', () 
   }, 120_000);
 
   it('a worker killed with SIGKILL mid-job: its job runs elsewhere, nothing lost, nothing counted twice', async () => {
-    const workers = await startWorkers(redis.url, 3, ['--sleep', '1500'], 'q-kill');
+    const workers = await startToyWorkers(redis.url, 3, ['--sleep', '1500'], 'q-kill');
     const dispatcher = await QueueDispatcher.open(parseRedisUrl(redis.url), { queueName: 'q-kill' });
     const evals = 15;
     let killed: { pid: number; job: string } | undefined;
@@ -246,7 +175,7 @@ describe.skipIf(!redisAvailable)('distributed evaluation on Redis (BullMQ)', () 
   }, 120_000);
 
   it('a coordinator stopped midway resumes from its history and collects results finished meanwhile', async () => {
-    const workers = await startWorkers(redis.url, 2, ['--sleep', '150'], 'q-resume');
+    const workers = await startToyWorkers(redis.url, 2, ['--sleep', '150'], 'q-resume');
     try {
       const opts = {
         space,
@@ -283,7 +212,7 @@ describe.skipIf(!redisAvailable)('distributed evaluation on Redis (BullMQ)', () 
   }, 120_000);
 
   it('failing evaluators on workers are recorded with their reason; the error budget stops the search', async () => {
-    const workers = await startWorkers(redis.url, 2, ['--mode', 'crash'], 'q-fail');
+    const workers = await startToyWorkers(redis.url, 2, ['--mode', 'crash'], 'q-fail');
     const dispatcher = await QueueDispatcher.open(parseRedisUrl(redis.url), { queueName: 'q-fail' });
     try {
       const run = runAsyncSearch({
