@@ -9,7 +9,7 @@
  * Evaluator: the formula learning curves (test/helpers/curve-evaluator.mjs, 6 epochs of
  * HWNAS_ES_EPOCH_MS each) by default; HWNAS_ES_REAL=1 trains on Fashion-MNIST (examples/train/train.py,
  * needs /usr/bin/python3 with torch and Debian's dataset-fashion-mnist) with latency from the Cortex-M7
- * model, taken once per evaluation. HWNAS_ES_SEEDS (default 0,1,2), HWNAS_ES_OUT keeps the search folders
+ * model, taken once per evaluation (HWNAS_ES_WARM=1: the trainer's --warm mode). HWNAS_ES_SEEDS (default 0,1,2), HWNAS_ES_OUT keeps the search folders
  * (for `hwnas report ASHA --baseline FULL`) and writes summary.json there.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,8 @@ import { readHistory, type TellRecord } from '../src/distributed/history.js';
 import { type OpenSearchOptions, runOpenSearch } from '../src/distributed/open-search.js';
 
 const real = process.env.HWNAS_ES_REAL === '1';
+// HWNAS_ES_WARM=1: the trainer's --warm mode (torch imported once), so an evaluation pays no start-up
+const warm = process.env.HWNAS_ES_WARM === '1';
 const seconds = Number(process.env.HWNAS_ES_SECONDS ?? (real ? 300 : 60));
 const seeds = (process.env.HWNAS_ES_SEEDS ?? '0,1,2').split(',').map(Number);
 const epochMs = Number(process.env.HWNAS_ES_EPOCH_MS ?? 150);
@@ -31,7 +33,7 @@ const objectives = 'accuracy:max,latency:min';
 const setup: Partial<OpenSearchOptions> = real
   ? {
       space: 'examples/fmnist-m7.json',
-      evaluator: '/usr/bin/python3 examples/train/train.py',
+      evaluator: `/usr/bin/python3 examples/train/train.py${warm ? ' --warm' : ''}`,
       objective: ['model:cortex-m7'],
       budget: '{"epochs": 6, "train": 512, "test": 500}',
     }
