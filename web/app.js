@@ -622,12 +622,12 @@
             id: 'onnx',
             text: 'Download ONNX',
           }),
-          h('button', {
-            type: 'button',
-            disabled: true,
+          h('a', {
+            href: `/api/torch/${enc(id)}/${a.index}`,
+            download: `${a.space}-${a.index}.py`,
             id: 'torch',
-            title: 'PyTorch export (hwnas export-torch) is not part of this version yet',
-            text: 'Download PyTorch (not available yet)',
+            title: 'the PyTorch module source, as hwnas export-torch writes it (weights: hwnas export-torch --weights)',
+            text: 'Download PyTorch',
           }),
         ),
       );

@@ -14,6 +14,7 @@ import {
   weightBytes,
 } from '../ir/count.js';
 import { toOnnx } from '../ir/onnx.js';
+import { toTorchSource } from '../ir/torch.js';
 import { getSpace } from '../space/all.js';
 import type { Notations, SearchSpace } from '../space/types.js';
 
@@ -104,6 +105,13 @@ export function archDetail(space: SearchSpace, index: number): ArchDetail {
     weights: weightBytes(g, 4),
     layers,
   };
+}
+
+/** The architecture's network as a PyTorch module source, as `hwnas export-torch` writes it. */
+export function archTorch(space: SearchSpace, index: number): string {
+  return toTorchSource(space.network(index), {
+    title: `${space.id} architecture ${space.format(index)} (index ${index})`,
+  });
 }
 
 /** The architecture's network as ONNX (opset 17, batch N; seed 0 weights, as `hwnas export-onnx`). */

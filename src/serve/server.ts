@@ -13,7 +13,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fail, isHwnasError } from '../errors.js';
 import type { SearchSpace } from '../space/types.js';
-import { archDetail, archIndex, archOnnx, spaceOf } from './arch.js';
+import { archDetail, archIndex, archOnnx, archTorch, spaceOf } from './arch.js';
 import { OpenFolder } from './open-view.js';
 import { CSP, type PageKind, pageHtml } from './pages.js';
 import { resolveInside } from './safe-path.js';
@@ -237,6 +237,12 @@ export class Dashboard {
     return { name: `${space.id.replace(/[^A-Za-z0-9_-]+/g, '_')}-${index}.onnx`, bytes: archOnnx(space, index) };
   }
 
+  torch(id: string, archText: string): { name: string; source: string } {
+    const { space } = this.archSource(id);
+    const index = archIndex(space, archText);
+    return { name: `${space.id.replace(/[^A-Za-z0-9_-]+/g, '_')}-${index}.py`, source: archTorch(space, index) };
+  }
+
   staticFile(name: string): { type: string; body: Buffer } | undefined {
     const body = this.static.get(name);
     return body && { type: STATIC[name]!, body };
@@ -454,6 +460,11 @@ function route(
       const m = d.onnx(id, arch);
       res.setHeader('Content-Disposition', `attachment; filename="${m.name}"`);
       return send(res, 200, 'application/octet-stream', m.bytes);
+    }
+    if (what === 'torch' && id !== undefined && arch !== undefined && rest.length === 3) {
+      const m = d.torch(id, arch);
+      res.setHeader('Content-Disposition', `attachment; filename="${m.name}"`);
+      return send(res, 200, 'text/x-python; charset=utf-8', m.source);
     }
   }
   throw new HttpError(404, 'no such page');

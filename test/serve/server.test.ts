@@ -25,6 +25,7 @@ import { join, relative } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toTorchSource } from '../../src/ir/torch.js';
 import { strategyNames } from '../../src/search/index.js';
 import { type RunningServer, startServer } from '../../src/serve/index.js';
 import { getSpace } from '../../src/space/all.js';
@@ -235,7 +236,15 @@ describe('hwnas serve: pages', () => {
         ['toy:lat-b', 'latency', 'ms', six(first.lat[1]!)],
       ]);
       expect(await page.$$eval('table.layers tbody tr', (r) => r.length)).toBeGreaterThan(10);
-      expect(await page.getAttribute('#torch', 'disabled')).toBe('');
+      // the PyTorch download is the module source export-torch writes for the same architecture
+      const torchHref = await page.getAttribute('#torch', 'href');
+      const source = await (await fetch(new URL(torchHref!, server.url))).text();
+      const nb201 = getSpace('nb201');
+      expect(source).toBe(
+        toTorchSource(nb201.network(first.arch), {
+          title: `nb201 architecture ${nb201.format(first.arch)} (index ${first.arch})`,
+        }),
+      );
       const href = await page.getAttribute('#onnx', 'href');
       const bytes = new Uint8Array(await (await fetch(new URL(href!, server.url))).arrayBuffer());
       const session = await ort.InferenceSession.create(bytes);
