@@ -64,8 +64,8 @@ describe('openSnapshot', () => {
     try {
       writer.pragma('journal_mode = WAL');
       writer.exec(
-        `INSERT INTO runs SELECT 'extra', 99, device, pruning, strategy, 7, run_seed, pruned_size, recall, best_gd, r2,
-          allowed, archs, trace, elapsed_ms FROM runs WHERE idx = 0`,
+        `INSERT INTO runs SELECT 'extra', 99, device, pruning, strategy, 7, run_seed, pruned_size, recall, best_gd,
+          best_igd_plus, r2, front_loss, allowed, archs, trace, igd_trace, elapsed_ms FROM runs WHERE idx = 0`,
       );
       const files = folderState(folder);
       expect(Object.keys(files)).toEqual(['study.json', 'study.sqlite', 'study.sqlite-shm', 'study.sqlite-wal']);

@@ -45,6 +45,9 @@ beforeAll(() => {
     data,
     '--devices',
     DEVICES.join(','),
+    // the poster's five settings (the default study's adaptive row is tested on NB201)
+    '--pruning',
+    PRUNING.join(','),
     '--seeds',
     '2',
     '--evals',

@@ -43,8 +43,10 @@ const small = { accuracy: 'toy:acc', devices: 'toy:lat-a', evals: '500', populat
 
 describe('study config with constraints', () => {
   it('keeps the hash of studies without constraints (recorded before constraints existed)', () => {
-    expect(configHash(buildConfig({}, strategyNames))).toBe('5886f29c9cbcfd2c');
-    expect(configHash(buildConfig(small, strategyNames))).toBe('cc34b9dbfda41b82');
+    // the default study before its adaptive row (issue 13) was added: the poster's five settings
+    const poster = { pruning: 'none,params/latency@0.5,params/latency@0.7,params/latency@0.9,random@0.7' };
+    expect(configHash(buildConfig(poster, strategyNames))).toBe('5886f29c9cbcfd2c');
+    expect(configHash(buildConfig({ ...small, ...poster }, strategyNames))).toBe('cc34b9dbfda41b82');
   });
 
   it('a constraint or --allow-missing makes a different study; equal constraints the same one', () => {

@@ -22,11 +22,12 @@ describe.skipIf(!mirror)('default study on NAS-Bench-201', () => {
     const config = buildConfig({ seeds: '2', evals: '300' }, strategyNames);
     const out = join(dir, 'study');
     const { execution } = await runStudy(config, { out, threads: 2, quiet: true });
-    expect(execution).toMatchObject({ total: 30, ran: 30, interrupted: false });
+    expect(execution).toMatchObject({ total: 36, ran: 36, interrupted: false });
     const report = await writeReport(out, { plots: false });
     const audit = report.summary.audit;
-    expect(audit.map((a) => `${a.device} ${a.pruning}`)).toHaveLength(15);
-    // NB201: 5 ops on each of 6 edges. Keeping ceil((1 - r) * 5) per edge: 3^6, 2^6, 1^6.
+    expect(audit.map((a) => `${a.device} ${a.pruning}`)).toHaveLength(18);
+    // NB201: 5 ops on each of 6 edges. Keeping ceil((1 - r) * 5) per edge: 3^6, 2^6, 1^6; the adaptive row
+    // starts with 4 of 5 per edge (its blocks come back as the search goes).
     const sizes = Object.fromEntries(
       audit.filter((a) => a.device === 'model:cortex-m7').map((a) => [a.pruning, a.size]),
     );
@@ -36,6 +37,7 @@ describe.skipIf(!mirror)('default study on NAS-Bench-201', () => {
       'params/latency@0.7': 64,
       'params/latency@0.9': 1,
       'random@0.7': 64,
+      'adaptive:latency@0.2:stall=5,step=all': 4 ** 6,
     });
     for (const a of audit) {
       if (a.pruning === 'none') expect(a.recall).toBe(1);
