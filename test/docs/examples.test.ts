@@ -50,6 +50,8 @@ const NOT_RUN: Record<string, string> = {
   'npx tsx scripts/open-problem-summary.ts /tmp/study14': 'reads the outputs of the study above',
   // docs/open-problems.md, early stopping: searches that run for a fixed wall-clock budget (minutes each)
   'npm run bench early-stop': 'a benchmark of 6 searches of 60 s each (the formula learning curves)',
+  'HWNAS_ES_REAL=1 HWNAS_ES_WARM=1 HWNAS_ES_SECONDS=300 HWNAS_ES_OUT=es-warm npm run bench early-stop':
+    'trains networks on Fashion-MNIST for 3 x 300 s (needs /usr/bin/python3 with torch and dataset-fashion-mnist)',
   'HWNAS_ES_REAL=1 HWNAS_ES_SECONDS=300 HWNAS_ES_OUT=es-real npm run bench early-stop':
     'trains networks on Fashion-MNIST for 6 x 300 s (needs /usr/bin/python3 with torch and dataset-fashion-mnist)',
   'hwnas open-search --space examples/fmnist-m7.json --evaluator "/usr/bin/python3 examples/train/train.py" --objective model:cortex-m7 --objectives accuracy:max,latency:min --budget \'{"epochs": 6, "train": 512, "test": 500}\' --strategy random --early-stop asha --evals 40 --out fmnist-asha':
