@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { HwnasError } from '../../src/errors.js';
 import { computeMetric } from '../../src/pareto/indicator.js';
 import { runCli } from '../helpers/cli.js';
+import { csvFixtures } from '../helpers/csv-fixtures.js';
 import { errorOf, expectUserError } from '../helpers/errors.js';
 
 let dir = '';
@@ -112,21 +113,7 @@ describe('hwnas metrics', () => {
 });
 
 describe('metrics: front columns are matched by name', () => {
-  let dir = '';
-
-  const file = (name: string) => join(dir, name);
-
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
-    writeFileSync(file('Z.csv'), 'f1,f2\n1,0\n0,10\n');
-    writeFileSync(file('Zrev.csv'), 'f2,f1\n0,1\n10,0\n'); // the same front, columns swapped
-    writeFileSync(file('A.csv'), 'f1,f2\n2,5\n');
-    writeFileSync(file('A13.csv'), 'f1,f3\n2,5\n');
-    writeFileSync(file('front.csv'), 'index,arch,accuracy,latency\n1,x,90,2\n');
-    writeFileSync(file('file'), 'not a folder\n');
-    writeFileSync(file('header-only.csv'), 'arch,ms\n');
-    writeFileSync(file('acc.csv'), 'arch,top1\n0,1.5\n');
-  });
+  const file = csvFixtures();
 
   const m = (args: Record<string, string>) => computeMetric({ p: '2', indicator: 'igd', points: '', ...args });
   it('a front with swapped columns gives the golden IGD 5.242 (issue 3), not a silent mix-up', () => {

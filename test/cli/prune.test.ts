@@ -1,5 +1,5 @@
 /** hwnas prune: the report and JSON on a synthetic benchmark, and bad input (one line, exit 2, nothing written). */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -8,30 +8,16 @@ import { loadClosedProblem } from '../../src/problem/load.js';
 import { defaultConfig } from '../../src/study/config.js';
 import { StudyStore } from '../../src/study/store.js';
 import { runCli } from '../helpers/cli.js';
+import { csvFixtures } from '../helpers/csv-fixtures.js';
 import { asyncErrorOf, errorOf, expectUserError } from '../helpers/errors.js';
-
 import { writeSyntheticNb201 } from '../helpers/synthetic-nb201.js';
 
 describe('prune: sources in the wrong role', () => {
-  let dir = '';
-
-  const file = (name: string) => join(dir, name);
-
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
-    writeFileSync(file('Z.csv'), 'f1,f2\n1,0\n0,10\n');
-    writeFileSync(file('Zrev.csv'), 'f2,f1\n0,1\n10,0\n'); // the same front, columns swapped
-    writeFileSync(file('A.csv'), 'f1,f2\n2,5\n');
-    writeFileSync(file('A13.csv'), 'f1,f3\n2,5\n');
-    writeFileSync(file('front.csv'), 'index,arch,accuracy,latency\n1,x,90,2\n');
-    writeFileSync(file('file'), 'not a folder\n');
-    writeFileSync(file('header-only.csv'), 'arch,ms\n');
-    writeFileSync(file('acc.csv'), 'arch,top1\n0,1.5\n');
-  });
+  const file = csvFixtures();
 
   it('rejects a maximised source as --latency and one ratio message for every out-of-range value', async () => {
     const cwd = process.cwd();
-    process.chdir(dir);
+    process.chdir(file(''));
     try {
       const e = await asyncErrorOf(() =>
         runPrune('nb201', { latency: 'table:acc.csv#top1', metric: 'params/latency', ratio: '0.5' }),
@@ -48,7 +34,7 @@ describe('prune: sources in the wrong role', () => {
 
   it('front and search refuse sources in the wrong role', async () => {
     const cwd = process.cwd();
-    process.chdir(dir);
+    process.chdir(file(''));
     try {
       const e = await asyncErrorOf(() =>
         loadClosedProblem({

@@ -1,7 +1,6 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cachedFilePath, rawPath } from '../../src/data/cache.js';
@@ -11,6 +10,7 @@ import { readTableColumn } from '../../src/data/table.js';
 import { type HwnasError, isHwnasError } from '../../src/errors.js';
 import { cacheDir } from '../../src/io/cache-dir.js';
 import { runCli } from '../helpers/cli.js';
+import { csvFixtures } from '../helpers/csv-fixtures.js';
 import { MIRROR, NO_MIRROR_REASON, toySpace, useTempCache } from '../helpers/data.js';
 import { errorOf } from '../helpers/errors.js';
 
@@ -180,21 +180,7 @@ describe('CLI', () => {
 });
 
 describe('data cache', () => {
-  let dir = '';
-
-  const file = (name: string) => join(dir, name);
-
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hwnas-test-'));
-    writeFileSync(file('Z.csv'), 'f1,f2\n1,0\n0,10\n');
-    writeFileSync(file('Zrev.csv'), 'f2,f1\n0,1\n10,0\n'); // the same front, columns swapped
-    writeFileSync(file('A.csv'), 'f1,f2\n2,5\n');
-    writeFileSync(file('A13.csv'), 'f1,f3\n2,5\n');
-    writeFileSync(file('front.csv'), 'index,arch,accuracy,latency\n1,x,90,2\n');
-    writeFileSync(file('file'), 'not a folder\n');
-    writeFileSync(file('header-only.csv'), 'arch,ms\n');
-    writeFileSync(file('acc.csv'), 'arch,top1\n0,1.5\n');
-  });
+  const file = csvFixtures();
 
   it('an unwritable cache is a user error naming HWNAS_CACHE', () => {
     const prev = process.env.HWNAS_CACHE;
@@ -215,7 +201,7 @@ describe('data cache', () => {
     expect(errorOf(() => readTableColumn({ file: file('header-only.csv'), column: 'ms' }, space)).message).toBe(
       'table header-only.csv: no data rows after the header',
     );
-    expect(errorOf(() => readTableColumn({ file: dir, column: 'ms' }, space)).message).toMatch(
+    expect(errorOf(() => readTableColumn({ file: file(''), column: 'ms' }, space)).message).toMatch(
       /cannot read it \(EISDIR\)/,
     );
   });
